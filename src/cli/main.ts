@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+import { processEnvironment } from '../config/config-environment.js';
+import { runCli } from './run-cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  ...processEnvironment(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

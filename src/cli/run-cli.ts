@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, formatProblem } from '../config/config-problem.js';
+import { packageVersion } from '../package-info.js';
+import type { CliIo } from './cli-io.js';
+import { addConfigCommand } from './config-command.js';
+import { ExitCode } from './exit-code.js';
+
+/** The `cto` program, its output sent to `io`. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('cto')
+    .description('CTO orchestrator: classify, route, run, review and escalate tasks across models')
+    .version(packageVersion(), '-V, --version')
+    .option(
+      '-c, --config <file>',
+      'config file to use (else ORCHESTRATOR_CONFIG, ./orchestrator_config.json, ~/.config/cto/orchestrator_config.json)',
+    )
+    .option('-v, --verbose', 'more detail in logs and errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+    });
+  addConfigCommand(program, io);
+  return program;
+}
+
+/**
+ * Runs the `cto` command line and returns its exit code. Bad input of any kind ends in one
+ * line per problem on stderr, never a stack trace (unless --verbose).
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), { ...processEnvironment(), stdout, stderr });
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ExitCode) {
+      for (const line of error.lines) io.stderr(`${line}\n`);
+      return error.code;
+    }
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);
+      return 1;
+    }
+    const verbose = program.opts<{ verbose?: boolean }>().verbose;
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`cto: ${verbose && error instanceof Error ? error.stack : message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

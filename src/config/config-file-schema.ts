@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { httpUrlSchema } from './http-url-schema.js';
+
+// One schema for the configuration file, in the original's format (snake_case, every field
+// optional). Objects are strict so that a key nothing reads (a typo) is reported, not ignored.
+
+const nonNegativeInteger = z.int({ error: 'expected a non-negative integer' }).min(0, {
+  error: 'expected a non-negative integer',
+});
+
+export const claudeModelSettingsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+});
+
+export const externalModelSettingsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  has_tools: z.boolean().optional(),
+});
+
+/** Where a model added by configuration is reached, and what the catalog would otherwise say. */
+export const providerEndpointSchema = z.strictObject({
+  api_url: httpUrlSchema.optional(),
+  model_id: z.string().min(1).optional(),
+  config_path: z.string().min(1).optional(),
+  // Extensions of the original format, so that a model added by configuration can be priced
+  // and placed on the escalation ladder like a built-in one.
+  tier: z.int({ error: 'expected an integer from 1 to 9' }).min(1).max(9).optional(),
+  input_price_per_mtok: z.number().nonnegative().optional(),
+  output_price_per_mtok: z.number().nonnegative().optional(),
+  context_window: z.int().positive().optional(),
+});
+
+export const costOptimizationSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  prefer_external_for_routine: z.boolean().optional(),
+  preserve_claude_tokens: z.boolean().optional(),
+  token_budget_per_day: z
+    .strictObject({
+      claude: nonNegativeInteger.optional(),
+      external: nonNegativeInteger.optional(),
+    })
+    .optional(),
+});
+
+export const selectionStrategySchema = z.enum(['cost_aware', 'quality', 'balanced']);
+export type SelectionStrategy = z.infer<typeof selectionStrategySchema>;
+
+/**
+ * The configuration file, as SPEC §2 shows it. Every field is optional: what a file leaves out
+ * comes from the defaults.
+ *
+ * @example
+ * configFileSchema.parse({ cto_model: 'sonnet', cost_optimization: { enabled: false } });
+ */
+export const configFileSchema = z.strictObject({
+  cto_model: z.string().min(1).optional(),
+  model_selection_strategy: selectionStrategySchema.optional(),
+  worker_models: z
+    .strictObject({
+      claude: z.record(z.string(), claudeModelSettingsSchema).optional(),
+      external: z.record(z.string(), externalModelSettingsSchema).optional(),
+    })
+    .optional(),
+  fallback_chain: z.record(z.string(), z.array(z.string())).optional(),
+  provider_endpoints: z.record(z.string(), providerEndpointSchema).optional(),
+  cost_optimization: costOptimizationSchema.optional(),
+  /** Extension: failed attempts (executions or rejected reviews) before a task is blocked. */
+  max_attempts: z
+    .int({ error: 'expected a positive integer' })
+    .min(1, {
+      error: 'expected a positive integer',
+    })
+    .optional(),
+});
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;
