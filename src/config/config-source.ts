@@ -73,9 +73,11 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
 
   function current(): LoadedConfig {
     const environment = options.environment();
-    // Taken before reading, so an edit made while we read is seen at the next call.
-    const print = fingerprint(environment, watched);
-    if (print !== seen) {
+    // The fingerprint is taken before reading, so an edit made while we read is seen at the
+    // next call. A load can add files to watch (agent configs), hence the second round.
+    for (let round = 0; round < 2; round++) {
+      const print = fingerprint(environment, watched);
+      if (print === seen) break;
       seen = print;
       reload(environment);
     }

@@ -111,10 +111,7 @@ export function loadConfig(
     watchedPaths: watched,
   });
   if (location.missing) {
-    return failed(
-      [{ where: location.missing.where, message: `no such file: ${location.missing.path}` }],
-      location.candidates,
-    );
+    return failed([location.missing], location.candidates);
   }
   const sources: ValueSources = {};
   const defaults = defaultConfig();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigEnvironment } from './config-environment.js';
+import type { ConfigProblem } from './config-problem.js';
 import { expandHome } from './expand-home.js';
 
 export const configFileName = 'orchestrator_config.json';
@@ -13,7 +14,7 @@ export interface ConfigFileLocation {
   /** Every path looked at, so a reload notices a file that appears later. */
   candidates: string[];
   /** Set when a file named explicitly does not exist: that is an error, not a fallback. */
-  missing?: { where: string; path: string };
+  missing?: ConfigProblem;
 }
 
 /**
@@ -41,7 +42,14 @@ export function locateConfigFile(
       path: found ? path : null,
       reason: named[0],
       candidates: [path],
-      ...(found ? {} : { missing: { where: named[0], path } }),
+      ...(found
+        ? {}
+        : {
+            missing:
+              named[0] === 'ORCHESTRATOR_CONFIG'
+                ? { where: 'ORCHESTRATOR_CONFIG', message: `no such file: ${path}` }
+                : { where: path, message: 'no such file' },
+          }),
     };
   }
   const candidates = [join(cwd, configFileName), join(homeDir, '.config', 'cto', configFileName)];

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createSandbox } from '../helpers/sandbox.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+// By file URL: the test's working directory is a sandbox with no node_modules.
+const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Runs the real `cto` entry point in its own process, as a user's shell would. */
+async function cto(cwd: string, env: Record<string, string>, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', tsx, join(root, 'src/cli/main.ts'), ...args],
+      { cwd, env: { PATH: process.env.PATH ?? '', ...env } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('the cto executable', () => {
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
+  it('prints its version and help', async () => {
+    const sandbox = createSandbox();
+    const env = { HOME: sandbox.home };
+    expect(await cto(sandbox.cwd, env, '--version')).toEqual({
+      code: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
+    const help = await cto(sandbox.cwd, env, 'config', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/show \[options\] +every effective value/);
+    expect(help.stdout).toMatch(/validate \[options\] \[file\] +check a config file/);
+  });
+
+  it('exits 1 with one clear line for an unknown command, and no stack trace', async () => {
+    const sandbox = createSandbox();
+    const result = await cto(sandbox.cwd, { HOME: sandbox.home }, 'confgi');
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe("error: unknown command 'confgi'");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads ORCHESTRATOR_CONFIG and CTO_MODEL from its environment', async () => {
+    const sandbox = createSandbox();
+    const path = sandbox.write('x/conf.json', '{ "cto_model": "sonnet", /* a comment */ }');
+    const shown = await cto(
+      sandbox.cwd,
+      { HOME: sandbox.home, ORCHESTRATOR_CONFIG: path },
+      'config',
+      'show',
+      '--json',
+    );
+    expect(JSON.parse(shown.stdout).sources.cto_model).toBe(`file ${path}`);
+    const overridden = await cto(
+      sandbox.cwd,
+      { HOME: sandbox.home, ORCHESTRATOR_CONFIG: path, CTO_MODEL: 'opus' },
+      'config',
+      'show',
+      '--json',
+    );
+    expect(JSON.parse(overridden.stdout).config.cto_model).toBe('opus');
+  });
+
+  it('validates a broken file with exit 1 and one line, no stack trace', async () => {
+    const sandbox = createSandbox();
+    const path = sandbox.write('orchestrator_config.json', '{ "max_attempts": "three" }');
+    const result = await cto(sandbox.cwd, { HOME: sandbox.home }, 'config', 'validate', path);
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'max_attempts: expected a positive integer, got "three"\n',
+      stderr: '',
+    });
+  });
+});

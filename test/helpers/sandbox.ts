@@ -1,0 +1,61 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { runCli } from '../../src/cli/run-cli.js';
+
+/** A throw-away working directory and home, with helpers to write files and run `cto`. */
+export interface Sandbox {
+  cwd: string;
+  home: string;
+  env: Record<string, string | undefined>;
+  write(path: string, content: unknown, mode?: number): string;
+  cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  io(): CliIo & { out: string[]; err: string[] };
+}
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+export function createSandbox(env: Record<string, string | undefined> = {}): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), 'cto-test-'));
+  made.push(root);
+  const cwd = join(root, 'work');
+  const home = join(root, 'home');
+  mkdirSync(cwd);
+  mkdirSync(home);
+  const sandbox: Sandbox = {
+    cwd,
+    home,
+    env: { ...env },
+    write(path, content, mode = 0o600) {
+      const full = path.startsWith('~/') ? join(home, path.slice(2)) : join(cwd, path);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      chmodSync(full, mode);
+      return full;
+    },
+    io() {
+      const out: string[] = [];
+      const err: string[] = [];
+      return {
+        env: sandbox.env,
+        cwd,
+        homeDir: home,
+        out,
+        err,
+        stdout: (text) => out.push(text),
+        stderr: (text) => err.push(text),
+      };
+    },
+    async cli(...argv) {
+      const io = sandbox.io();
+      const code = await runCli(argv, io);
+      return { code, stdout: io.out.join(''), stderr: io.err.join('') };
+    },
+  };
+  return sandbox;
+}
