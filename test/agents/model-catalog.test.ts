@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { modelCatalog } from '../../agents/model-catalog.js';
 import { hasTools } from '../../agents/model-entry.js';
 
-const byId = Object.fromEntries(modelCatalog.map((model) => [model.id, model]));
+function tier(id: string): number {
+  const model = modelCatalog.find((m) => m.id === id);
+  if (!model) throw new Error(`no ${id} in the catalog`);
+  return model.tier;
+}
 
 describe('the built-in model catalog', () => {
   it('holds the eight models of SPEC §1 with their transport and tools', () => {
@@ -23,10 +27,10 @@ describe('the built-in model catalog', () => {
   });
 
   it('orders tiers so the default ladders only climb: haiku → sonnet → opus, external → sonnet → opus', () => {
-    expect(byId.haiku.tier).toBeLessThan(byId.sonnet.tier);
-    expect(byId.sonnet.tier).toBeLessThan(byId.opus.tier);
+    expect(tier('haiku')).toBeLessThan(tier('sonnet'));
+    expect(tier('sonnet')).toBeLessThan(tier('opus'));
     for (const model of modelCatalog.filter((m) => m.group === 'external')) {
-      expect(model.tier).toBeLessThan(byId.sonnet.tier);
+      expect(model.tier).toBeLessThan(tier('sonnet'));
     }
   });
 
