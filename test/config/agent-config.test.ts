@@ -3,9 +3,8 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
 function model(sandbox: ReturnType<typeof createSandbox>, id: string) {
-  const result = loadConfig(sandbox.io());
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return { loaded: result.loaded, model: result.loaded.models.find((m) => m.id === id) };
+  const loaded = sandbox.load();
+  return { loaded, model: loaded.models.find((m) => m.id === id) };
 }
 
 describe('per-model agent configs', () => {

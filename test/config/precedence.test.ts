@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
-function load(sandbox: ReturnType<typeof createSandbox>) {
-  const result = loadConfig(sandbox.io());
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.loaded;
-}
-
 describe('configuration precedence: defaults < file < environment', () => {
   it('uses the original defaults when there is no file', () => {
-    const loaded = load(createSandbox());
+    const loaded = createSandbox().load();
     expect(loaded.file).toBeNull();
     expect(loaded.config.cto_model).toBe('deepseek');
     expect(loaded.config.model_selection_strategy).toBe('cost_aware');
@@ -25,7 +19,7 @@ describe('configuration precedence: defaults < file < environment', () => {
       cto_model: 'sonnet',
       cost_optimization: { token_budget_per_day: { claude: 5 } },
     });
-    const loaded = load(sandbox);
+    const loaded = sandbox.load();
     expect(loaded.config.cto_model).toBe('sonnet');
     expect(loaded.sources.cto_model).toBe(`file ${path}`);
     expect(loaded.config.cost_optimization.token_budget_per_day).toEqual({
@@ -40,14 +34,14 @@ describe('configuration precedence: defaults < file < environment', () => {
   it('lets CTO_MODEL win over the file', () => {
     const sandbox = createSandbox({ CTO_MODEL: 'opus' });
     sandbox.write('orchestrator_config.json', { cto_model: 'sonnet' });
-    const loaded = load(sandbox);
+    const loaded = sandbox.load();
     expect(loaded.config.cto_model).toBe('opus');
     expect(loaded.sources.cto_model).toBe('env CTO_MODEL');
   });
 
   it('restricts to one provider group with MODEL_PROVIDER', () => {
     const claudeOnly = createSandbox({ MODEL_PROVIDER: 'claude', CTO_MODEL: 'sonnet' });
-    const loaded = load(claudeOnly);
+    const loaded = claudeOnly.load();
     expect(loaded.models.filter((m) => m.enabled).map((m) => m.id)).toEqual([
       'haiku',
       'sonnet',
@@ -55,7 +49,7 @@ describe('configuration precedence: defaults < file < environment', () => {
     ]);
     expect(loaded.sources['worker_models.external.deepseek.enabled']).toBe('env MODEL_PROVIDER');
 
-    const externalOnly = load(createSandbox({ MODEL_PROVIDER: 'openai' }));
+    const externalOnly = createSandbox({ MODEL_PROVIDER: 'openai' }).load();
     expect(externalOnly.models.filter((m) => m.enabled).map((m) => m.id)).toEqual([
       'deepseek',
       'minimax',
@@ -67,12 +61,12 @@ describe('configuration precedence: defaults < file < environment', () => {
   it('finds the file through ORCHESTRATOR_CONFIG first, then ./, then ~/.config/cto/', () => {
     const sandbox = createSandbox();
     const inHome = sandbox.write('~/.config/cto/orchestrator_config.json', { cto_model: 'haiku' });
-    expect(load(sandbox).file).toBe(inHome);
+    expect(sandbox.load().file).toBe(inHome);
     const inCwd = sandbox.write('orchestrator_config.json', { cto_model: 'sonnet' });
-    expect(load(sandbox).file).toBe(inCwd);
+    expect(sandbox.load().file).toBe(inCwd);
     const named = sandbox.write('elsewhere/mine.json', { cto_model: 'opus' });
     sandbox.env.ORCHESTRATOR_CONFIG = named;
-    const loaded = load(sandbox);
+    const loaded = sandbox.load();
     expect(loaded.file).toBe(named);
     expect(loaded.fileReason).toBe('ORCHESTRATOR_CONFIG');
     expect(loaded.config.cto_model).toBe('opus');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
 // SPEC §2's example, as the original's users have it (its elided host filled in).
@@ -22,12 +21,6 @@ const seedExample = `{
                          "token_budget_per_day": { "claude": 100000, "external": 1000000 } }
 }`;
 
-function loaded(sandbox: ReturnType<typeof createSandbox>) {
-  const result = loadConfig(sandbox.io());
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.loaded;
-}
-
 describe('the original configuration format', () => {
   it('loads the SPEC example as it is, with gpt-4 added as a ninth model by configuration', () => {
     const sandbox = createSandbox();
@@ -36,7 +29,7 @@ describe('the original configuration format', () => {
       supports_tools: true,
       api_key: 'sk-gpt4-secret-000000wxyz',
     });
-    const config = loaded(sandbox);
+    const config = sandbox.load();
     expect(config.models.map((m) => m.id)).toEqual([
       'haiku',
       'sonnet',
@@ -78,7 +71,7 @@ describe('the original configuration format', () => {
         },
       }`,
     );
-    expect(loaded(sandbox).models.find((m) => m.id === 'kimi')?.enabled).toBe(false);
+    expect(sandbox.load().models.find((m) => m.id === 'kimi')?.enabled).toBe(false);
   });
 
   it('takes a model the catalog does not know as an enabled external model, with a notice when it has no endpoint', () => {
@@ -86,7 +79,7 @@ describe('the original configuration format', () => {
     sandbox.write('orchestrator_config.json', {
       worker_models: { external: { 'mistral-large': {} } },
     });
-    const config = loaded(sandbox);
+    const config = sandbox.load();
     expect(config.models.find((m) => m.id === 'mistral-large')).toMatchObject({
       enabled: true,
       kind: 'text-only',
@@ -105,7 +98,7 @@ describe('the original configuration format', () => {
       worker_models: { external: { 'deepseek-chat': { enabled: false } } },
       fallback_chain: { 'claude-haiku': ['claude-3-5-sonnet', 'claude-opus'] },
     });
-    const config = loaded(sandbox);
+    const config = sandbox.load();
     expect(config.config.cto_model).toBe('sonnet');
     expect(config.models.find((m) => m.id === 'deepseek')?.enabled).toBe(false);
     expect(config.config.fallback_chain).toEqual({ haiku: ['sonnet', 'opus'] });
@@ -125,7 +118,7 @@ describe('the original configuration format', () => {
         external: { 'deepseek-chat': { enabled: false }, deepseek: { enabled: true } },
       },
     });
-    const config = loaded(sandbox);
+    const config = sandbox.load();
     expect(config.models.find((m) => m.id === 'deepseek')?.enabled).toBe(true);
     expect(config.notices).toContain(
       'worker_models.external.deepseek-chat: legacy name of "deepseek", which is also listed; ignored',

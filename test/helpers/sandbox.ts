@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { type LoadedConfig, loadConfig } from '../../src/config/load-config.js';
 
 /** A throw-away working directory and home, with helpers to write files and run `cto`. */
 export interface Sandbox {
@@ -12,6 +13,8 @@ export interface Sandbox {
   env: Record<string, string | undefined>;
   write(path: string, content: unknown, mode?: number): string;
   cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Loads the configuration this sandbox holds; throws with the problems when it is invalid. */
+  load(): LoadedConfig;
   io(): CliIo & { out: string[]; err: string[] };
 }
 
@@ -50,6 +53,11 @@ export function createSandbox(env: Record<string, string | undefined> = {}): San
         stdout: (text) => out.push(text),
         stderr: (text) => err.push(text),
       };
+    },
+    load() {
+      const result = loadConfig(sandbox.io());
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      return result.loaded;
     },
     async cli(...argv) {
       const io = sandbox.io();
