@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { modelKindSchema } from '../agents/model-entry.js';
+
+export const complexitySchema = z.enum(['simple', 'moderate', 'complex']);
+export type Complexity = z.infer<typeof complexitySchema>;
+
+export const taskTypeSchema = z.enum([
+  'bash_command',
+  'coding',
+  'research',
+  'analysis',
+  'email',
+  'deployment',
+]);
+export type TaskType = z.infer<typeof taskTypeSchema>;
+
+/** What the CTO (or, when it fails, the heuristic) says about a task. */
+export const classificationSchema = z.object({
+  complexity: complexitySchema,
+  type: taskTypeSchema,
+  /** The worker model the CTO recommends. */
+  model: z.string().min(1),
+  reason: z.string(),
+  source: z.enum(['cto', 'heuristic']),
+});
+export type Classification = z.infer<typeof classificationSchema>;
+
+/** Enough about a model for the machine's guards: which one, how it runs, how strong it is. */
+export const modelRefSchema = z.object({
+  id: z.string().min(1),
+  kind: modelKindSchema,
+  tier: z.int(),
+});
+export type ModelRef = z.infer<typeof modelRefSchema>;
+
+/** A routing decision: the model (or none) and the human-readable reason. */
+export const routeSchema = z.object({
+  model: modelRefSchema.nullable(),
+  reason: z.string(),
+});
+export type Route = z.infer<typeof routeSchema>;
+
+/**
+ * A task as a user hands it in (`cto run`, `orchestrator.spawn`).
+ *
+ * @example
+ * taskInputSchema.parse({ description: 'Fix the failing test in src/date.ts', type: 'coding' });
+ */
+export const taskInputSchema = z.strictObject({
+  /** The task itself, in words. */
+  description: z.string().trim().min(1, { error: 'expected a non-empty task description' }).max(200_000),
+  /** Skip the CTO's guess of the type. */
+  type: taskTypeSchema.optional(),
+  /** Run on this model (no cost override); escalation still applies. */
+  model: z.string().min(1).optional(),
+  /** Working directory the worker's tools are confined to. */
+  workdir: z.string().min(1).optional(),
+  /** Where the task came from (a user, a project-management task …), kept for the record. */
+  source: z.string().max(200).optional(),
+});
+export type TaskInput = z.infer<typeof taskInputSchema>;
+
+const toolTypes: ReadonlySet<TaskType> = new Set(['bash_command', 'coding', 'deployment']);
+
+/** Whether work of this type needs tools (files, commands), so a text-only model cannot do it. */
+export function needsTools(type: TaskType): boolean {
+  return toolTypes.has(type);
+}
+
+/** Whether `model` may run a task of this classification (the capability invariant). */
+export function canRun(model: ModelRef, classification: Pick<Classification, 'type'>): boolean {
+  return !(needsTools(classification.type) && model.kind === 'text-only');
+}

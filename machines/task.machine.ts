@@ -1,0 +1,301 @@
+import { and, assign, emit, setup } from 'xstate';
+import type { Attempt, TaskContext, TaskMachineInput } from './task-context.js';
+import type { PendingRequest, TaskEmitted, TaskEvent } from './task-events.js';
+import { canRun, type ModelRef, type Route } from './task-types.js';
+
+/** Stored with every snapshot: a snapshot of another version is migrated or refused, never guessed. */
+export const taskMachineVersion = 1;
+
+const feedbackLimit = 2_000;
+
+function failures(context: TaskContext): number {
+  return context.attempts.filter((a) => a.error !== null || a.review?.verdict === 'reject').length;
+}
+
+function current(context: TaskContext): Attempt | undefined {
+  return context.attempts.at(-1);
+}
+
+function requestId(context: TaskContext, kind: PendingRequest['kind'], attempt: number): string {
+  return `${context.taskId}:${kind}:${attempt}`;
+}
+
+/** Replaces the current attempt with `patch` applied. */
+function patchCurrent(context: TaskContext, patch: Partial<Attempt>): Attempt[] {
+  const last = current(context);
+  return last ? [...context.attempts.slice(0, -1), { ...last, ...patch }] : context.attempts;
+}
+
+function isAllowedEscalation(context: TaskContext, next: Route | null): next is Route & { model: ModelRef } {
+  const from = current(context)?.model;
+  if (!next?.model || !from || !context.classification) return false;
+  return next.model.tier >= from.tier && canRun(next.model, context.classification);
+}
+
+/**
+ * The lifecycle of one task: classifying → overriding → executing → reviewing → done, with
+ * escalation on a failure or a rejection, `blocked` after `maxAttempts` failures, and
+ * `cancelled` from anywhere. The machine calls no model and invokes nothing: it emits a
+ * request, the runtime stores the new snapshot and only then delivers it (write-ahead), and the
+ * reply comes back as an event carrying the request's id. Routing decisions arrive inside the
+ * replies; the guards here hold the invariants whatever the policy says.
+ *
+ * @example
+ * const actor = createActor(taskMachine, {
+ *   input: { taskId: 't1', input: { description: 'Fix the build' }, maxAttempts: 3 },
+ * });
+ * actor.on('request', ({ request }) => deliver(request));
+ * actor.start();
+ */
+export const taskMachine = setup({
+  types: {
+    context: {} as TaskContext,
+    input: {} as TaskMachineInput,
+    events: {} as TaskEvent,
+    emitted: {} as TaskEmitted,
+  },
+  guards: {
+    isReplyToPending: ({ context, event }) =>
+      'requestId' in event && event.requestId === context.pending?.requestId,
+    isApproval: ({ event }) => event.type === 'REVIEWED' && event.verdict === 'approve',
+    routeIsRunnable: ({ context }) =>
+      context.route?.model != null &&
+      context.classification !== null &&
+      canRun(context.route.model, context.classification),
+    attemptsExhausted: ({ context }) => failures(context) >= context.maxAttempts,
+    escalationIsAllowed: ({ context }) => isAllowedEscalation(context, context.escalation),
+    hasReviewedOutput: ({ context }) => current(context)?.outputRef != null,
+  },
+  actions: {
+    emitPending: emit(({ context }): TaskEmitted => {
+      if (!context.pending) throw new Error('no pending request to emit');
+      return { type: 'request', request: context.pending };
+    }),
+    requestClassification: assign({
+      pending: ({ context }) => ({
+        kind: 'classify' as const,
+        requestId: requestId(context, 'classify', 1),
+        attempt: 1,
+        model: null,
+      }),
+    }),
+    requestExecution: assign({
+      pending: ({ context }) => {
+        const attempt = current(context);
+        if (!attempt) throw new Error('executing without an attempt');
+        return {
+          kind: 'execute' as const,
+          requestId: requestId(context, 'execute', attempt.n),
+          attempt: attempt.n,
+          model: attempt.model,
+        };
+      },
+    }),
+    requestReview: assign({
+      pending: ({ context }) => {
+        const attempt = current(context);
+        if (!attempt) throw new Error('reviewing without an attempt');
+        return {
+          kind: 'review' as const,
+          requestId: requestId(context, 'review', attempt.n),
+          attempt: attempt.n,
+          model: attempt.model,
+        };
+      },
+    }),
+    recordClassification: assign(({ context, event }) => {
+      if (event.type !== 'CLASSIFIED' && event.type !== 'CLASSIFY_FAILED') return {};
+      const note =
+        event.type === 'CLASSIFIED'
+          ? `classified as ${event.classification.complexity} ${event.classification.type}; the CTO recommends ${event.classification.model}: ${event.classification.reason}`
+          : `classification failed (${event.error}); heuristic: ${event.classification.complexity} ${event.classification.type}`;
+      return {
+        classification: event.classification,
+        route: event.route,
+        pending: null,
+        decisions: [...context.decisions, note, `route: ${event.route.reason}`],
+      };
+    }),
+    startFirstAttempt: assign(({ context }) => {
+      const model = context.route?.model;
+      if (!model) return {};
+      const attempt: Attempt = {
+        n: 1,
+        model,
+        reason: context.route?.reason ?? '',
+        outputRef: null,
+        summary: null,
+        usage: null,
+        review: null,
+        error: null,
+      };
+      return { attempts: [attempt] };
+    }),
+    recordOutput: assign(({ context, event }) => {
+      if (event.type !== 'EXECUTED') return {};
+      return {
+        attempts: patchCurrent(context, {
+          outputRef: event.outputRef,
+          summary: event.summary,
+          usage: event.usage,
+        }),
+        pending: null,
+      };
+    }),
+    recordFailure: assign(({ context, event }) => {
+      if (event.type !== 'EXECUTE_FAILED' && event.type !== 'REVIEW_FAILED') return {};
+      const what = event.type === 'EXECUTE_FAILED' ? 'execution failed' : 'review failed';
+      return {
+        attempts: patchCurrent(
+          context,
+          event.type === 'EXECUTE_FAILED'
+            ? { error: event.error }
+            : { review: { verdict: 'reject', quality: 1, feedback: `review failed: ${event.error}`, usage: null } },
+        ),
+        escalation: event.escalation,
+        pending: null,
+        decisions: [...context.decisions, `attempt ${current(context)?.n}: ${what}: ${event.error}`],
+      };
+    }),
+    recordReview: assign(({ context, event }) => {
+      if (event.type !== 'REVIEWED') return {};
+      return {
+        attempts: patchCurrent(context, {
+          review: {
+            verdict: event.verdict,
+            quality: event.quality,
+            feedback: event.feedback.slice(0, feedbackLimit),
+            usage: event.usage,
+          },
+        }),
+        escalation: event.verdict === 'reject' ? event.escalation : null,
+        pending: null,
+        decisions: [
+          ...context.decisions,
+          `attempt ${current(context)?.n}: review ${event.verdict === 'approve' ? 'approved' : 'rejected'} (quality ${event.quality})`,
+        ],
+      };
+    }),
+    startEscalatedAttempt: assign(({ context }) => {
+      const next = context.escalation;
+      const from = current(context);
+      if (!next?.model || !from) return {};
+      const attempt: Attempt = {
+        n: from.n + 1,
+        model: next.model,
+        reason: next.reason,
+        outputRef: null,
+        summary: null,
+        usage: null,
+        review: null,
+        error: null,
+      };
+      return {
+        attempts: [...context.attempts, attempt],
+        escalation: null,
+        decisions: [...context.decisions, `escalated to ${next.model.id}: ${next.reason}`],
+      };
+    }),
+    finishDone: assign(({ context }) => ({
+      outcome: { status: 'done' as const, reason: `approved on attempt ${current(context)?.n}` },
+      decisions: [...context.decisions, 'done'],
+    })),
+    blockAfterFailures: assign(({ context }) => {
+      const reason = `blocked after ${failures(context)} failed attempts (max_attempts ${context.maxAttempts})`;
+      return { outcome: { status: 'blocked' as const, reason }, decisions: [...context.decisions, reason] };
+    }),
+    blockNoRoute: assign(({ context }) => {
+      const route = context.route;
+      const reason =
+        route?.model && context.classification && !canRun(route.model, context.classification)
+          ? `blocked: ${route.model.id} is text-only and a ${context.classification.type} task needs tools`
+          : `blocked: ${route?.reason ?? 'no model'}`;
+      return { outcome: { status: 'blocked' as const, reason }, decisions: [...context.decisions, reason] };
+    }),
+    blockNoEscalation: assign(({ context }) => {
+      const next = context.escalation;
+      const from = current(context)?.model;
+      const reason =
+        next?.model && from && next.model.tier < from.tier
+          ? `blocked: escalation from ${from.id} to the weaker ${next.model.id} refused`
+          : next?.model && context.classification && !canRun(next.model, context.classification)
+            ? `blocked: ${next.model.id} is text-only and a ${context.classification.type} task needs tools`
+            : `blocked: no model to escalate to (${next?.reason ?? 'none given'})`;
+      return { outcome: { status: 'blocked' as const, reason }, decisions: [...context.decisions, reason] };
+    }),
+    cancel: assign(({ context, event }) => {
+      const reason = event.type === 'CANCEL' ? event.reason : 'cancelled';
+      return {
+        outcome: { status: 'cancelled' as const, reason },
+        pending: null,
+        decisions: [...context.decisions, `cancelled: ${reason}`],
+      };
+    }),
+    emitCancel: emit(({ context }): TaskEmitted => ({
+      type: 'cancel',
+      requestId: context.pending?.requestId ?? '',
+    })),
+  },
+}).createMachine({
+  id: 'task',
+  context: ({ input }) => ({
+    ...input,
+    classification: null,
+    route: null,
+    escalation: null,
+    attempts: [],
+    pending: null,
+    outcome: null,
+    decisions: [],
+  }),
+  initial: 'classifying',
+  on: {
+    CANCEL: { target: '.cancelled', actions: ['emitCancel', 'cancel'] },
+  },
+  states: {
+    classifying: {
+      entry: ['requestClassification', 'emitPending'],
+      on: {
+        CLASSIFIED: { guard: 'isReplyToPending', target: 'overriding', actions: 'recordClassification' },
+        CLASSIFY_FAILED: { guard: 'isReplyToPending', target: 'overriding', actions: 'recordClassification' },
+      },
+    },
+    overriding: {
+      always: [
+        { guard: 'routeIsRunnable', target: 'executing', actions: 'startFirstAttempt' },
+        { target: 'blocked', actions: 'blockNoRoute' },
+      ],
+    },
+    executing: {
+      entry: ['requestExecution', 'emitPending'],
+      on: {
+        EXECUTED: { guard: 'isReplyToPending', target: 'reviewing', actions: 'recordOutput' },
+        EXECUTE_FAILED: { guard: 'isReplyToPending', target: 'escalated', actions: 'recordFailure' },
+      },
+    },
+    reviewing: {
+      entry: ['requestReview', 'emitPending'],
+      on: {
+        REVIEWED: [
+          {
+            guard: and(['isReplyToPending', 'isApproval', 'hasReviewedOutput']),
+            target: 'done',
+            actions: ['recordReview', 'finishDone'],
+          },
+          { guard: 'isReplyToPending', target: 'escalated', actions: 'recordReview' },
+        ],
+        REVIEW_FAILED: { guard: 'isReplyToPending', target: 'escalated', actions: 'recordFailure' },
+      },
+    },
+    escalated: {
+      always: [
+        { guard: 'attemptsExhausted', target: 'blocked', actions: 'blockAfterFailures' },
+        { guard: 'escalationIsAllowed', target: 'executing', actions: 'startEscalatedAttempt' },
+        { target: 'blocked', actions: 'blockNoEscalation' },
+      ],
+    },
+    done: { type: 'final' },
+    blocked: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});

@@ -1,0 +1,34 @@
+import { type RoutingModel, type RoutingView } from './routing-view.js';
+import { stableFraction } from './model-choice.js';
+
+/**
+ * Rotation weights: models with little history get more work, so that performance data is
+ * collected on every eligible model (weight 1 / (1 + tasks so far)).
+ *
+ * @example
+ * rotationWeights([deepseek, minimax], { deepseek: { tasks: 9, approvals: 8 } }); // [0.1, 1]
+ */
+export function rotationWeights(candidates: readonly RoutingModel[], history: RoutingView['history']): number[] {
+  return candidates.map((model) => 1 / (1 + (history[model.id]?.tasks ?? 0)));
+}
+
+/**
+ * Picks one candidate with the rotation weights, deterministically for a given key.
+ *
+ * @example
+ * rotate([deepseek, minimax], view.history, 'task-42:route'); // the same model every time
+ */
+export function rotate(
+  candidates: readonly RoutingModel[],
+  history: RoutingView['history'],
+  key: string,
+): RoutingModel | undefined {
+  const weights = rotationWeights(candidates, history);
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let point = stableFraction(key) * total;
+  for (const [index, candidate] of candidates.entries()) {
+    point -= weights[index] ?? 0;
+    if (point < 0) return candidate;
+  }
+  return candidates.at(-1);
+}
