@@ -1,0 +1,197 @@
+import { assign, emit, enqueueActions, setup } from 'xstate';
+
+export interface CallQueueInput {
+  /** The actor's systemId: `cto` or `worker:<model>`. */
+  name: string;
+  /** Calls at once to this model; more wait in the mailbox. */
+  concurrency: number;
+  /** Retries of one call on transient errors (429, 5xx, timeouts) before it fails. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Failed calls in a row (after their retries) that put the model in cooldown. */
+  cooldownAfter: number;
+  cooldownMs: number;
+}
+
+export interface CallQueueContext extends CallQueueInput {
+  queue: string[];
+  /** Calls under way (including those waiting for a retry), with the tries made so far. */
+  active: Record<string, number>;
+  consecutiveFailures: number;
+  cooldownUntil: number | null;
+}
+
+export type CallQueueEvent =
+  | { type: 'ENQUEUE'; requestId: string; now: number }
+  | { type: 'SUCCEEDED'; requestId: string }
+  | { type: 'FAILED'; requestId: string; transient: boolean; retryAfterMs: number | null; error: string; now: number }
+  | { type: 'RETRY_DUE'; requestId: string }
+  | { type: 'CANCEL'; requestId: string }
+  | { type: 'COOLDOWN_OVER' }
+  | { type: 'SET_CONCURRENCY'; concurrency: number };
+
+export type CallQueueEmitted =
+  | { type: 'start'; requestId: string; try: number }
+  | { type: 'retry'; requestId: string; delayMs: number; error: string }
+  | { type: 'settled'; requestId: string; ok: true }
+  | { type: 'settled'; requestId: string; ok: false; error: string }
+  | { type: 'abort'; requestId: string }
+  | { type: 'cooldown'; until: number };
+
+function backoff(context: CallQueueContext, tries: number, retryAfterMs: number | null): number {
+  const exponential = Math.min(context.maxDelayMs, context.baseDelayMs * 2 ** (tries - 1));
+  return Math.max(retryAfterMs ?? 0, exponential);
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const { [key]: _removed, ...rest } = record;
+  return rest;
+}
+
+/**
+ * The mailbox of one model, shared by the CTO actor and every worker actor: at most
+ * `concurrency` calls at once, retry with exponential backoff on transient errors (honouring
+ * retry-after), and a cooldown after `cooldownAfter` failed calls in a row, during which new
+ * requests fail at once (so their tasks escalate). Pure: the runtime makes the calls, owns the
+ * timers, and reports back with events; time arrives in the events.
+ *
+ * @example
+ * const worker = createActor(workerMachine, { input: { name: 'worker:deepseek', concurrency: 4, … } });
+ * worker.on('start', ({ requestId }) => call(requestId));
+ */
+export function createCallQueueMachine(id: string) {
+  return setup({
+    types: {
+      context: {} as CallQueueContext,
+      input: {} as CallQueueInput,
+      events: {} as CallQueueEvent,
+      emitted: {} as CallQueueEmitted,
+    },
+    guards: {
+      isActive: ({ context, event }) => 'requestId' in event && event.requestId in context.active,
+      canRetry: ({ context, event }) => {
+        if (event.type !== 'FAILED' || !event.transient) return false;
+        const tries = context.active[event.requestId];
+        return tries !== undefined && tries <= context.maxRetries;
+      },
+      reachesCooldown: ({ context }) => context.consecutiveFailures + 1 >= context.cooldownAfter,
+    },
+    actions: {
+      enqueue: assign({
+        queue: ({ context, event }) =>
+          event.type === 'ENQUEUE' && !context.queue.includes(event.requestId) && !(event.requestId in context.active)
+            ? [...context.queue, event.requestId]
+            : context.queue,
+      }),
+      startWaiting: enqueueActions(({ context, enqueue }) => {
+        const queue = [...context.queue];
+        const active = { ...context.active };
+        while (queue.length > 0 && Object.keys(active).length < context.concurrency) {
+          const requestId = queue.shift() as string;
+          active[requestId] = 1;
+          enqueue.emit({ type: 'start', requestId, try: 1 });
+        }
+        enqueue.assign({ queue, active });
+      }),
+      succeed: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'SUCCEEDED') return;
+        enqueue.assign({ active: without(context.active, event.requestId), consecutiveFailures: 0 });
+        enqueue.emit({ type: 'settled', requestId: event.requestId, ok: true });
+      }),
+      scheduleRetry: emit(({ context, event }) => {
+        if (event.type !== 'FAILED') throw new Error('scheduleRetry needs FAILED');
+        const tries = context.active[event.requestId] ?? 1;
+        return { type: 'retry' as const, requestId: event.requestId, delayMs: backoff(context, tries, event.retryAfterMs), error: event.error };
+      }),
+      countRetry: assign({
+        active: ({ context, event }) =>
+          event.type === 'RETRY_DUE' ? { ...context.active, [event.requestId]: (context.active[event.requestId] ?? 0) + 1 } : context.active,
+      }),
+      restart: emit(({ context, event }) => {
+        if (event.type !== 'RETRY_DUE') throw new Error('restart needs RETRY_DUE');
+        return { type: 'start' as const, requestId: event.requestId, try: context.active[event.requestId] ?? 1 };
+      }),
+      fail: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'FAILED') return;
+        const tries = context.active[event.requestId] ?? 1;
+        enqueue.assign({
+          active: without(context.active, event.requestId),
+          consecutiveFailures: context.consecutiveFailures + 1,
+        });
+        enqueue.emit({
+          type: 'settled',
+          requestId: event.requestId,
+          ok: false,
+          error: `${event.error}${event.transient ? ` (after ${tries} tries)` : ''}`,
+        });
+      }),
+      startCooldown: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'FAILED') return;
+        const until = event.now + context.cooldownMs;
+        enqueue.assign({ cooldownUntil: until, queue: [] });
+        enqueue.emit({ type: 'cooldown', until });
+        // Waiting requests would only fail one by one: fail them now, so their tasks escalate.
+        for (const requestId of context.queue) {
+          enqueue.emit({ type: 'settled', requestId, ok: false, error: `${context.name} is cooling down after repeated failures` });
+        }
+      }),
+      refuseInCooldown: emit(({ context, event }) => {
+        if (event.type !== 'ENQUEUE') throw new Error('refuseInCooldown needs ENQUEUE');
+        return {
+          type: 'settled' as const,
+          requestId: event.requestId,
+          ok: false as const,
+          error: `${context.name} is cooling down after repeated failures until ${new Date(context.cooldownUntil ?? 0).toISOString()}`,
+        };
+      }),
+      endCooldown: assign({ cooldownUntil: null, consecutiveFailures: 0 }),
+      cancel: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'CANCEL') return;
+        if (event.requestId in context.active) {
+          enqueue.assign({ active: without(context.active, event.requestId) });
+          enqueue.emit({ type: 'abort', requestId: event.requestId });
+        } else {
+          enqueue.assign({ queue: context.queue.filter((queued) => queued !== event.requestId) });
+        }
+      }),
+      setConcurrency: assign({
+        concurrency: ({ context, event }) => (event.type === 'SET_CONCURRENCY' ? event.concurrency : context.concurrency),
+      }),
+    },
+  }).createMachine({
+    id,
+    context: ({ input }) => ({ ...input, queue: [], active: {}, consecutiveFailures: 0, cooldownUntil: null }),
+    initial: 'available',
+    on: {
+      SUCCEEDED: { guard: 'isActive', actions: ['succeed', 'startWaiting'] },
+      RETRY_DUE: { guard: 'isActive', actions: ['countRetry', 'restart'] },
+      CANCEL: { actions: ['cancel', 'startWaiting'] },
+      SET_CONCURRENCY: { actions: ['setConcurrency', 'startWaiting'] },
+    },
+    states: {
+      available: {
+        on: {
+          ENQUEUE: { actions: ['enqueue', 'startWaiting'] },
+          FAILED: [
+            { guard: 'canRetry', actions: 'scheduleRetry' },
+            { guard: 'reachesCooldown', target: 'coolingDown', actions: ['fail', 'startCooldown'] },
+            { guard: 'isActive', actions: ['fail', 'startWaiting'] },
+          ],
+        },
+      },
+      coolingDown: {
+        on: {
+          ENQUEUE: { actions: 'refuseInCooldown' },
+          FAILED: [
+            { guard: 'canRetry', actions: 'scheduleRetry' },
+            { guard: 'isActive', actions: 'fail' },
+          ],
+          COOLDOWN_OVER: { target: 'available', actions: ['endCooldown', 'startWaiting'] },
+        },
+      },
+    },
+  });
+}
+
+export type CallQueueMachine = ReturnType<typeof createCallQueueMachine>;

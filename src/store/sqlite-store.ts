@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { z } from 'zod';
+import {
+  finalStatuses,
+  type JournalEntry,
+  journalEntrySchema,
+  type NewJournalEntry,
+  type Store,
+  StoreError,
+  type StoredEvent,
+  storedEventSchema,
+  type StoredTask,
+  storedTaskSchema,
+  type TaskCommit,
+  type TaskStatus,
+  type TaskSummary,
+} from './store.js';
+
+const schema = `
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  machine_version INTEGER NOT NULL,
+  input TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
+CREATE TABLE IF NOT EXISTS events (
+  task_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  event TEXT,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+  task_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  data TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, request_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blobs (
+  hash TEXT PRIMARY KEY,
+  content TEXT NOT NULL
+);
+`;
+
+interface TaskRow {
+  id: string;
+  status: string;
+  machine_version: number;
+  input: string;
+  snapshot?: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function parseJson(text: string | null, what: string): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StoreError(`${what}: stored JSON is unreadable`);
+  }
+}
+
+function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new StoreError(`${what}: stored row is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+}
+
+/**
+ * The embedded store: one SQLite file (better-sqlite3) in WAL mode, needing no setup. With
+ * `synchronous = NORMAL` a commit survives a crash of the process (not the loss of power
+ * before the next checkpoint); that is the trade that makes thousands of transitions a
+ * second possible.
+ *
+ * @example
+ * const store = openSqliteStore('.cto/state.db');
+ * await store.commit([{ taskId, input, event: null, snapshot, status: 'classifying', machineVersion: 1, at: Date.now() }]);
+ */
+export function openSqliteStore(path: string): Store {
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(schema);
+  } catch (error) {
+    throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
+  }
+
+  const insertTask = db.prepare(
+    'INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const updateTask = db.prepare(
+    'UPDATE tasks SET status = ?, machine_version = ?, snapshot = ?, updated_at = ? WHERE id = ?',
+  );
+  const insertEvent = db.prepare(
+    'INSERT INTO events (task_id, seq, event, at) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE task_id = ?), ?, ?)',
+  );
+  const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?');
+  const selectUnfinished = db.prepare(
+    `SELECT * FROM tasks WHERE status NOT IN (${[...finalStatuses].map(() => '?').join(', ')}) ORDER BY created_at, id`,
+  );
+  const selectCounts = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
+  const selectEvents = db.prepare('SELECT task_id, seq, event, at FROM events WHERE task_id = ? ORDER BY seq');
+  const insertJournal = db.prepare(
+    `INSERT INTO journal (task_id, request_id, seq, kind, data, at) VALUES (?, ?,
+      (SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE task_id = ? AND request_id = ?), ?, ?, ?)`,
+  );
+  const selectJournal = db.prepare('SELECT * FROM journal WHERE task_id = ? ORDER BY request_id, seq');
+  const selectJournalForRequest = db.prepare(
+    'SELECT * FROM journal WHERE task_id = ? AND request_id = ? ORDER BY seq',
+  );
+  const insertBlob = db.prepare('INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)');
+  const selectBlob = db.prepare('SELECT content FROM blobs WHERE hash = ?');
+
+  const commitAll = db.transaction((commits: readonly TaskCommit[]) => {
+    for (const commit of commits) {
+      const snapshot = JSON.stringify(commit.snapshot);
+      if (commit.input) {
+        insertTask.run(
+          commit.taskId,
+          commit.status,
+          commit.machineVersion,
+          JSON.stringify(commit.input),
+          snapshot,
+          commit.at,
+          commit.at,
+        );
+      } else {
+        const changed = updateTask.run(commit.status, commit.machineVersion, snapshot, commit.at, commit.taskId);
+        if (changed.changes !== 1) throw new StoreError(`no task ${commit.taskId} to update`);
+      }
+      insertEvent.run(commit.taskId, commit.taskId, commit.event ? JSON.stringify(commit.event) : null, commit.at);
+    }
+  });
+  const appendAll = db.transaction((entries: readonly NewJournalEntry[]) => {
+    for (const entry of entries) {
+      insertJournal.run(
+        entry.taskId,
+        entry.requestId,
+        entry.taskId,
+        entry.requestId,
+        entry.kind,
+        JSON.stringify(entry.data ?? null),
+        entry.at,
+      );
+    }
+  });
+
+  function toTask(row: TaskRow): StoredTask {
+    const what = `task ${row.id}`;
+    return checked(
+      storedTaskSchema,
+      {
+        id: row.id,
+        status: row.status,
+        machineVersion: row.machine_version,
+        input: parseJson(row.input, what),
+        snapshot: parseJson(row.snapshot ?? '{}', what),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      },
+      what,
+    );
+  }
+
+  return {
+    async commit(commits) {
+      if (commits.length > 0) commitAll(commits);
+    },
+    async getTask(id) {
+      const row = selectTask.get(id) as TaskRow | undefined;
+      return row ? toTask(row) : null;
+    },
+    async listTasks(filter = {}) {
+      const statuses = filter.status ?? [];
+      const where = statuses.length > 0 ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
+      const rows = db
+        .prepare(
+          `SELECT id, status, machine_version, input, created_at, updated_at FROM tasks ${where} ORDER BY created_at DESC, id LIMIT ?`,
+        )
+        .all(...statuses, filter.limit ?? -1) as TaskRow[];
+      return rows.map((row): TaskSummary => {
+        const { snapshot: _none, ...summary } = toTask(row);
+        return summary;
+      });
+    },
+    async unfinishedTasks() {
+      return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(toTask);
+    },
+    async countByStatus() {
+      const counts: Partial<Record<TaskStatus, number>> = {};
+      for (const row of selectCounts.all() as { status: TaskStatus; n: number }[]) counts[row.status] = row.n;
+      return counts;
+    },
+    async events(taskId) {
+      const rows = selectEvents.all(taskId) as { task_id: string; seq: number; event: string | null; at: number }[];
+      return rows.map(
+        (row): StoredEvent =>
+          checked(
+            storedEventSchema,
+            { taskId: row.task_id, seq: row.seq, event: parseJson(row.event, `event ${row.seq} of task ${taskId}`), at: row.at },
+            `event ${row.seq} of task ${taskId}`,
+          ),
+      );
+    },
+    async appendJournal(entries) {
+      if (entries.length > 0) appendAll(entries);
+    },
+    async journal(taskId, requestId) {
+      const rows = (requestId === undefined ? selectJournal.all(taskId) : selectJournalForRequest.all(taskId, requestId)) as {
+        task_id: string;
+        request_id: string;
+        seq: number;
+        kind: string;
+        data: string;
+        at: number;
+      }[];
+      return rows.map(
+        (row): JournalEntry =>
+          checked(
+            journalEntrySchema,
+            {
+              taskId: row.task_id,
+              requestId: row.request_id,
+              seq: row.seq,
+              kind: row.kind,
+              data: parseJson(row.data, `journal entry ${row.request_id}#${row.seq}`),
+              at: row.at,
+            },
+            `journal entry ${row.request_id}#${row.seq}`,
+          ),
+      );
+    },
+    async putBlob(content) {
+      const hash = createHash('sha256').update(content).digest('hex');
+      insertBlob.run(hash, content);
+      return hash;
+    },
+    async getBlob(ref) {
+      const row = selectBlob.get(ref) as { content: string } | undefined;
+      return row?.content ?? null;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { taskInputSchema } from '../../machines/task-types.js';
+
+export const taskStatusSchema = z.enum([
+  'classifying',
+  'overriding',
+  'executing',
+  'reviewing',
+  'escalated',
+  'done',
+  'blocked',
+  'cancelled',
+]);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+export const finalStatuses: ReadonlySet<TaskStatus> = new Set(['done', 'blocked', 'cancelled']);
+
+/** A task as stored: its input, its latest persisted snapshot and the machine version it fits. */
+export const storedTaskSchema = z.object({
+  id: z.string(),
+  status: taskStatusSchema,
+  machineVersion: z.int(),
+  input: taskInputSchema,
+  snapshot: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type StoredTask = z.infer<typeof storedTaskSchema>;
+export type TaskSummary = Omit<StoredTask, 'snapshot'>;
+
+/**
+ * One transition of one task, written in one transaction with the others of its batch: the
+ * event that caused it (null for the task's creation) and the snapshot it led to.
+ */
+export interface TaskCommit {
+  taskId: string;
+  /** Present on the task's first commit. */
+  input?: z.infer<typeof taskInputSchema>;
+  event: Record<string, unknown> | null;
+  snapshot: Record<string, unknown>;
+  status: TaskStatus;
+  machineVersion: number;
+  at: number;
+}
+
+export const storedEventSchema = z.object({
+  taskId: z.string(),
+  seq: z.int().positive(),
+  /** Null for the creation of the task (its input is in the task row). */
+  event: z.record(z.string(), z.unknown()).nullable(),
+  at: z.number(),
+});
+export type StoredEvent = z.infer<typeof storedEventSchema>;
+
+/** Work inside one step (a model turn, a tool call started or finished, a session id …). */
+export const journalEntrySchema = z.object({
+  taskId: z.string(),
+  requestId: z.string(),
+  seq: z.int().positive(),
+  kind: z.string(),
+  data: z.unknown(),
+  at: z.number(),
+});
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
+
+/** A stored row that does not read back as it should: named, never passed on half-read. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/**
+ * Where tasks live: tasks with their latest snapshot, an append-only event log per task, the
+ * step journal, and blobs addressed by content hash. Every backend passes the same contract
+ * suite (test/store/store-contract.ts).
+ */
+export interface Store {
+  /** Writes every commit of the batch in one transaction: all of them or none. */
+  commit(commits: readonly TaskCommit[]): Promise<void>;
+  getTask(id: string): Promise<StoredTask | null>;
+  listTasks(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
+  /** Tasks whose latest snapshot is not final, oldest first. */
+  unfinishedTasks(): Promise<StoredTask[]>;
+  countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
+  events(taskId: string): Promise<StoredEvent[]>;
+  appendJournal(entries: readonly NewJournalEntry[]): Promise<void>;
+  journal(taskId: string, requestId?: string): Promise<JournalEntry[]>;
+  /** Stores a text once, whatever how often it is put; returns its sha256. */
+  putBlob(content: string): Promise<string>;
+  getBlob(ref: string): Promise<string | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { describeStoreContract } from './store-contract.js';
+
+function freshPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'cto-store-')), 'nested', 'state.db');
+}
+
+describeStoreContract('sqlite', async () => {
+  const path = freshPath();
+  return { store: openSqliteStore(path), reopen: async () => openSqliteStore(path) };
+});
+
+describe('SQLite store', () => {
+  it('uses WAL mode', () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    expect(new Database(path).pragma('journal_mode', { simple: true })).toBe('wal');
+    void store.close();
+  });
+
+  it('names a corrupted row instead of passing it on', async () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    await store.commit([
+      { taskId: 't', input: { description: 'x' }, event: null, snapshot: {}, status: 'classifying', machineVersion: 1, at: 1 },
+    ]);
+    new Database(path).prepare("UPDATE tasks SET snapshot = '{oops' WHERE id = 't'").run();
+    await expect(store.getTask('t')).rejects.toThrow('task t: stored JSON is unreadable');
+    new Database(path).prepare("UPDATE tasks SET snapshot = '{}', status = 'lost' WHERE id = 't'").run();
+    await expect(store.getTask('t')).rejects.toThrow(/^task t: stored row is invalid at status/);
+  });
+
+  it('says clearly when the file cannot be opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cto-store-'));
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(() => openSqliteStore(join(dir, 'a-file', 'state.db'))).toThrow(/^cannot open the SQLite store at .*: ENOTDIR: not a directory, mkdir/);
+  });
+});

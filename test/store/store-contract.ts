@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Store, TaskCommit } from '../../src/store/store.js';
+
+/** A fresh, empty store, and a way to open the same data again (a restart). */
+export interface StoreFixture {
+  store: Store;
+  reopen(): Promise<Store>;
+}
+
+function created(taskId: string, at = 1): TaskCommit {
+  return {
+    taskId,
+    input: { description: `task ${taskId}` },
+    event: null,
+    snapshot: { value: 'classifying', context: { taskId } },
+    status: 'classifying',
+    machineVersion: 1,
+    at,
+  };
+}
+
+function moved(taskId: string, status: TaskCommit['status'], event: string, at: number): TaskCommit {
+  return {
+    taskId,
+    event: { type: event, requestId: `${taskId}:x` },
+    snapshot: { value: status, context: { taskId, step: event } },
+    status,
+    machineVersion: 1,
+    at,
+  };
+}
+
+/**
+ * The behaviour every Store backend must have. Each backend's test file calls this with a
+ * factory for fresh stores.
+ */
+export function describeStoreContract(backend: string, open: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${backend}`, () => {
+    it('creates a task with its input, snapshot and a creation event', async () => {
+      const { store } = await open();
+      await store.commit([created('a', 10)]);
+      expect(await store.getTask('a')).toEqual({
+        id: 'a',
+        status: 'classifying',
+        machineVersion: 1,
+        input: { description: 'task a' },
+        snapshot: { value: 'classifying', context: { taskId: 'a' } },
+        createdAt: 10,
+        updatedAt: 10,
+      });
+      expect(await store.events('a')).toEqual([{ taskId: 'a', seq: 1, event: null, at: 10 }]);
+      expect(await store.getTask('missing')).toBeNull();
+    });
+
+    it('replaces the snapshot and appends the event log in order', async () => {
+      const { store } = await open();
+      await store.commit([created('a')]);
+      await store.commit([moved('a', 'executing', 'CLASSIFIED', 2)]);
+      await store.commit([moved('a', 'reviewing', 'EXECUTED', 3)]);
+      const task = await store.getTask('a');
+      expect(task?.status).toBe('reviewing');
+      expect(task?.snapshot).toEqual({ value: 'reviewing', context: { taskId: 'a', step: 'EXECUTED' } });
+      expect(task?.updatedAt).toBe(3);
+      expect((await store.events('a')).map((e) => [e.seq, e.event?.type ?? null])).toEqual([
+        [1, null],
+        [2, 'CLASSIFIED'],
+        [3, 'EXECUTED'],
+      ]);
+    });
+
+    it('writes a batch of commits for many tasks at once', async () => {
+      const { store } = await open();
+      await store.commit([created('a'), created('b'), moved('a', 'executing', 'CLASSIFIED', 2)]);
+      expect((await store.getTask('a'))?.status).toBe('executing');
+      expect((await store.getTask('b'))?.status).toBe('classifying');
+    });
+
+    it('writes all of a batch or none of it', async () => {
+      const { store } = await open();
+      await store.commit([created('a')]);
+      await expect(store.commit([moved('a', 'executing', 'CLASSIFIED', 2), moved('ghost', 'done', 'X', 2)])).rejects.toThrow(
+        /ghost/,
+      );
+      expect((await store.getTask('a'))?.status).toBe('classifying');
+      expect(await store.events('a')).toHaveLength(1);
+      await expect(store.commit([created('a')])).rejects.toThrow();
+    });
+
+    it('lists unfinished tasks oldest first, and counts tasks by status', async () => {
+      const { store } = await open();
+      await store.commit([created('late', 5), created('early', 1), created('gone', 2)]);
+      await store.commit([moved('gone', 'done', 'REVIEWED', 3)]);
+      expect((await store.unfinishedTasks()).map((t) => t.id)).toEqual(['early', 'late']);
+      expect(await store.countByStatus()).toEqual({ classifying: 2, done: 1 });
+      expect((await store.listTasks({ status: ['done'] })).map((t) => t.id)).toEqual(['gone']);
+      expect((await store.listTasks({ limit: 2 })).map((t) => t.id)).toEqual(['late', 'gone']);
+    });
+
+    it('appends journal entries per request, in order', async () => {
+      const { store } = await open();
+      await store.appendJournal([
+        { taskId: 'a', requestId: 'a:execute:1', kind: 'started', data: { try: 1 }, at: 1 },
+        { taskId: 'a', requestId: 'a:execute:1', kind: 'turn', data: { n: 1 }, at: 2 },
+        { taskId: 'a', requestId: 'a:classify:1', kind: 'finished', data: null, at: 3 },
+      ]);
+      await store.appendJournal([{ taskId: 'a', requestId: 'a:execute:1', kind: 'finished', data: { ok: true }, at: 4 }]);
+      expect((await store.journal('a', 'a:execute:1')).map((e) => [e.seq, e.kind, e.data])).toEqual([
+        [1, 'started', { try: 1 }],
+        [2, 'turn', { n: 1 }],
+        [3, 'finished', { ok: true }],
+      ]);
+      expect(await store.journal('a')).toHaveLength(4);
+      expect(await store.journal('b')).toEqual([]);
+    });
+
+    it('stores a blob once by its content hash', async () => {
+      const { store } = await open();
+      const big = 'x'.repeat(100_000);
+      const ref = await store.putBlob(big);
+      expect(ref).toMatch(/^[0-9a-f]{64}$/);
+      expect(await store.putBlob(big)).toBe(ref);
+      expect(await store.getBlob(ref)).toBe(big);
+      expect(await store.getBlob('0'.repeat(64))).toBeNull();
+    });
+
+    it('keeps everything across a reopen', async () => {
+      const fixture = await open();
+      await fixture.store.commit([created('a'), moved('a', 'executing', 'CLASSIFIED', 2)]);
+      await fixture.store.appendJournal([{ taskId: 'a', requestId: 'r', kind: 'k', data: 1, at: 1 }]);
+      const ref = await fixture.store.putBlob('output');
+      await fixture.store.close();
+      const again = await fixture.reopen();
+      expect((await again.getTask('a'))?.status).toBe('executing');
+      expect(await again.events('a')).toHaveLength(2);
+      expect(await again.journal('a', 'r')).toHaveLength(1);
+      expect(await again.getBlob(ref)).toBe('output');
+      await again.close();
+    });
+  });
+}
