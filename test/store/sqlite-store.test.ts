@@ -38,6 +38,6 @@ describe('SQLite store', () => {
   it('says clearly when the file cannot be opened', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cto-store-'));
     writeFileSync(join(dir, 'a-file'), '');
-    expect(() => openSqliteStore(join(dir, 'a-file', 'state.db'))).toThrow(/^cannot open the SQLite store at .*: ENOTDIR: not a directory, mkdir/);
+    expect(() => openSqliteStore(join(dir, 'a-file', 'state.db'))).toThrow(/^cannot open the SQLite store at .*: EEXIST: file already exists/);
   });
 });
