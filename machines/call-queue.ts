@@ -25,7 +25,14 @@ export interface CallQueueContext extends CallQueueInput {
 export type CallQueueEvent =
   | { type: 'ENQUEUE'; requestId: string; now: number }
   | { type: 'SUCCEEDED'; requestId: string }
-  | { type: 'FAILED'; requestId: string; transient: boolean; retryAfterMs: number | null; error: string; now: number }
+  | {
+      type: 'FAILED';
+      requestId: string;
+      transient: boolean;
+      retryAfterMs: number | null;
+      error: string;
+      now: number;
+    }
   | { type: 'RETRY_DUE'; requestId: string }
   | { type: 'CANCEL'; requestId: string }
   | { type: 'COOLDOWN_OVER' }
@@ -80,7 +87,9 @@ export function createCallQueueMachine(id: string) {
     actions: {
       enqueue: assign({
         queue: ({ context, event }) =>
-          event.type === 'ENQUEUE' && !context.queue.includes(event.requestId) && !(event.requestId in context.active)
+          event.type === 'ENQUEUE' &&
+          !context.queue.includes(event.requestId) &&
+          !(event.requestId in context.active)
             ? [...context.queue, event.requestId]
             : context.queue,
       }),
@@ -96,21 +105,35 @@ export function createCallQueueMachine(id: string) {
       }),
       succeed: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'SUCCEEDED') return;
-        enqueue.assign({ active: without(context.active, event.requestId), consecutiveFailures: 0 });
+        enqueue.assign({
+          active: without(context.active, event.requestId),
+          consecutiveFailures: 0,
+        });
         enqueue.emit({ type: 'settled', requestId: event.requestId, ok: true });
       }),
       scheduleRetry: emit(({ context, event }) => {
         if (event.type !== 'FAILED') throw new Error('scheduleRetry needs FAILED');
         const tries = context.active[event.requestId] ?? 1;
-        return { type: 'retry' as const, requestId: event.requestId, delayMs: backoff(context, tries, event.retryAfterMs), error: event.error };
+        return {
+          type: 'retry' as const,
+          requestId: event.requestId,
+          delayMs: backoff(context, tries, event.retryAfterMs),
+          error: event.error,
+        };
       }),
       countRetry: assign({
         active: ({ context, event }) =>
-          event.type === 'RETRY_DUE' ? { ...context.active, [event.requestId]: (context.active[event.requestId] ?? 0) + 1 } : context.active,
+          event.type === 'RETRY_DUE'
+            ? { ...context.active, [event.requestId]: (context.active[event.requestId] ?? 0) + 1 }
+            : context.active,
       }),
       restart: emit(({ context, event }) => {
         if (event.type !== 'RETRY_DUE') throw new Error('restart needs RETRY_DUE');
-        return { type: 'start' as const, requestId: event.requestId, try: context.active[event.requestId] ?? 1 };
+        return {
+          type: 'start' as const,
+          requestId: event.requestId,
+          try: context.active[event.requestId] ?? 1,
+        };
       }),
       fail: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'FAILED') return;
@@ -133,7 +156,12 @@ export function createCallQueueMachine(id: string) {
         enqueue.emit({ type: 'cooldown', until });
         // Waiting requests would only fail one by one: fail them now, so their tasks escalate.
         for (const requestId of context.queue) {
-          enqueue.emit({ type: 'settled', requestId, ok: false, error: `${context.name} is cooling down after repeated failures` });
+          enqueue.emit({
+            type: 'settled',
+            requestId,
+            ok: false,
+            error: `${context.name} is cooling down after repeated failures`,
+          });
         }
       }),
       refuseInCooldown: emit(({ context, event }) => {
@@ -156,12 +184,19 @@ export function createCallQueueMachine(id: string) {
         }
       }),
       setConcurrency: assign({
-        concurrency: ({ context, event }) => (event.type === 'SET_CONCURRENCY' ? event.concurrency : context.concurrency),
+        concurrency: ({ context, event }) =>
+          event.type === 'SET_CONCURRENCY' ? event.concurrency : context.concurrency,
       }),
     },
   }).createMachine({
     id,
-    context: ({ input }) => ({ ...input, queue: [], active: {}, consecutiveFailures: 0, cooldownUntil: null }),
+    context: ({ input }) => ({
+      ...input,
+      queue: [],
+      active: {},
+      consecutiveFailures: 0,
+      cooldownUntil: null,
+    }),
     initial: 'available',
     on: {
       SUCCEEDED: { guard: 'isActive', actions: ['succeed', 'startWaiting'] },

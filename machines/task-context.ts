@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { pendingRequestSchema, usageSchema } from './task-events.js';
-import { classificationSchema, modelRefSchema, routeSchema, taskInputSchema } from './task-types.js';
+import {
+  classificationSchema,
+  modelRefSchema,
+  routeSchema,
+  taskInputSchema,
+} from './task-types.js';
 
 /** One try at the work: which model, why, what it produced, and what the review said. */
 export const attemptSchema = z.object({
@@ -12,7 +17,12 @@ export const attemptSchema = z.object({
   summary: z.string().nullable(),
   usage: usageSchema.nullable(),
   review: z
-    .object({ verdict: z.enum(['approve', 'reject']), quality: z.int(), feedback: z.string(), usage: usageSchema.nullable() })
+    .object({
+      verdict: z.enum(['approve', 'reject']),
+      quality: z.int(),
+      feedback: z.string(),
+      usage: usageSchema.nullable(),
+    })
     .nullable(),
   error: z.string().nullable(),
 });
@@ -36,7 +46,9 @@ export const taskContextSchema = taskMachineInputSchema.extend({
   escalation: routeSchema.nullable(),
   attempts: z.array(attemptSchema),
   pending: pendingRequestSchema.nullable(),
-  outcome: z.object({ status: z.enum(['done', 'blocked', 'cancelled']), reason: z.string() }).nullable(),
+  outcome: z
+    .object({ status: z.enum(['done', 'blocked', 'cancelled']), reason: z.string() })
+    .nullable(),
   /** Every decision taken, in words, in order: what `cto status <task>` shows. */
   decisions: z.array(z.string()),
 });

@@ -18,7 +18,12 @@ const reply = { requestId: z.string().min(1) };
  * runtime's policy, so that the machine stays pure and a replay of the log is exact.
  */
 export const taskEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('CLASSIFIED'), ...reply, classification: classificationSchema, route: routeSchema }),
+  z.object({
+    type: z.literal('CLASSIFIED'),
+    ...reply,
+    classification: classificationSchema,
+    route: routeSchema,
+  }),
   z.object({
     type: z.literal('CLASSIFY_FAILED'),
     ...reply,
@@ -35,7 +40,12 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     summary: z.string(),
     usage: usageSchema,
   }),
-  z.object({ type: z.literal('EXECUTE_FAILED'), ...reply, error: z.string(), escalation: routeSchema }),
+  z.object({
+    type: z.literal('EXECUTE_FAILED'),
+    ...reply,
+    error: z.string(),
+    escalation: routeSchema,
+  }),
   z.object({
     type: z.literal('REVIEWED'),
     ...reply,
@@ -46,7 +56,12 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     /** Where the task goes if the verdict is a rejection. */
     escalation: routeSchema,
   }),
-  z.object({ type: z.literal('REVIEW_FAILED'), ...reply, error: z.string(), escalation: routeSchema }),
+  z.object({
+    type: z.literal('REVIEW_FAILED'),
+    ...reply,
+    error: z.string(),
+    escalation: routeSchema,
+  }),
   z.object({ type: z.literal('CANCEL'), reason: z.string().default('cancelled') }),
 ]);
 export type TaskEvent = z.infer<typeof taskEventSchema>;

@@ -48,7 +48,11 @@ export type Route = z.infer<typeof routeSchema>;
  */
 export const taskInputSchema = z.strictObject({
   /** The task itself, in words. */
-  description: z.string().trim().min(1, { error: 'expected a non-empty task description' }).max(200_000),
+  description: z
+    .string()
+    .trim()
+    .min(1, { error: 'expected a non-empty task description' })
+    .max(200_000),
   /** Skip the CTO's guess of the type. */
   type: taskTypeSchema.optional(),
   /** Run on this model (no cost override); escalation still applies. */

@@ -26,7 +26,10 @@ function patchCurrent(context: TaskContext, patch: Partial<Attempt>): Attempt[] 
   return last ? [...context.attempts.slice(0, -1), { ...last, ...patch }] : context.attempts;
 }
 
-function isAllowedEscalation(context: TaskContext, next: Route | null): next is Route & { model: ModelRef } {
+function isAllowedEscalation(
+  context: TaskContext,
+  next: Route | null,
+): next is Route & { model: ModelRef } {
   const from = current(context)?.model;
   if (!next?.model || !from || !context.classification) return false;
   return next.model.tier >= from.tier && canRun(next.model, context.classification);
@@ -150,11 +153,21 @@ export const taskMachine = setup({
           context,
           event.type === 'EXECUTE_FAILED'
             ? { error: event.error }
-            : { review: { verdict: 'reject', quality: 1, feedback: `review failed: ${event.error}`, usage: null } },
+            : {
+                review: {
+                  verdict: 'reject',
+                  quality: 1,
+                  feedback: `review failed: ${event.error}`,
+                  usage: null,
+                },
+              },
         ),
         escalation: event.escalation,
         pending: null,
-        decisions: [...context.decisions, `attempt ${current(context)?.n}: ${what}: ${event.error}`],
+        decisions: [
+          ...context.decisions,
+          `attempt ${current(context)?.n}: ${what}: ${event.error}`,
+        ],
       };
     }),
     recordReview: assign(({ context, event }) => {
@@ -202,7 +215,10 @@ export const taskMachine = setup({
     })),
     blockAfterFailures: assign(({ context }) => {
       const reason = `blocked after ${failures(context)} failed attempts (max_attempts ${context.maxAttempts})`;
-      return { outcome: { status: 'blocked' as const, reason }, decisions: [...context.decisions, reason] };
+      return {
+        outcome: { status: 'blocked' as const, reason },
+        decisions: [...context.decisions, reason],
+      };
     }),
     blockNoRoute: assign(({ context }) => {
       const route = context.route;
@@ -210,7 +226,10 @@ export const taskMachine = setup({
         route?.model && context.classification && !canRun(route.model, context.classification)
           ? `blocked: ${route.model.id} is text-only and a ${context.classification.type} task needs tools`
           : `blocked: ${route?.reason ?? 'no model'}`;
-      return { outcome: { status: 'blocked' as const, reason }, decisions: [...context.decisions, reason] };
+      return {
+        outcome: { status: 'blocked' as const, reason },
+        decisions: [...context.decisions, reason],
+      };
     }),
     blockNoEscalation: assign(({ context }) => {
       const next = context.escalation;
@@ -221,7 +240,10 @@ export const taskMachine = setup({
           : next?.model && context.classification && !canRun(next.model, context.classification)
             ? `blocked: ${next.model.id} is text-only and a ${context.classification.type} task needs tools`
             : `blocked: no model to escalate to (${next?.reason ?? 'none given'})`;
-      return { outcome: { status: 'blocked' as const, reason }, decisions: [...context.decisions, reason] };
+      return {
+        outcome: { status: 'blocked' as const, reason },
+        decisions: [...context.decisions, reason],
+      };
     }),
     cancel: assign(({ context, event }) => {
       const reason = event.type === 'CANCEL' ? event.reason : 'cancelled';
@@ -231,10 +253,12 @@ export const taskMachine = setup({
         decisions: [...context.decisions, `cancelled: ${reason}`],
       };
     }),
-    emitCancel: emit(({ context }): TaskEmitted => ({
-      type: 'cancel',
-      requestId: context.pending?.requestId ?? '',
-    })),
+    emitCancel: emit(
+      ({ context }): TaskEmitted => ({
+        type: 'cancel',
+        requestId: context.pending?.requestId ?? '',
+      }),
+    ),
   },
 }).createMachine({
   id: 'task',
@@ -256,8 +280,16 @@ export const taskMachine = setup({
     classifying: {
       entry: ['requestClassification', 'emitPending'],
       on: {
-        CLASSIFIED: { guard: 'isReplyToPending', target: 'overriding', actions: 'recordClassification' },
-        CLASSIFY_FAILED: { guard: 'isReplyToPending', target: 'overriding', actions: 'recordClassification' },
+        CLASSIFIED: {
+          guard: 'isReplyToPending',
+          target: 'overriding',
+          actions: 'recordClassification',
+        },
+        CLASSIFY_FAILED: {
+          guard: 'isReplyToPending',
+          target: 'overriding',
+          actions: 'recordClassification',
+        },
       },
     },
     overriding: {
@@ -270,7 +302,11 @@ export const taskMachine = setup({
       entry: ['requestExecution', 'emitPending'],
       on: {
         EXECUTED: { guard: 'isReplyToPending', target: 'reviewing', actions: 'recordOutput' },
-        EXECUTE_FAILED: { guard: 'isReplyToPending', target: 'escalated', actions: 'recordFailure' },
+        EXECUTE_FAILED: {
+          guard: 'isReplyToPending',
+          target: 'escalated',
+          actions: 'recordFailure',
+        },
       },
     },
     reviewing: {

@@ -8,13 +8,22 @@ const nonNegativeInteger = z.int({ error: 'expected a non-negative integer' }).m
   error: 'expected a non-negative integer',
 });
 
+/** Extension: calls at once to one model; more wait in its worker's mailbox. */
+const maxConcurrency = z
+  .int({ error: 'expected an integer from 1 to 1000' })
+  .min(1)
+  .max(1000)
+  .optional();
+
 export const claudeModelSettingsSchema = z.strictObject({
   enabled: z.boolean().optional(),
+  max_concurrency: maxConcurrency,
 });
 
 export const externalModelSettingsSchema = z.strictObject({
   enabled: z.boolean().optional(),
   has_tools: z.boolean().optional(),
+  max_concurrency: maxConcurrency,
 });
 
 /** Where a model added by configuration is reached, and what the catalog would otherwise say. */

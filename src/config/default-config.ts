@@ -1,5 +1,14 @@
 import { modelCatalog } from '../../agents/model-catalog.js';
+import type { ModelGroup } from '../../agents/model-entry.js';
 import type { EffectiveConfig } from './effective-config.js';
+
+/**
+ * Calls at once to one model unless configured: a Claude Code session is a whole process with
+ * tools, an API call is cheap to keep open.
+ */
+export function defaultConcurrency(group: ModelGroup): number {
+  return group === 'claude' ? 2 : 8;
+}
 
 /**
  * The built-in defaults, as the original's: DeepSeek as CTO, cost-aware selection, every model
@@ -13,11 +22,14 @@ export function defaultConfig(): EffectiveConfig {
   const claude: EffectiveConfig['worker_models']['claude'] = {};
   const external: EffectiveConfig['worker_models']['external'] = {};
   for (const model of modelCatalog) {
-    if (model.group === 'claude') claude[model.id] = { enabled: model.enabled_by_default };
+    const max_concurrency = defaultConcurrency(model.group);
+    if (model.group === 'claude')
+      claude[model.id] = { enabled: model.enabled_by_default, max_concurrency };
     else {
       external[model.id] = {
         enabled: model.enabled_by_default,
         has_tools: model.kind === 'openai-tools',
+        max_concurrency,
       };
     }
   }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { catalogEntry } from '../../agents/model-catalog.js';
+import type { ModelGroup } from '../../agents/model-entry.js';
 import { applyEnvironment } from './apply-environment.js';
 import { checkConfig } from './check-config.js';
 import type { ConfigEnvironment } from './config-environment.js';
 import { type ConfigFile, configFileSchema } from './config-file-schema.js';
 import type { ConfigProblem } from './config-problem.js';
-import { defaultConfig } from './default-config.js';
+import { defaultConcurrency, defaultConfig } from './default-config.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { formatSchemaIssues } from './format-schema-issues.js';
 import { locateConfigFile } from './locate-config-file.js';
@@ -83,6 +84,10 @@ function assumeAddedModels(config: EffectiveConfig, sources: ValueSources): void
       if (settings.enabled === undefined) {
         settings.enabled = true;
         sources[`worker_models.${group}.${id}.enabled`] = 'assumed: not set';
+      }
+      if (settings.max_concurrency === undefined) {
+        settings.max_concurrency = defaultConcurrency(group as ModelGroup);
+        sources[`worker_models.${group}.${id}.max_concurrency`] = 'default';
       }
     }
   }

@@ -60,7 +60,10 @@ export function resolveModels(
   const agentsDir = env.CTO_AGENTS_DIR
     ? expandHome(env.CTO_AGENTS_DIR, homeDir, environment.cwd)
     : join(homeDir, 'agents');
-  const groups: [ModelGroup, Record<string, { enabled: boolean; has_tools?: boolean }>][] = [
+  const groups: [
+    ModelGroup,
+    Record<string, { enabled: boolean; has_tools?: boolean; max_concurrency: number }>,
+  ][] = [
     ['claude', config.worker_models.claude],
     ['external', config.worker_models.external],
   ];
@@ -145,6 +148,7 @@ export function resolveModels(
         model_id: modelId ?? id,
         enabled_by_default: catalog?.enabled_by_default ?? true,
         enabled: settings.enabled,
+        max_concurrency: settings.max_concurrency,
         in_catalog: catalog !== undefined,
         provider: agent.provider ?? (group === 'claude' ? 'anthropic' : 'openai'),
         api_key: key ? new Secret(key) : null,

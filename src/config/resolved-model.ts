@@ -4,6 +4,8 @@ import type { Secret } from './secret.js';
 /** A model as the runtime uses it: catalog facts, configuration and credentials combined. */
 export interface ResolvedModel extends ModelEntry {
   enabled: boolean;
+  /** Calls at once to this model. */
+  max_concurrency: number;
   /** False for a model added by configuration (not in the built-in catalog). */
   in_catalog: boolean;
   provider: 'openai' | 'anthropic';

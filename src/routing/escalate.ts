@@ -1,4 +1,9 @@
-import { type Classification, canRun, type ModelRef, type Route } from '../../machines/task-types.js';
+import {
+  type Classification,
+  canRun,
+  type ModelRef,
+  type Route,
+} from '../../machines/task-types.js';
 import { modelRef } from './model-choice.js';
 import type { RoutingView } from './routing-view.js';
 

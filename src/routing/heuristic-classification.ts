@@ -7,7 +7,8 @@ const typeWords: readonly [TaskType, RegExp][] = [
   ['analysis', /\b(analy[sz]e|analysis|explain|summari[sz]e|review the|assess)\b/i],
   ['bash_command', /^\s*(run|list|show|check|ls|grep|find|df|du|ps|cat|git (status|log))\b/i],
 ];
-const complexWords = /\b(architect\w*|security|design|migrat\w*|refactor the whole|distributed|concurren\w*)\b/i;
+const complexWords =
+  /\b(architect\w*|security|design|migrat\w*|refactor the whole|distributed|concurren\w*)\b/i;
 
 const recommended: Record<TaskType, Record<Complexity, string>> = {
   bash_command: { simple: 'haiku', moderate: 'haiku', complex: 'sonnet' },
@@ -33,7 +34,11 @@ export function heuristicClassification(
   const text = input.description;
   const type = input.type ?? typeWords.find(([, words]) => words.test(text))?.[0] ?? 'coding';
   const complexity: Complexity =
-    complexWords.test(text) || text.length > 2_000 ? 'complex' : text.length > 300 ? 'moderate' : 'simple';
+    complexWords.test(text) || text.length > 2_000
+      ? 'complex'
+      : text.length > 300
+        ? 'moderate'
+        : 'simple';
   return {
     type,
     complexity,

@@ -18,7 +18,11 @@ export function priceOf(model: RoutingModel): number {
 }
 
 /** Why a model cannot take a task of this type, or null when it can. */
-export function unfitReason(model: RoutingModel | undefined, id: string, type: TaskType): string | null {
+export function unfitReason(
+  model: RoutingModel | undefined,
+  id: string,
+  type: TaskType,
+): string | null {
   if (!model) return `${id} is not a configured model`;
   if (!model.enabled) return `${id} is disabled`;
   if (model.unavailable) return `${id} is unavailable (${model.unavailable})`;

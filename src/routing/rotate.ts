@@ -1,5 +1,5 @@
-import { type RoutingModel, type RoutingView } from './routing-view.js';
 import { stableFraction } from './model-choice.js';
+import type { RoutingModel, RoutingView } from './routing-view.js';
 
 /**
  * Rotation weights: models with little history get more work, so that performance data is
@@ -8,7 +8,10 @@ import { stableFraction } from './model-choice.js';
  * @example
  * rotationWeights([deepseek, minimax], { deepseek: { tasks: 9, approvals: 8 } }); // [0.1, 1]
  */
-export function rotationWeights(candidates: readonly RoutingModel[], history: RoutingView['history']): number[] {
+export function rotationWeights(
+  candidates: readonly RoutingModel[],
+  history: RoutingView['history'],
+): number[] {
   return candidates.map((model) => 1 / (1 + (history[model.id]?.tasks ?? 0)));
 }
 

@@ -1,4 +1,10 @@
-import { type Classification, canRun, needsTools, type Route, type TaskInput } from '../../machines/task-types.js';
+import {
+  type Classification,
+  canRun,
+  needsTools,
+  type Route,
+  type TaskInput,
+} from '../../machines/task-types.js';
 import { availableModels, modelRef, priceOf, unfitReason } from './model-choice.js';
 import { rotate } from './rotate.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
@@ -23,7 +29,11 @@ function overBudget(view: RoutingView, model: RoutingModel): boolean {
 }
 
 /** The cheapest available model that can do the work, at least as strong as `minTier`. */
-function cheapestCapable(view: RoutingView, classification: Classification, minTier: number): RoutingModel | undefined {
+function cheapestCapable(
+  view: RoutingView,
+  classification: Classification,
+  minTier: number,
+): RoutingModel | undefined {
   return availableModels(view)
     .filter((m) => m.tier >= minTier && canRun(modelRef(m), classification) && !overBudget(view, m))
     .sort((a, b) => priceOf(a) - priceOf(b) || a.tier - b.tier)[0];
@@ -59,7 +69,8 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
   if (input.model) {
     const asked = byId(input.model);
     const unfit = unfitReason(asked, input.model, type);
-    if (unfit || !asked) return { model: null, reason: `the requested model cannot run this task: ${unfit}` };
+    if (unfit || !asked)
+      return { model: null, reason: `the requested model cannot run this task: ${unfit}` };
     return chosen(asked, `${asked.id}, as requested (no cost override)`);
   }
 
@@ -77,7 +88,11 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
   if (!pick) return { model: null, reason: 'no model' };
 
   const optimizing = view.costOptimization.enabled && view.strategy !== 'quality';
-  if (!optimizing) return chosen(pick, `${reason} (${view.strategy === 'quality' ? 'quality strategy' : 'cost optimization off'}: no override)`);
+  if (!optimizing)
+    return chosen(
+      pick,
+      `${reason} (${view.strategy === 'quality' ? 'quality strategy' : 'cost optimization off'}: no override)`,
+    );
   if (type === 'email') return chosen(pick, `${reason} (email tasks are never overridden)`);
   if (complexity === 'complex' && pick.id === 'opus') {
     return chosen(pick, `${reason} (complex tasks on opus are never overridden)`);
@@ -89,21 +104,39 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
   if ((type === 'research' || type === 'analysis') && pick.kind !== 'text-only') {
     const researchOnly = available.filter((m) => m.kind === 'text-only');
     const moved = cheaperRotation(view, researchOnly, pick, key);
-    if (moved) return chosen(moved, `${view.strategy}: ${type} moved from ${pick.id} to the research-only ${moved.id}`);
+    if (moved)
+      return chosen(
+        moved,
+        `${view.strategy}: ${type} moved from ${pick.id} to the research-only ${moved.id}`,
+      );
   }
-  if (view.strategy === 'balanced') return chosen(pick, `${reason} (balanced: only research and analysis move)`);
+  if (view.strategy === 'balanced')
+    return chosen(pick, `${reason} (balanced: only research and analysis move)`);
 
-  const capableExternal = available.filter((m) => m.group === 'external' && canRun(modelRef(m), classification));
+  const capableExternal = available.filter(
+    (m) => m.group === 'external' && canRun(modelRef(m), classification),
+  );
   const toolNote = needsTools(type) ? 'a tool-capable' : 'an';
-  if (pick.group === 'claude' && complexity !== 'complex' && view.costOptimization.preferExternalForRoutine) {
+  if (
+    pick.group === 'claude' &&
+    complexity !== 'complex' &&
+    view.costOptimization.preferExternalForRoutine
+  ) {
     const moved = cheaperRotation(view, capableExternal, pick, key);
     if (moved) {
-      return chosen(moved, `cost-aware: ${complexity} ${type} moved from ${pick.id} to ${toolNote} external model, ${moved.id}`);
+      return chosen(
+        moved,
+        `cost-aware: ${complexity} ${type} moved from ${pick.id} to ${toolNote} external model, ${moved.id}`,
+      );
     }
   }
   const claude = view.budgets.claude;
   const pressure = claude.limit === 0 ? 1 : claude.used / claude.limit;
-  if (pick.group === 'claude' && view.costOptimization.preserveClaudeTokens && pressure >= budgetPressure) {
+  if (
+    pick.group === 'claude' &&
+    view.costOptimization.preserveClaudeTokens &&
+    pressure >= budgetPressure
+  ) {
     const moved = rotate(capableExternal, view.history, key);
     if (moved) {
       return chosen(
@@ -113,7 +146,10 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
     }
   }
   if (overBudget(view, pick)) {
-    return chosen(pick, `${reason}; its ${pick.group} budget is used up and no other model can take the task`);
+    return chosen(
+      pick,
+      `${reason}; its ${pick.group} budget is used up and no other model can take the task`,
+    );
   }
   return chosen(pick, reason);
 }

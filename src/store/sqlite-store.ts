@@ -1,20 +1,19 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import {
+  blobRef,
+  type CommitBatch,
   finalStatuses,
   type JournalEntry,
   journalEntrySchema,
-  type NewJournalEntry,
   type Store,
-  StoreError,
   type StoredEvent,
-  storedEventSchema,
   type StoredTask,
+  StoreError,
+  storedEventSchema,
   storedTaskSchema,
-  type TaskCommit,
   type TaskStatus,
   type TaskSummary,
 } from './store.js';
@@ -75,7 +74,9 @@ function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): 
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new StoreError(`${what}: stored row is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  throw new StoreError(
+    `${what}: stored row is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+  );
 }
 
 /**
@@ -86,7 +87,7 @@ function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): 
  *
  * @example
  * const store = openSqliteStore('.cto/state.db');
- * await store.commit([{ taskId, input, event: null, snapshot, status: 'classifying', machineVersion: 1, at: Date.now() }]);
+ * await store.commit({ tasks: [{ taskId, input, event: null, snapshot, status: 'classifying', machineVersion: 1, at: Date.now() }] });
  */
 export function openSqliteStore(path: string): Store {
   let db: Database.Database;
@@ -115,20 +116,36 @@ export function openSqliteStore(path: string): Store {
     `SELECT * FROM tasks WHERE status NOT IN (${[...finalStatuses].map(() => '?').join(', ')}) ORDER BY created_at, id`,
   );
   const selectCounts = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
-  const selectEvents = db.prepare('SELECT task_id, seq, event, at FROM events WHERE task_id = ? ORDER BY seq');
+  const selectEvents = db.prepare(
+    'SELECT task_id, seq, event, at FROM events WHERE task_id = ? ORDER BY seq',
+  );
   const insertJournal = db.prepare(
     `INSERT INTO journal (task_id, request_id, seq, kind, data, at) VALUES (?, ?,
       (SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE task_id = ? AND request_id = ?), ?, ?, ?)`,
   );
-  const selectJournal = db.prepare('SELECT * FROM journal WHERE task_id = ? ORDER BY request_id, seq');
+  const selectJournal = db.prepare(
+    'SELECT * FROM journal WHERE task_id = ? ORDER BY request_id, seq',
+  );
   const selectJournalForRequest = db.prepare(
     'SELECT * FROM journal WHERE task_id = ? AND request_id = ? ORDER BY seq',
   );
   const insertBlob = db.prepare('INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)');
   const selectBlob = db.prepare('SELECT content FROM blobs WHERE hash = ?');
 
-  const commitAll = db.transaction((commits: readonly TaskCommit[]) => {
-    for (const commit of commits) {
+  const commitAll = db.transaction((batch: CommitBatch) => {
+    for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
+    for (const entry of batch.journal ?? []) {
+      insertJournal.run(
+        entry.taskId,
+        entry.requestId,
+        entry.taskId,
+        entry.requestId,
+        entry.kind,
+        JSON.stringify(entry.data ?? null),
+        entry.at,
+      );
+    }
+    for (const commit of batch.tasks ?? []) {
       const snapshot = JSON.stringify(commit.snapshot);
       if (commit.input) {
         insertTask.run(
@@ -141,26 +158,23 @@ export function openSqliteStore(path: string): Store {
           commit.at,
         );
       } else {
-        const changed = updateTask.run(commit.status, commit.machineVersion, snapshot, commit.at, commit.taskId);
+        const changed = updateTask.run(
+          commit.status,
+          commit.machineVersion,
+          snapshot,
+          commit.at,
+          commit.taskId,
+        );
         if (changed.changes !== 1) throw new StoreError(`no task ${commit.taskId} to update`);
       }
-      insertEvent.run(commit.taskId, commit.taskId, commit.event ? JSON.stringify(commit.event) : null, commit.at);
-    }
-  });
-  const appendAll = db.transaction((entries: readonly NewJournalEntry[]) => {
-    for (const entry of entries) {
-      insertJournal.run(
-        entry.taskId,
-        entry.requestId,
-        entry.taskId,
-        entry.requestId,
-        entry.kind,
-        JSON.stringify(entry.data ?? null),
-        entry.at,
+      insertEvent.run(
+        commit.taskId,
+        commit.taskId,
+        commit.event ? JSON.stringify(commit.event) : null,
+        commit.at,
       );
     }
   });
-
   function toTask(row: TaskRow): StoredTask {
     const what = `task ${row.id}`;
     return checked(
@@ -179,8 +193,8 @@ export function openSqliteStore(path: string): Store {
   }
 
   return {
-    async commit(commits) {
-      if (commits.length > 0) commitAll(commits);
+    async commit(batch) {
+      commitAll(batch);
     },
     async getTask(id) {
       const row = selectTask.get(id) as TaskRow | undefined;
@@ -188,7 +202,8 @@ export function openSqliteStore(path: string): Store {
     },
     async listTasks(filter = {}) {
       const statuses = filter.status ?? [];
-      const where = statuses.length > 0 ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
+      const where =
+        statuses.length > 0 ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
       const rows = db
         .prepare(
           `SELECT id, status, machine_version, input, created_at, updated_at FROM tasks ${where} ORDER BY created_at DESC, id LIMIT ?`,
@@ -204,25 +219,37 @@ export function openSqliteStore(path: string): Store {
     },
     async countByStatus() {
       const counts: Partial<Record<TaskStatus, number>> = {};
-      for (const row of selectCounts.all() as { status: TaskStatus; n: number }[]) counts[row.status] = row.n;
+      for (const row of selectCounts.all() as { status: TaskStatus; n: number }[])
+        counts[row.status] = row.n;
       return counts;
     },
     async events(taskId) {
-      const rows = selectEvents.all(taskId) as { task_id: string; seq: number; event: string | null; at: number }[];
+      const rows = selectEvents.all(taskId) as {
+        task_id: string;
+        seq: number;
+        event: string | null;
+        at: number;
+      }[];
       return rows.map(
         (row): StoredEvent =>
           checked(
             storedEventSchema,
-            { taskId: row.task_id, seq: row.seq, event: parseJson(row.event, `event ${row.seq} of task ${taskId}`), at: row.at },
+            {
+              taskId: row.task_id,
+              seq: row.seq,
+              event: parseJson(row.event, `event ${row.seq} of task ${taskId}`),
+              at: row.at,
+            },
             `event ${row.seq} of task ${taskId}`,
           ),
       );
     },
-    async appendJournal(entries) {
-      if (entries.length > 0) appendAll(entries);
-    },
     async journal(taskId, requestId) {
-      const rows = (requestId === undefined ? selectJournal.all(taskId) : selectJournalForRequest.all(taskId, requestId)) as {
+      const rows = (
+        requestId === undefined
+          ? selectJournal.all(taskId)
+          : selectJournalForRequest.all(taskId, requestId)
+      ) as {
         task_id: string;
         request_id: string;
         seq: number;
@@ -247,9 +274,9 @@ export function openSqliteStore(path: string): Store {
       );
     },
     async putBlob(content) {
-      const hash = createHash('sha256').update(content).digest('hex');
-      insertBlob.run(hash, content);
-      return hash;
+      const ref = blobRef(content);
+      insertBlob.run(ref, content);
+      return ref;
     },
     async getBlob(ref) {
       const row = selectBlob.get(ref) as { content: string } | undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { taskInputSchema } from '../../machines/task-types.js';
 
@@ -64,6 +65,27 @@ export const journalEntrySchema = z.object({
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
 
+/**
+ * What one transaction writes: task transitions, journal entries and blobs together, so that
+ * a step's result and the event it causes can never be half-stored.
+ */
+export interface CommitBatch {
+  tasks?: readonly TaskCommit[];
+  journal?: readonly NewJournalEntry[];
+  /** Content to store, by its `blobRef`. */
+  blobs?: readonly (readonly [ref: string, content: string])[];
+}
+
+/**
+ * The address of a blob: the sha256 of its content, so a text is stored once.
+ *
+ * @example
+ * blobRef('hello'); // '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824'
+ */
+export function blobRef(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
 /** A stored row that does not read back as it should: named, never passed on half-read. */
 export class StoreError extends Error {
   constructor(message: string) {
@@ -78,15 +100,14 @@ export class StoreError extends Error {
  * suite (test/store/store-contract.ts).
  */
 export interface Store {
-  /** Writes every commit of the batch in one transaction: all of them or none. */
-  commit(commits: readonly TaskCommit[]): Promise<void>;
+  /** Writes the whole batch in one transaction: all of it or none. */
+  commit(batch: CommitBatch): Promise<void>;
   getTask(id: string): Promise<StoredTask | null>;
   listTasks(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
   /** Tasks whose latest snapshot is not final, oldest first. */
   unfinishedTasks(): Promise<StoredTask[]>;
   countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
   events(taskId: string): Promise<StoredEvent[]>;
-  appendJournal(entries: readonly NewJournalEntry[]): Promise<void>;
   journal(taskId: string, requestId?: string): Promise<JournalEntry[]>;
   /** Stores a text once, whatever how often it is put; returns its sha256. */
   putBlob(content: string): Promise<string>;

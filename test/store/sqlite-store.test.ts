@@ -26,18 +26,32 @@ describe('SQLite store', () => {
   it('names a corrupted row instead of passing it on', async () => {
     const path = freshPath();
     const store = openSqliteStore(path);
-    await store.commit([
-      { taskId: 't', input: { description: 'x' }, event: null, snapshot: {}, status: 'classifying', machineVersion: 1, at: 1 },
-    ]);
+    await store.commit({
+      tasks: [
+        {
+          taskId: 't',
+          input: { description: 'x' },
+          event: null,
+          snapshot: {},
+          status: 'classifying',
+          machineVersion: 1,
+          at: 1,
+        },
+      ],
+    });
     new Database(path).prepare("UPDATE tasks SET snapshot = '{oops' WHERE id = 't'").run();
     await expect(store.getTask('t')).rejects.toThrow('task t: stored JSON is unreadable');
-    new Database(path).prepare("UPDATE tasks SET snapshot = '{}', status = 'lost' WHERE id = 't'").run();
+    new Database(path)
+      .prepare("UPDATE tasks SET snapshot = '{}', status = 'lost' WHERE id = 't'")
+      .run();
     await expect(store.getTask('t')).rejects.toThrow(/^task t: stored row is invalid at status/);
   });
 
   it('says clearly when the file cannot be opened', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cto-store-'));
     writeFileSync(join(dir, 'a-file'), '');
-    expect(() => openSqliteStore(join(dir, 'a-file', 'state.db'))).toThrow(/^cannot open the SQLite store at .*: EEXIST: file already exists/);
+    expect(() => openSqliteStore(join(dir, 'a-file', 'state.db'))).toThrow(
+      /^cannot open the SQLite store at .*: EEXIST: file already exists/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Store, TaskCommit } from '../../src/store/store.js';
+import { blobRef, type Store, type TaskCommit } from '../../src/store/store.js';
 
 /** A fresh, empty store, and a way to open the same data again (a restart). */
 export interface StoreFixture {
@@ -19,7 +19,12 @@ function created(taskId: string, at = 1): TaskCommit {
   };
 }
 
-function moved(taskId: string, status: TaskCommit['status'], event: string, at: number): TaskCommit {
+function moved(
+  taskId: string,
+  status: TaskCommit['status'],
+  event: string,
+  at: number,
+): TaskCommit {
   return {
     taskId,
     event: { type: event, requestId: `${taskId}:x` },
@@ -38,7 +43,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
   describe(`Store contract: ${backend}`, () => {
     it('creates a task with its input, snapshot and a creation event', async () => {
       const { store } = await open();
-      await store.commit([created('a', 10)]);
+      await store.commit({ tasks: [created('a', 10)] });
       expect(await store.getTask('a')).toEqual({
         id: 'a',
         status: 'classifying',
@@ -54,12 +59,15 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
 
     it('replaces the snapshot and appends the event log in order', async () => {
       const { store } = await open();
-      await store.commit([created('a')]);
-      await store.commit([moved('a', 'executing', 'CLASSIFIED', 2)]);
-      await store.commit([moved('a', 'reviewing', 'EXECUTED', 3)]);
+      await store.commit({ tasks: [created('a')] });
+      await store.commit({ tasks: [moved('a', 'executing', 'CLASSIFIED', 2)] });
+      await store.commit({ tasks: [moved('a', 'reviewing', 'EXECUTED', 3)] });
       const task = await store.getTask('a');
       expect(task?.status).toBe('reviewing');
-      expect(task?.snapshot).toEqual({ value: 'reviewing', context: { taskId: 'a', step: 'EXECUTED' } });
+      expect(task?.snapshot).toEqual({
+        value: 'reviewing',
+        context: { taskId: 'a', step: 'EXECUTED' },
+      });
       expect(task?.updatedAt).toBe(3);
       expect((await store.events('a')).map((e) => [e.seq, e.event?.type ?? null])).toEqual([
         [1, null],
@@ -70,26 +78,30 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
 
     it('writes a batch of commits for many tasks at once', async () => {
       const { store } = await open();
-      await store.commit([created('a'), created('b'), moved('a', 'executing', 'CLASSIFIED', 2)]);
+      await store.commit({
+        tasks: [created('a'), created('b'), moved('a', 'executing', 'CLASSIFIED', 2)],
+      });
       expect((await store.getTask('a'))?.status).toBe('executing');
       expect((await store.getTask('b'))?.status).toBe('classifying');
     });
 
     it('writes all of a batch or none of it', async () => {
       const { store } = await open();
-      await store.commit([created('a')]);
-      await expect(store.commit([moved('a', 'executing', 'CLASSIFIED', 2), moved('ghost', 'done', 'X', 2)])).rejects.toThrow(
-        /ghost/,
-      );
+      await store.commit({ tasks: [created('a')] });
+      await expect(
+        store.commit({
+          tasks: [moved('a', 'executing', 'CLASSIFIED', 2), moved('ghost', 'done', 'X', 2)],
+        }),
+      ).rejects.toThrow(/ghost/);
       expect((await store.getTask('a'))?.status).toBe('classifying');
       expect(await store.events('a')).toHaveLength(1);
-      await expect(store.commit([created('a')])).rejects.toThrow();
+      await expect(store.commit({ tasks: [created('a')] })).rejects.toThrow();
     });
 
     it('lists unfinished tasks oldest first, and counts tasks by status', async () => {
       const { store } = await open();
-      await store.commit([created('late', 5), created('early', 1), created('gone', 2)]);
-      await store.commit([moved('gone', 'done', 'REVIEWED', 3)]);
+      await store.commit({ tasks: [created('late', 5), created('early', 1), created('gone', 2)] });
+      await store.commit({ tasks: [moved('gone', 'done', 'REVIEWED', 3)] });
       expect((await store.unfinishedTasks()).map((t) => t.id)).toEqual(['early', 'late']);
       expect(await store.countByStatus()).toEqual({ classifying: 2, done: 1 });
       expect((await store.listTasks({ status: ['done'] })).map((t) => t.id)).toEqual(['gone']);
@@ -98,19 +110,53 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
 
     it('appends journal entries per request, in order', async () => {
       const { store } = await open();
-      await store.appendJournal([
-        { taskId: 'a', requestId: 'a:execute:1', kind: 'started', data: { try: 1 }, at: 1 },
-        { taskId: 'a', requestId: 'a:execute:1', kind: 'turn', data: { n: 1 }, at: 2 },
-        { taskId: 'a', requestId: 'a:classify:1', kind: 'finished', data: null, at: 3 },
-      ]);
-      await store.appendJournal([{ taskId: 'a', requestId: 'a:execute:1', kind: 'finished', data: { ok: true }, at: 4 }]);
-      expect((await store.journal('a', 'a:execute:1')).map((e) => [e.seq, e.kind, e.data])).toEqual([
-        [1, 'started', { try: 1 }],
-        [2, 'turn', { n: 1 }],
-        [3, 'finished', { ok: true }],
-      ]);
+      await store.commit({
+        journal: [
+          { taskId: 'a', requestId: 'a:execute:1', kind: 'started', data: { try: 1 }, at: 1 },
+          { taskId: 'a', requestId: 'a:execute:1', kind: 'turn', data: { n: 1 }, at: 2 },
+          { taskId: 'a', requestId: 'a:classify:1', kind: 'finished', data: null, at: 3 },
+        ],
+      });
+      await store.commit({
+        journal: [
+          { taskId: 'a', requestId: 'a:execute:1', kind: 'finished', data: { ok: true }, at: 4 },
+        ],
+      });
+      expect((await store.journal('a', 'a:execute:1')).map((e) => [e.seq, e.kind, e.data])).toEqual(
+        [
+          [1, 'started', { try: 1 }],
+          [2, 'turn', { n: 1 }],
+          [3, 'finished', { ok: true }],
+        ],
+      );
       expect(await store.journal('a')).toHaveLength(4);
       expect(await store.journal('b')).toEqual([]);
+    });
+
+    it('writes a task transition, its journal entries and its blobs in one transaction', async () => {
+      const { store } = await open();
+      await store.commit({ tasks: [created('a')] });
+      const ref = blobRef('the output');
+      await expect(
+        store.commit({
+          tasks: [moved('ghost', 'done', 'X', 2)],
+          journal: [
+            { taskId: 'a', requestId: 'a:execute:1', kind: 'finished', data: { ref }, at: 2 },
+          ],
+          blobs: [[ref, 'the output']],
+        }),
+      ).rejects.toThrow(/ghost/);
+      expect(await store.journal('a')).toEqual([]);
+      expect(await store.getBlob(ref)).toBeNull();
+      await store.commit({
+        tasks: [moved('a', 'reviewing', 'EXECUTED', 2)],
+        journal: [
+          { taskId: 'a', requestId: 'a:execute:1', kind: 'finished', data: { ref }, at: 2 },
+        ],
+        blobs: [[ref, 'the output']],
+      });
+      expect(await store.getBlob(ref)).toBe('the output');
+      expect(await store.journal('a')).toHaveLength(1);
     });
 
     it('stores a blob once by its content hash', async () => {
@@ -125,8 +171,12 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
 
     it('keeps everything across a reopen', async () => {
       const fixture = await open();
-      await fixture.store.commit([created('a'), moved('a', 'executing', 'CLASSIFIED', 2)]);
-      await fixture.store.appendJournal([{ taskId: 'a', requestId: 'r', kind: 'k', data: 1, at: 1 }]);
+      await fixture.store.commit({
+        tasks: [created('a'), moved('a', 'executing', 'CLASSIFIED', 2)],
+      });
+      await fixture.store.commit({
+        journal: [{ taskId: 'a', requestId: 'r', kind: 'k', data: 1, at: 1 }],
+      });
       const ref = await fixture.store.putBlob('output');
       await fixture.store.close();
       const again = await fixture.reopen();
