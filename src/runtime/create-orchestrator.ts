@@ -1,0 +1,754 @@
+import { nanoid } from 'nanoid';
+import { type Actor, type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
+import type { createCallQueueMachine } from '../../machines/call-queue.js';
+import { ctoMachine } from '../../machines/cto.machine.js';
+import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
+import { type TaskContext, taskContextSchema } from '../../machines/task-context.js';
+import type { PendingRequest, TaskEmitted, TaskEvent, Usage } from '../../machines/task-events.js';
+import { type TaskInput, taskInputSchema } from '../../machines/task-types.js';
+import { workerMachine } from '../../machines/worker.machine.js';
+import { processEnvironment } from '../config/config-environment.js';
+import { type ConfigSource, createConfigSource } from '../config/config-source.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { ResolvedModel } from '../config/resolved-model.js';
+import type { Logger } from '../log/logger.js';
+import { routingViewFrom } from '../routing/routing-view-from-config.js';
+import { openStore } from '../store/open-store.js';
+import {
+  blobRef,
+  finalStatuses,
+  type Store,
+  type StoredTask,
+  type TaskStatus,
+  type TaskSummary,
+  taskStatusSchema,
+} from '../store/store.js';
+import { type Clock, systemClock } from './clock.js';
+import { CommitBatcher } from './commit-batcher.js';
+import {
+  classifyResultSchema,
+  executeResultSchema,
+  ModelCallError,
+  type ModelPorts,
+  type ReportedUsage,
+  reviewResultSchema,
+  type StepJournal,
+} from './model-ports.js';
+import {
+  type CallOutcome,
+  type FinishedStep,
+  finishedStepSchema,
+  replyEvent,
+} from './reply-event.js';
+import {
+  type CallTimeouts,
+  defaultCallTimeouts,
+  defaultRetryPolicy,
+  type RetryPolicy,
+} from './retry-policy.js';
+import { outcomeOf, type TaskOutcome } from './task-outcome.js';
+
+type TaskActor = Actor<typeof taskMachine>;
+type QueueActor = Actor<ReturnType<typeof createCallQueueMachine>>;
+type Snapshot = ReturnType<TaskActor['getSnapshot']>;
+
+export interface OrchestratorOptions {
+  /** Implementations of classify, execute and review (the real transports, or scripted ones). */
+  ports: ModelPorts;
+  /** Where the configuration comes from; read again at every task pickup. */
+  config?: ConfigSource;
+  /** A Store, or its location (`sqlite:PATH`, a path); default `CTO_STORE`, else `./.cto/state.db`. */
+  store?: Store | string;
+  /** An XState inspection observer, given to every actor: tasks, the CTO and each worker. */
+  inspect?: ActorOptions<AnyActorLogic>['inspect'];
+  clock?: Clock;
+  logger?: Logger;
+  retry?: Partial<RetryPolicy>;
+  timeouts?: Partial<CallTimeouts>;
+  /** Classify and review calls at once. */
+  ctoConcurrency?: number;
+  /** Base for a relative store path. */
+  cwd?: string;
+}
+
+/** What `spawn` and `resume` give back for each task. */
+export interface TaskHandle {
+  id: string;
+  /** The live XState actor of the task. */
+  actor: TaskActor;
+  subscribe(observer: (snapshot: Snapshot) => void): { unsubscribe(): void };
+  /** Settles when the task is done, blocked or cancelled. */
+  result: Promise<TaskOutcome>;
+  cancel(reason?: string): Promise<void>;
+}
+
+/** A stored task as `get` shows it. */
+export interface TaskView extends Omit<StoredTask, 'snapshot'> {
+  context: TaskContext;
+}
+
+export interface OrchestratorStatus {
+  tasks: Partial<Record<TaskStatus, number>>;
+  live: number;
+  models: {
+    id: string;
+    enabled: boolean;
+    kind: string;
+    queued: number;
+    active: number;
+    coolingDownUntil: number | null;
+  }[];
+  config: ReturnType<ConfigSource['status']>;
+  usedToday: { claude: number; external: number };
+  /** Tasks `resume` could not restore, and why. */
+  notResumed: { id: string; reason: string }[];
+}
+
+export interface Orchestrator {
+  spawn(input: TaskInput | string): Promise<TaskHandle>;
+  get(id: string): Promise<TaskView | null>;
+  list(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
+  status(): Promise<OrchestratorStatus>;
+  /** Restores every unfinished task from its latest snapshot and re-sends what it waited for. */
+  resume(): Promise<TaskHandle[]>;
+  /** Stops taking work, lets stored state settle and closes what it opened. Idempotent. */
+  stop(): Promise<void>;
+  readonly store: Store;
+}
+
+interface LiveTask {
+  actor: TaskActor;
+  outbox: TaskEmitted[];
+  handle: TaskHandle;
+  settle(outcome: TaskOutcome): void;
+  fail(error: unknown): void;
+}
+
+interface LiveCall {
+  taskId: string;
+  request: PendingRequest;
+  queue: QueueActor;
+  controller: AbortController | null;
+  outcome: CallOutcome | null;
+  cancelled: boolean;
+}
+
+/** A bad task input, told in one line. */
+export class TaskInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskInputError';
+  }
+}
+
+function statusOf(snapshot: Snapshot): TaskStatus {
+  return taskStatusSchema.parse(typeof snapshot.value === 'string' ? snapshot.value : 'blocked');
+}
+
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function costOf(model: ResolvedModel, usage: ReportedUsage): number {
+  if (usage.costUsd !== undefined) return usage.costUsd;
+  return (
+    (usage.inputTokens * (model.input_price_per_mtok ?? 0) +
+      usage.outputTokens * (model.output_price_per_mtok ?? 0)) /
+    1_000_000
+  );
+}
+
+/**
+ * Creates the orchestrator: one actor per task (each its own root, restored from its own
+ * row), a CTO actor and a worker actor per model, and the router between them that stores
+ * every transition before sending the request it implies.
+ *
+ * @example
+ * const orchestrator = createOrchestrator({ ports, store: '.cto/state.db' });
+ * const task = await orchestrator.spawn('Add a --json flag to the status command');
+ * const outcome = await task.result; // { status: 'done', model: 'deepseek', … }
+ * await orchestrator.stop();
+ */
+export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger;
+  const retry = { ...defaultRetryPolicy, ...options.retry };
+  const timeouts = { ...defaultCallTimeouts, ...options.timeouts };
+  const config = options.config ?? createConfigSource({ environment: processEnvironment, logger });
+  config.current(); // a configuration that was never valid stops us here, with its problems
+  const ownsStore = typeof options.store !== 'object';
+  const store =
+    typeof options.store === 'object'
+      ? options.store
+      : openStore(options.store ?? process.env.CTO_STORE, options.cwd ?? process.cwd());
+  const batcher = new CommitBatcher(store);
+  const inspect = options.inspect ? { inspect: options.inspect } : {};
+
+  const tasks = new Map<string, LiveTask>();
+  const calls = new Map<string, LiveCall>();
+  const queues = new Map<string, QueueActor>();
+  const timers = new Set<unknown>();
+  const notResumed = new Map<string, string>();
+  let used = { day: utcDay(clock.now()), claude: 0, external: 0 };
+  let stopping = false;
+
+  function later(ms: number, callback: () => void): unknown {
+    const handle = clock.setTimeout(() => {
+      timers.delete(handle);
+      if (!stopping) callback();
+    }, ms);
+    timers.add(handle);
+    return handle;
+  }
+
+  function crash(error: unknown): void {
+    if (stopping) return;
+    stopping = true;
+    logger?.error(
+      { err: String(error) },
+      'the store failed; stopping without sending anything more',
+    );
+    for (const handle of timers) clock.clearTimeout(handle);
+    for (const call of calls.values()) call.controller?.abort('stopped');
+    for (const task of tasks.values()) task.fail(error);
+    tasks.clear();
+  }
+
+  // ---- configuration and routing -------------------------------------------------------
+
+  function usedToday(): { claude: number; external: number } {
+    if (used.day !== utcDay(clock.now()))
+      used = { day: utcDay(clock.now()), claude: 0, external: 0 };
+    return { claude: used.claude, external: used.external };
+  }
+
+  function routingView(loaded: LoadedConfig) {
+    const unavailable: Record<string, string> = {};
+    for (const [name, queue] of queues) {
+      const until = queue.getSnapshot().context.cooldownUntil;
+      if (name.startsWith('worker:') && until !== null) {
+        unavailable[name.slice('worker:'.length)] =
+          `cooling down until ${new Date(until).toISOString()}`;
+      }
+    }
+    return routingViewFrom(loaded, { unavailable, used: usedToday() });
+  }
+
+  function modelFor(loaded: LoadedConfig, request: PendingRequest): ResolvedModel {
+    const id = request.kind === 'execute' ? request.model?.id : loaded.config.cto_model;
+    const model = loaded.models.find((m) => m.id === id);
+    if (!model)
+      throw new ModelCallError(`model ${id} is no longer configured`, { transient: false });
+    return model;
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------
+
+  function register(id: string, actor: TaskActor): LiveTask {
+    let settle: (outcome: TaskOutcome) => void = () => {};
+    let fail: (error: unknown) => void = () => {};
+    const result = new Promise<TaskOutcome>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    // The caller may never await the result; a crash must not become an unhandled rejection.
+    result.catch(() => {});
+    const outbox: TaskEmitted[] = [];
+    actor.on('request', (emitted) => outbox.push(emitted));
+    actor.on('cancel', (emitted) => outbox.push(emitted));
+    const handle: TaskHandle = {
+      id,
+      actor,
+      subscribe: (observer) => actor.subscribe(observer),
+      result,
+      cancel: async (reason = 'cancelled by the user') => deliver(id, { type: 'CANCEL', reason }),
+    };
+    const live: LiveTask = { actor, outbox, handle, settle, fail };
+    tasks.set(id, live);
+    return live;
+  }
+
+  /** Stores the task's new snapshot (and the event that led to it), then sends its requests. */
+  async function persist(
+    id: string,
+    live: LiveTask,
+    event: TaskEvent | null,
+    input?: TaskInput,
+  ): Promise<void> {
+    const snapshot = live.actor.getSnapshot();
+    const effects = live.outbox.splice(0);
+    const status = statusOf(snapshot);
+    await batcher.stage({
+      task: {
+        taskId: id,
+        ...(input ? { input } : {}),
+        event: event as Record<string, unknown> | null,
+        snapshot: live.actor.getPersistedSnapshot() as unknown as Record<string, unknown>,
+        status,
+        machineVersion: taskMachineVersion,
+        at: clock.now(),
+      },
+    });
+    if (stopping) return;
+    for (const effect of effects) dispatch(id, effect);
+    if (finalStatuses.has(status)) await finish(id, live, snapshot.context);
+  }
+
+  async function finish(id: string, live: LiveTask, context: TaskContext): Promise<void> {
+    tasks.delete(id);
+    live.actor.stop();
+    const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
+    const output = approved ? await store.getBlob(approved) : null;
+    live.settle(outcomeOf(context, output));
+  }
+
+  async function deliver(id: string, event: TaskEvent): Promise<void> {
+    const live = tasks.get(id);
+    if (!live || stopping) return;
+    const pending = live.actor.getSnapshot().context.pending;
+    if ('requestId' in event && event.requestId !== pending?.requestId) {
+      logger?.debug({ taskId: id, requestId: event.requestId }, 'stale reply ignored');
+      return;
+    }
+    live.actor.send(event);
+    try {
+      await persist(id, live, event);
+    } catch (error) {
+      crash(error);
+    }
+  }
+
+  // ---- requests, queues and calls ---------------------------------------------------------
+
+  function queueFor(name: string, concurrency: number): QueueActor {
+    let queue = queues.get(name);
+    if (!queue) {
+      const logic = name === 'cto' ? ctoMachine : workerMachine;
+      queue = createActor(logic, {
+        systemId: name,
+        input: { name, concurrency, ...retry },
+        ...inspect,
+      });
+      const actor = queue;
+      actor.on('start', ({ requestId }) => void runCall(requestId, actor));
+      actor.on('retry', ({ requestId, delayMs, error }) => {
+        logger?.warn({ requestId, delayMs, error }, 'transient error; retrying');
+        later(delayMs, () => actor.send({ type: 'RETRY_DUE', requestId }));
+      });
+      actor.on('settled', (settled) => {
+        const call = calls.get(settled.requestId);
+        if (!call) return;
+        calls.delete(settled.requestId);
+        const outcome: CallOutcome =
+          settled.ok && call.outcome
+            ? call.outcome
+            : { ok: false, error: settled.ok ? 'no result' : settled.error };
+        // Settled inside the queue's own transition: reply from a fresh turn.
+        queueMicrotask(() => void reply(call, outcome));
+      });
+      actor.on('abort', ({ requestId }) => calls.get(requestId)?.controller?.abort('cancelled'));
+      actor.on('cooldown', ({ until }) => {
+        logger?.warn(
+          { actor: name, until: new Date(until).toISOString() },
+          'cooling down after repeated failures',
+        );
+        later(until - clock.now(), () => actor.send({ type: 'COOLDOWN_OVER' }));
+      });
+      actor.start();
+      queues.set(name, queue);
+    } else if (queue.getSnapshot().context.concurrency !== concurrency) {
+      queue.send({ type: 'SET_CONCURRENCY', concurrency });
+    }
+    return queue;
+  }
+
+  function dispatch(taskId: string, effect: TaskEmitted): void {
+    if (effect.type === 'cancel') {
+      const call = calls.get(effect.requestId);
+      if (call) {
+        call.cancelled = true;
+        calls.delete(effect.requestId);
+        call.queue.send({ type: 'CANCEL', requestId: effect.requestId });
+      }
+      return;
+    }
+    const { request } = effect;
+    if (calls.has(request.requestId)) return; // already under way (a duplicate delivery)
+    const loaded = config.current();
+    const queue =
+      request.kind === 'execute'
+        ? queueFor(
+            `worker:${request.model?.id}`,
+            loaded.models.find((m) => m.id === request.model?.id)?.max_concurrency ?? 1,
+          )
+        : queueFor('cto', options.ctoConcurrency ?? 8);
+    calls.set(request.requestId, {
+      taskId,
+      request,
+      queue,
+      controller: null,
+      outcome: null,
+      cancelled: false,
+    });
+    queue.send({ type: 'ENQUEUE', requestId: request.requestId, now: clock.now() });
+  }
+
+  async function reply(call: LiveCall, outcome: CallOutcome): Promise<void> {
+    const live = tasks.get(call.taskId);
+    if (!live || call.cancelled) return;
+    const event = replyEvent({
+      request: call.request,
+      outcome,
+      context: live.actor.getSnapshot().context,
+      view: routingView(config.current()),
+    });
+    await deliver(call.taskId, event);
+  }
+
+  function journalFor(
+    taskId: string,
+    requestId: string,
+    entries: StepJournal['entries'],
+  ): StepJournal {
+    return {
+      entries,
+      append: (kind, data) =>
+        batcher.stage({ journal: [{ taskId, requestId, kind, data, at: clock.now() }] }),
+    };
+  }
+
+  async function runCall(requestId: string, queue: QueueActor): Promise<void> {
+    const call = calls.get(requestId);
+    const live = call && tasks.get(call.taskId);
+    if (!call || !live || stopping) return;
+    const { request, taskId } = call;
+    try {
+      const entries = await store.journal(taskId, requestId);
+      const finished = entries.findLast((entry) => entry.kind === 'finished');
+      if (finished) {
+        // The step finished before a crash: its result stands, the model is not called again.
+        call.outcome = { ok: true, step: finishedStepSchema.parse(finished.data) };
+        queue.send({ type: 'SUCCEEDED', requestId });
+        return;
+      }
+      const step = await callModel(call, live, entries);
+      if (call.cancelled || stopping) return;
+      const blobs: [string, string][] = [];
+      if (step.data.kind === 'execute' && step.output !== undefined)
+        blobs.push([step.data.outputRef, step.output]);
+      await batcher.stage({
+        journal: [{ taskId, requestId, kind: 'finished', data: step.data, at: clock.now() }],
+        blobs,
+      });
+      call.outcome = { ok: true, step: step.data };
+      const group = modelFor(config.current(), request).group;
+      usedToday();
+      used[group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
+      queue.send({ type: 'SUCCEEDED', requestId });
+    } catch (error) {
+      if (call.cancelled || stopping) return;
+      if (batcher.failure) return crash(batcher.failure);
+      const failure =
+        error instanceof ModelCallError
+          ? error
+          : new ModelCallError(error instanceof Error ? error.message : String(error), {
+              transient: false,
+            });
+      logger?.warn(
+        { taskId, requestId, error: failure.message, transient: failure.transient },
+        'model call failed',
+      );
+      await batcher
+        .stage({
+          journal: [
+            {
+              taskId,
+              requestId,
+              kind: 'failed',
+              data: { error: failure.message, transient: failure.transient },
+              at: clock.now(),
+            },
+          ],
+        })
+        .catch(crash);
+      if (stopping) return;
+      queue.send({
+        type: 'FAILED',
+        requestId,
+        transient: failure.transient,
+        retryAfterMs: failure.retryAfterMs,
+        error: failure.message,
+        now: clock.now(),
+      });
+    }
+  }
+
+  /** Makes one model call for a request, with its timeout; returns what to journal. */
+  async function callModel(
+    call: LiveCall,
+    live: LiveTask,
+    entries: StepJournal['entries'],
+  ): Promise<{ data: FinishedStep; output?: string }> {
+    const { request, taskId } = call;
+    const { requestId } = request;
+    await batcher.stage({
+      journal: [
+        { taskId, requestId, kind: 'started', data: { attempt: request.attempt }, at: clock.now() },
+      ],
+    });
+    const loaded = config.current();
+    const model = modelFor(loaded, request);
+    const context = live.actor.getSnapshot().context;
+    const controller = new AbortController();
+    call.controller = controller;
+    const limit = {
+      classify: timeouts.classifyMs,
+      execute: timeouts.executeMs,
+      review: timeouts.reviewMs,
+    }[request.kind];
+    const timer = later(limit, () => controller.abort('timeout'));
+    const base = {
+      model,
+      taskId,
+      requestId,
+      attempt: request.attempt,
+      task: context.input,
+      journal: journalFor(taskId, requestId, entries),
+      signal: controller.signal,
+    };
+    const started = clock.now();
+    const usage = (reported: ReportedUsage): Usage => ({
+      inputTokens: reported.inputTokens,
+      outputTokens: reported.outputTokens,
+      costUsd: costOf(model, reported),
+      latencyMs: clock.now() - started,
+    });
+    const checked = <T>(
+      parse: (value: unknown) => {
+        success: boolean;
+        data?: T;
+        error?: { issues: { path: PropertyKey[]; message: string }[] };
+      },
+      value: unknown,
+    ): T => {
+      const result = parse(value);
+      if (result.success) return result.data as T;
+      const issue = result.error?.issues[0];
+      throw new ModelCallError(
+        `malformed ${request.kind} result at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+        {
+          transient: false,
+        },
+      );
+    };
+    try {
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () =>
+          reject(
+            controller.signal.reason === 'timeout'
+              ? new ModelCallError(`${request.kind} on ${model.id} timed out after ${limit} ms`, {
+                  transient: true,
+                })
+              : new ModelCallError(`${request.kind} aborted`, { transient: false }),
+          ),
+        );
+      });
+      switch (request.kind) {
+        case 'classify': {
+          const raw = await Promise.race([
+            options.ports.classify({ ...base, models: routingView(loaded).models }),
+            aborted,
+          ]);
+          const result = checked((value) => classifyResultSchema.safeParse(value), raw);
+          return {
+            data: {
+              kind: 'classify',
+              classification: result.classification,
+              usage: usage(result.usage),
+            },
+          };
+        }
+        case 'execute': {
+          const previous = context.attempts.at(-2);
+          const classification = context.classification;
+          if (!classification)
+            throw new ModelCallError('executing an unclassified task', { transient: false });
+          const raw = await Promise.race([
+            options.ports.execute({
+              ...base,
+              classification,
+              previous: previous
+                ? {
+                    model: previous.model.id,
+                    output: previous.outputRef ? await store.getBlob(previous.outputRef) : null,
+                    feedback: previous.review?.feedback ?? null,
+                    error: previous.error,
+                  }
+                : null,
+            }),
+            aborted,
+          ]);
+          const result = checked((value) => executeResultSchema.safeParse(value), raw);
+          return {
+            data: {
+              kind: 'execute',
+              outputRef: blobRef(result.output),
+              summary: result.output.slice(0, 200),
+              usage: usage(result.usage),
+            },
+            output: result.output,
+          };
+        }
+        case 'review': {
+          const attempt = context.attempts.at(-1);
+          const classification = context.classification;
+          if (!attempt?.outputRef || !classification) {
+            throw new ModelCallError('reviewing without an output', { transient: false });
+          }
+          const raw = await Promise.race([
+            options.ports.review({
+              ...base,
+              classification,
+              worker: attempt.model.id,
+              output: (await store.getBlob(attempt.outputRef)) ?? '',
+            }),
+            aborted,
+          ]);
+          const result = checked((value) => reviewResultSchema.safeParse(value), raw);
+          return { data: { kind: 'review', ...result, usage: usage(result.usage) } };
+        }
+      }
+    } finally {
+      clock.clearTimeout(timer);
+      timers.delete(timer);
+    }
+  }
+
+  // ---- the public surface ---------------------------------------------------------------
+
+  async function spawn(raw: TaskInput | string): Promise<TaskHandle> {
+    if (stopping) throw new Error('the orchestrator is stopped');
+    const parsed = taskInputSchema.safeParse(typeof raw === 'string' ? { description: raw } : raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TaskInputError(`task ${issue?.path.join('.') || 'input'}: ${issue?.message}`);
+    }
+    const loaded = config.current();
+    const id = nanoid(12);
+    const actor = createActor(taskMachine, {
+      input: { taskId: id, input: parsed.data, maxAttempts: loaded.config.max_attempts },
+      ...inspect,
+    });
+    const live = register(id, actor);
+    actor.start();
+    await persist(id, live, null, parsed.data);
+    return live.handle;
+  }
+
+  async function resume(): Promise<TaskHandle[]> {
+    const handles: TaskHandle[] = [];
+    for (const stored of await store.unfinishedTasks()) {
+      const existing = tasks.get(stored.id);
+      if (existing) {
+        handles.push(existing.handle);
+        continue;
+      }
+      if (stored.machineVersion !== taskMachineVersion) {
+        notResumed.set(
+          stored.id,
+          `stored with task machine version ${stored.machineVersion}; this is version ${taskMachineVersion}`,
+        );
+        continue;
+      }
+      const context = taskContextSchema.safeParse(
+        (stored.snapshot as { context?: unknown }).context,
+      );
+      if (!context.success) {
+        notResumed.set(
+          stored.id,
+          `its stored snapshot is invalid: ${context.error.issues[0]?.message}`,
+        );
+        continue;
+      }
+      const actor = createActor(taskMachine, {
+        snapshot: stored.snapshot as never,
+        input: { taskId: stored.id, input: stored.input, maxAttempts: context.data.maxAttempts },
+        ...inspect,
+      });
+      const live = register(stored.id, actor);
+      actor.start();
+      if (actor.getSnapshot().status !== 'active') {
+        tasks.delete(stored.id);
+        notResumed.set(stored.id, `its snapshot restores as ${actor.getSnapshot().status}`);
+        continue;
+      }
+      notResumed.delete(stored.id);
+      const pending = actor.getSnapshot().context.pending;
+      if (pending) dispatch(stored.id, { type: 'request', request: pending });
+      handles.push(live.handle);
+    }
+    logger?.info(
+      { resumed: handles.length, notResumed: notResumed.size },
+      'resumed unfinished tasks',
+    );
+    return handles;
+  }
+
+  async function get(id: string): Promise<TaskView | null> {
+    const stored = await store.getTask(id);
+    if (!stored) return null;
+    const { snapshot, ...rest } = stored;
+    const context = taskContextSchema.safeParse((snapshot as { context?: unknown }).context);
+    if (!context.success)
+      throw new Error(
+        `task ${id}: its stored snapshot is invalid: ${context.error.issues[0]?.message}`,
+      );
+    return { ...rest, context: context.data };
+  }
+
+  async function status(): Promise<OrchestratorStatus> {
+    const loaded = config.current();
+    return {
+      tasks: await store.countByStatus(),
+      live: tasks.size,
+      models: loaded.models.map((model) => {
+        const queue = queues.get(`worker:${model.id}`)?.getSnapshot().context;
+        return {
+          id: model.id,
+          enabled: model.enabled,
+          kind: model.kind,
+          queued: queue?.queue.length ?? 0,
+          active: queue ? Object.keys(queue.active).length : 0,
+          coolingDownUntil: queue?.cooldownUntil ?? null,
+        };
+      }),
+      config: config.status(),
+      usedToday: usedToday(),
+      notResumed: [...notResumed].map(([id, reason]) => ({ id, reason })),
+    };
+  }
+
+  async function stop(): Promise<void> {
+    if (stopping && tasks.size === 0 && queues.size === 0) return;
+    stopping = true;
+    for (const handle of timers) clock.clearTimeout(handle);
+    timers.clear();
+    for (const call of calls.values()) call.controller?.abort('stopped');
+    await batcher.drain().catch(() => {});
+    for (const task of tasks.values()) task.actor.stop();
+    tasks.clear();
+    for (const queue of queues.values()) queue.stop();
+    queues.clear();
+    if (ownsStore) await store.close();
+  }
+
+  return {
+    spawn,
+    get,
+    list: (filter) => store.listTasks(filter),
+    status,
+    resume,
+    stop,
+    store,
+  };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { TaskContext } from '../../machines/task-context.js';
+import { type PendingRequest, type TaskEvent, usageSchema } from '../../machines/task-events.js';
+import type { Classification } from '../../machines/task-types.js';
+import { complexitySchema, taskTypeSchema } from '../../machines/task-types.js';
+import { escalate } from '../routing/escalate.js';
+import { heuristicClassification } from '../routing/heuristic-classification.js';
+import { routeTask } from '../routing/route-task.js';
+import type { RoutingView } from '../routing/routing-view.js';
+
+/** What a finished step leaves in its journal: enough to answer again without calling again. */
+export const finishedStepSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('classify'),
+    classification: z.object({
+      complexity: complexitySchema,
+      type: taskTypeSchema,
+      model: z.string(),
+      reason: z.string(),
+    }),
+    usage: usageSchema,
+  }),
+  z.object({
+    kind: z.literal('execute'),
+    outputRef: z.string(),
+    summary: z.string(),
+    usage: usageSchema,
+  }),
+  z.object({
+    kind: z.literal('review'),
+    verdict: z.enum(['approve', 'reject']),
+    quality: z.int().min(1).max(10),
+    feedback: z.string(),
+    usage: usageSchema,
+  }),
+]);
+export type FinishedStep = z.infer<typeof finishedStepSchema>;
+
+export type CallOutcome = { ok: true; step: FinishedStep } | { ok: false; error: string };
+
+/**
+ * The event a settled call sends to its task, with the routing decision it implies made now,
+ * from the current view: the route after a classification (or after the heuristic stands in
+ * for a failed one), the escalation after a failure or a rejection.
+ *
+ * @example
+ * deliver(taskId, replyEvent({ request, outcome, context, view }));
+ */
+export function replyEvent({
+  request,
+  outcome,
+  context,
+  view,
+}: {
+  request: PendingRequest;
+  outcome: CallOutcome;
+  context: TaskContext;
+  view: RoutingView;
+}): TaskEvent {
+  const { requestId } = request;
+  const route = (classification: Classification) =>
+    routeTask({ taskId: context.taskId, input: context.input, classification, view });
+  const escalation = (failure: 'rejected' | 'failed') => {
+    const from = request.model;
+    if (!from || !context.classification)
+      return { model: null, reason: 'nothing to escalate from' };
+    return escalate({ classification: context.classification, from, failure, view });
+  };
+
+  switch (request.kind) {
+    case 'classify': {
+      if (outcome.ok && outcome.step.kind === 'classify') {
+        const answer = outcome.step.classification;
+        // A type the user gave wins over the CTO's guess.
+        const classification: Classification = {
+          ...answer,
+          type: context.input.type ?? answer.type,
+          source: 'cto',
+        };
+        return { type: 'CLASSIFIED', requestId, classification, route: route(classification) };
+      }
+      const error = outcome.ok ? `unexpected ${outcome.step.kind} result` : outcome.error;
+      const classification = heuristicClassification(
+        context.input,
+        `the CTO's classification failed: ${error}`,
+      );
+      return {
+        type: 'CLASSIFY_FAILED',
+        requestId,
+        error,
+        classification,
+        route: route(classification),
+      };
+    }
+    case 'execute': {
+      if (outcome.ok && outcome.step.kind === 'execute') {
+        const { outputRef, summary, usage } = outcome.step;
+        return { type: 'EXECUTED', requestId, outputRef, summary, usage };
+      }
+      const error = outcome.ok ? `unexpected ${outcome.step.kind} result` : outcome.error;
+      return { type: 'EXECUTE_FAILED', requestId, error, escalation: escalation('failed') };
+    }
+    case 'review': {
+      if (outcome.ok && outcome.step.kind === 'review') {
+        const { verdict, quality, feedback, usage } = outcome.step;
+        return {
+          type: 'REVIEWED',
+          requestId,
+          verdict,
+          quality,
+          feedback,
+          usage,
+          escalation:
+            verdict === 'approve' ? { model: null, reason: 'approved' } : escalation('rejected'),
+        };
+      }
+      const error = outcome.ok ? `unexpected ${outcome.step.kind} result` : outcome.error;
+      return { type: 'REVIEW_FAILED', requestId, error, escalation: escalation('rejected') };
+    }
+  }
+}
