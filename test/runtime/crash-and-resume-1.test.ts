@@ -1,0 +1,3 @@
+import { describeCrashAndResume } from './crash-and-resume.js';
+
+describeCrashAndResume(0, 2);
