@@ -92,9 +92,9 @@ export function allTransitions(): string[] {
   const nodes = [taskMachine.root, ...Object.values(taskMachine.root.states)];
   for (const node of nodes) {
     for (const [eventType, definitions] of node.transitions) {
-      definitions.forEach((_, index) => keys.push(`${node.id}|${eventType}|${index}`));
+      for (const index of definitions.keys()) keys.push(`${node.id}|${eventType}|${index}`);
     }
-    (node.always ?? []).forEach((_, index) => keys.push(`${node.id}|always|${index}`));
+    for (const index of (node.always ?? []).keys()) keys.push(`${node.id}|always|${index}`);
   }
   return keys;
 }
