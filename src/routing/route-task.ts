@@ -39,15 +39,21 @@ function cheapestCapable(
     .sort((a, b) => priceOf(a) - priceOf(b) || a.tier - b.tier)[0];
 }
 
-/** Rotates among `candidates` cheaper than `than`; undefined when none is cheaper. */
-function cheaperRotation(
+/**
+ * Rotates among the models work can move to from `from`. Off Claude, any of them will do: the
+ * point is to keep Claude's tokens for what only Claude can do. Between external models, only
+ * a cheaper one is worth the move.
+ */
+function moveRotation(
   view: RoutingView,
   candidates: RoutingModel[],
-  than: RoutingModel,
+  from: RoutingModel,
   key: string,
 ): RoutingModel | undefined {
-  const cheaper = candidates.filter((m) => m.id !== than.id && priceOf(m) < priceOf(than));
-  return rotate(cheaper, view.history, key);
+  const targets = candidates.filter(
+    (m) => m.id !== from.id && (from.group === 'claude' || priceOf(m) < priceOf(from)),
+  );
+  return rotate(targets, view.history, key);
 }
 
 /**
@@ -55,7 +61,9 @@ function cheaperRotation(
  * strategy. Never overridden: complex tasks on opus, email tasks, a model the user asked for
  * (and escalations, which do not come here). Under `cost_aware`, simple and moderate work the
  * CTO gave to Claude moves to an external model that can do it, research and analysis move to
- * the research-only models, and a Claude group under budget pressure gives up complex work too.
+ * the research-only models (from Claude, or from a dearer external model), and a Claude group
+ * under budget pressure gives up complex work too. Where several models qualify, rotation
+ * spreads the work over them.
  * Every result says why in words.
  *
  * @example
@@ -103,7 +111,7 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
 
   if ((type === 'research' || type === 'analysis') && pick.kind !== 'text-only') {
     const researchOnly = available.filter((m) => m.kind === 'text-only');
-    const moved = cheaperRotation(view, researchOnly, pick, key);
+    const moved = moveRotation(view, researchOnly, pick, key);
     if (moved)
       return chosen(
         moved,
@@ -122,7 +130,7 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
     complexity !== 'complex' &&
     view.costOptimization.preferExternalForRoutine
   ) {
-    const moved = cheaperRotation(view, capableExternal, pick, key);
+    const moved = moveRotation(view, capableExternal, pick, key);
     if (moved) {
       return chosen(
         moved,

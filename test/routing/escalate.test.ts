@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Classification, ModelRef } from '../../machines/task-types.js';
+import { escalate, escalationLadder } from '../../src/routing/escalate.js';
+import { catalogView, withModels } from './view.js';
+
+const coding: Classification = {
+  type: 'coding',
+  complexity: 'moderate',
+  model: 'haiku',
+  reason: 'r',
+  source: 'cto',
+};
+const research: Classification = { ...coding, type: 'research' };
+const ref = (id: string, tier: number, kind: ModelRef['kind'] = 'claude-code'): ModelRef => ({
+  id,
+  kind,
+  tier,
+});
+
+describe('escalation', () => {
+  it.each([
+    ['haiku', ['sonnet', 'opus']],
+    ['sonnet', ['opus']],
+    ['opus', []],
+    ['deepseek', ['sonnet', 'opus']],
+    ['kimi', ['sonnet', 'opus']],
+  ])('follows the default ladder from %s', (id, ladder) => {
+    expect(escalationLadder(id, catalogView())).toEqual(ladder);
+  });
+
+  it('climbs haiku → sonnet → opus', () => {
+    expect(
+      escalate({
+        classification: coding,
+        from: ref('haiku', 2),
+        failure: 'rejected',
+        view: catalogView(),
+      }).model?.id,
+    ).toBe('sonnet');
+    expect(
+      escalate({
+        classification: coding,
+        from: ref('sonnet', 3),
+        failure: 'failed',
+        view: catalogView(),
+      }).model?.id,
+    ).toBe('opus');
+  });
+
+  it('takes an external model to sonnet', () => {
+    const next = escalate({
+      classification: coding,
+      from: ref('deepseek', 2, 'openai-tools'),
+      failure: 'rejected',
+      view: catalogView(),
+    });
+    expect(next).toEqual({
+      model: ref('sonnet', 3),
+      reason: 'deepseek rejected; next on its ladder (sonnet → opus): sonnet',
+    });
+  });
+
+  it('uses fallback_chain over the default ladder', () => {
+    const view = catalogView({ fallbackChain: { deepseek: ['minimax', 'opus'] } });
+    expect(
+      escalate({
+        classification: coding,
+        from: ref('deepseek', 2, 'openai-tools'),
+        failure: 'failed',
+        view,
+      }).model?.id,
+    ).toBe('minimax');
+  });
+
+  it('skips disabled, cooling and weaker models, and says which', () => {
+    const view = withModels(catalogView({ fallbackChain: { sonnet: ['haiku', 'kimi', 'opus'] } }), {
+      opus: { unavailable: 'cooling down' },
+    });
+    expect(
+      escalate({ classification: coding, from: ref('sonnet', 3), failure: 'failed', view }),
+    ).toEqual({
+      model: null,
+      reason:
+        'no model to escalate to after sonnet failed (haiku: weaker; kimi: weaker; opus: cooling down)',
+    });
+  });
+
+  it('never escalates tool work to a text-only model', () => {
+    const view = catalogView({ fallbackChain: { haiku: ['gemini', 'sonnet'] } });
+    const chosen = withModels(view, { gemini: { enabled: true } });
+    expect(
+      escalate({ classification: coding, from: ref('haiku', 2), failure: 'rejected', view: chosen })
+        .model?.id,
+    ).toBe('sonnet');
+    expect(
+      escalate({
+        classification: research,
+        from: ref('haiku', 2),
+        failure: 'rejected',
+        view: chosen,
+      }).model?.id,
+    ).toBe('gemini');
+  });
+
+  it('tries the strongest model again with the feedback when the ladder is done, but not after a failure', () => {
+    expect(
+      escalate({
+        classification: coding,
+        from: ref('opus', 4),
+        failure: 'rejected',
+        view: catalogView(),
+      }),
+    ).toEqual({
+      model: ref('opus', 4),
+      reason:
+        "opus rejected and no stronger model is available; trying opus again with the reviewer's feedback",
+    });
+    expect(
+      escalate({
+        classification: coding,
+        from: ref('opus', 4),
+        failure: 'failed',
+        view: catalogView(),
+      }).model,
+    ).toBeNull();
+  });
+});
