@@ -367,8 +367,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const call = calls.get(effect.requestId);
       if (call) {
         call.cancelled = true;
-        calls.delete(effect.requestId);
+        // The queue drops the request, or emits `abort` for the call under way.
         call.queue.send({ type: 'CANCEL', requestId: effect.requestId });
+        calls.delete(effect.requestId);
       }
       return;
     }

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { taskMachine } from '../../machines/task.machine.js';
+import type { TaskEmitted, Usage } from '../../machines/task-events.js';
+import type { Classification, ModelRef } from '../../machines/task-types.js';
+
+const haiku: ModelRef = { id: 'haiku', kind: 'claude-code', tier: 2 };
+const sonnet: ModelRef = { id: 'sonnet', kind: 'claude-code', tier: 3 };
+const kimi: ModelRef = { id: 'kimi', kind: 'text-only', tier: 1 };
+const usage: Usage = { inputTokens: 1, outputTokens: 1, costUsd: 0, latencyMs: 0 };
+const coding: Classification = {
+  complexity: 'simple',
+  type: 'coding',
+  model: 'haiku',
+  reason: 'r',
+  source: 'cto',
+};
+
+function start() {
+  const emitted: TaskEmitted[] = [];
+  const actor = createActor(taskMachine, {
+    input: { taskId: 't', input: { description: 'd' }, maxAttempts: 3 },
+  });
+  actor.on('request', (e) => emitted.push(e));
+  actor.start();
+  return { actor, emitted };
+}
+
+describe('task machine invariants', () => {
+  it('emits a classify request with a deterministic id on start', () => {
+    const { emitted } = start();
+    expect(emitted).toEqual([
+      {
+        type: 'request',
+        request: { kind: 'classify', requestId: 't:classify:1', attempt: 1, model: null },
+      },
+    ]);
+  });
+
+  it('ignores a reply to another request (stale or duplicate)', () => {
+    const { actor } = start();
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:9',
+      classification: coding,
+      route: { model: haiku, reason: 'r' },
+    });
+    expect(actor.getSnapshot().value).toBe('classifying');
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:1',
+      classification: coding,
+      route: { model: haiku, reason: 'r' },
+    });
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:1',
+      classification: coding,
+      route: { model: sonnet, reason: 'r' },
+    });
+    expect(actor.getSnapshot().context.attempts.map((a) => a.model.id)).toEqual(['haiku']);
+  });
+
+  it('never gives a task that needs tools to a text-only model', () => {
+    const { actor } = start();
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:1',
+      classification: coding,
+      route: { model: kimi, reason: 'r' },
+    });
+    expect(actor.getSnapshot().value).toBe('blocked');
+    expect(actor.getSnapshot().context.outcome?.reason).toBe(
+      'blocked: kimi is text-only and a coding task needs tools',
+    );
+  });
+
+  it('never escalates to a weaker model', () => {
+    const { actor } = start();
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:1',
+      classification: coding,
+      route: { model: sonnet, reason: 'r' },
+    });
+    actor.send({
+      type: 'EXECUTE_FAILED',
+      requestId: 't:execute:1',
+      error: 'e',
+      escalation: { model: haiku, reason: 'r' },
+    });
+    expect(actor.getSnapshot().value).toBe('blocked');
+    expect(actor.getSnapshot().context.outcome?.reason).toBe(
+      'blocked: escalation from sonnet to the weaker haiku refused',
+    );
+  });
+
+  it('reaches done only through an approving review of an output', () => {
+    const { actor } = start();
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:1',
+      classification: coding,
+      route: { model: haiku, reason: 'r' },
+    });
+    actor.send({
+      type: 'REVIEWED',
+      requestId: 't:review:1',
+      verdict: 'approve',
+      quality: 9,
+      feedback: 'f',
+      usage,
+      escalation: { model: null, reason: 'ok' },
+    });
+    expect(actor.getSnapshot().value).toBe('executing');
+    actor.send({
+      type: 'EXECUTED',
+      requestId: 't:execute:1',
+      outputRef: 'ref',
+      summary: 's',
+      usage,
+    });
+    actor.send({
+      type: 'REVIEWED',
+      requestId: 't:review:1',
+      verdict: 'approve',
+      quality: 9,
+      feedback: 'f',
+      usage,
+      escalation: { model: null, reason: 'ok' },
+    });
+    expect(actor.getSnapshot().value).toBe('done');
+  });
+
+  it('keeps its snapshot small: feedback capped, outputs by reference', () => {
+    const { actor } = start();
+    actor.send({
+      type: 'CLASSIFIED',
+      requestId: 't:classify:1',
+      classification: coding,
+      route: { model: haiku, reason: 'r' },
+    });
+    actor.send({
+      type: 'EXECUTED',
+      requestId: 't:execute:1',
+      outputRef: 'a'.repeat(64),
+      summary: 's',
+      usage,
+    });
+    actor.send({
+      type: 'REVIEWED',
+      requestId: 't:review:1',
+      verdict: 'reject',
+      quality: 2,
+      feedback: 'x'.repeat(100_000),
+      usage,
+      escalation: { model: sonnet, reason: 'r' },
+    });
+    expect(JSON.stringify(actor.getPersistedSnapshot()).length).toBeLessThan(6_000);
+  });
+});
