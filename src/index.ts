@@ -3,6 +3,21 @@
 export { modelCatalog } from '../agents/model-catalog.js';
 export type { ModelEntry, ModelGroup, ModelKind } from '../agents/model-entry.js';
 export { hasTools, modelEntrySchema, modelKindSchema } from '../agents/model-entry.js';
+export type { CallQueueEmitted, CallQueueEvent, CallQueueInput } from '../machines/call-queue.js';
+export { ctoMachine } from '../machines/cto.machine.js';
+export { taskMachine, taskMachineVersion } from '../machines/task.machine.js';
+export type { Attempt, TaskContext } from '../machines/task-context.js';
+export type { PendingRequest, TaskEmitted, TaskEvent, Usage } from '../machines/task-events.js';
+export { taskEventSchema } from '../machines/task-events.js';
+export type {
+  Classification,
+  ModelRef,
+  Route,
+  TaskInput,
+  TaskType,
+} from '../machines/task-types.js';
+export { canRun, needsTools, taskInputSchema } from '../machines/task-types.js';
+export { workerMachine } from '../machines/worker.machine.js';
 export type { AgentConfig } from './config/agent-config-schema.js';
 export { agentConfigSchema } from './config/agent-config-schema.js';
 export type { ConfigEnvironment } from './config/config-environment.js';
@@ -30,5 +45,50 @@ export type { PresetName } from './config/presets.js';
 export { configPresets, presetNameSchema } from './config/presets.js';
 export type { ResolvedModel } from './config/resolved-model.js';
 export { maskSecret, Secret } from './config/secret.js';
+export { staticConfigSource } from './config/static-config-source.js';
 export type { Logger, LoggerOptions } from './log/logger.js';
 export { createLogger } from './log/logger.js';
+export { escalate, escalationLadder } from './routing/escalate.js';
+export { heuristicClassification } from './routing/heuristic-classification.js';
+export { routeTask } from './routing/route-task.js';
+export type { ModelHistory, RoutingModel, RoutingView } from './routing/routing-view.js';
+export { routingViewFrom } from './routing/routing-view-from-config.js';
+export type { Clock } from './runtime/clock.js';
+export { systemClock } from './runtime/clock.js';
+export type {
+  Orchestrator,
+  OrchestratorOptions,
+  OrchestratorStatus,
+  TaskHandle,
+  TaskView,
+} from './runtime/create-orchestrator.js';
+export { createOrchestrator, TaskInputError } from './runtime/create-orchestrator.js';
+export type {
+  ClassifyCall,
+  ClassifyResult,
+  ExecuteCall,
+  ExecuteResult,
+  ModelCall,
+  ModelPorts,
+  ReviewCall,
+  ReviewResult,
+  StepJournal,
+} from './runtime/model-ports.js';
+export { ModelCallError } from './runtime/model-ports.js';
+export type { CallTimeouts, RetryPolicy } from './runtime/retry-policy.js';
+export { defaultCallTimeouts, defaultRetryPolicy } from './runtime/retry-policy.js';
+export { SimulatedClock } from './runtime/simulated-clock.js';
+export type { TaskOutcome } from './runtime/task-outcome.js';
+export { openStore } from './store/open-store.js';
+export { openSqliteStore } from './store/sqlite-store.js';
+export type {
+  CommitBatch,
+  JournalEntry,
+  Store,
+  StoredEvent,
+  StoredTask,
+  TaskCommit,
+  TaskStatus,
+  TaskSummary,
+} from './store/store.js';
+export { blobRef, StoreError } from './store/store.js';

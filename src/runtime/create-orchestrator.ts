@@ -126,6 +126,8 @@ interface LiveTask {
 
 interface LiveCall {
   taskId: string;
+  /** Re-sent by `resume`: it may have run, or even finished, before. */
+  resumed: boolean;
   request: PendingRequest;
   queue: QueueActor;
   controller: AbortController | null;
@@ -362,7 +364,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return queue;
   }
 
-  function dispatch(taskId: string, effect: TaskEmitted): void {
+  function dispatch(taskId: string, effect: TaskEmitted, resumed = false): void {
     if (effect.type === 'cancel') {
       const call = calls.get(effect.requestId);
       if (call) {
@@ -385,6 +387,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         : queueFor('cto', options.ctoConcurrency ?? 8);
     calls.set(request.requestId, {
       taskId,
+      resumed,
       request,
       queue,
       controller: null,
@@ -424,7 +427,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (!call || !live || stopping) return;
     const { request, taskId } = call;
     try {
-      const entries = await store.journal(taskId, requestId);
+      // Only a request re-sent by resume can have run before; a new one has no journal yet.
+      const entries = call.resumed ? await store.journal(taskId, requestId) : [];
       const finished = entries.findLast((entry) => entry.kind === 'finished');
       if (finished) {
         // The step finished before a crash: its result stands, the model is not called again.
@@ -437,10 +441,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const blobs: [string, string][] = [];
       if (step.data.kind === 'execute' && step.output !== undefined)
         blobs.push([step.data.outputRef, step.output]);
-      await batcher.stage({
-        journal: [{ taskId, requestId, kind: 'finished', data: step.data, at: clock.now() }],
-        blobs,
-      });
+      // Not awaited: the reply's transition is staged after it, so both land in one
+      // transaction (or this one first); a crash before then re-runs the call on resume.
+      batcher
+        .stage({ journal: [{ taskId, requestId, kind: 'finished', data: step.data, at: clock.now() }], blobs })
+        .catch(() => {});
       call.outcome = { ok: true, step: step.data };
       const group = modelFor(config.current(), request).group;
       usedToday();
@@ -459,7 +464,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         { taskId, requestId, error: failure.message, transient: failure.transient },
         'model call failed',
       );
-      await batcher
+      batcher
         .stage({
           journal: [
             {
@@ -471,8 +476,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
             },
           ],
         })
-        .catch(crash);
-      if (stopping) return;
+        .catch(() => {});
       queue.send({
         type: 'FAILED',
         requestId,
@@ -492,11 +496,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   ): Promise<{ data: FinishedStep; output?: string }> {
     const { request, taskId } = call;
     const { requestId } = request;
-    await batcher.stage({
-      journal: [
-        { taskId, requestId, kind: 'started', data: { attempt: request.attempt }, at: clock.now() },
-      ],
-    });
     const loaded = config.current();
     const model = modelFor(loaded, request);
     const context = live.actor.getSnapshot().context;
@@ -685,7 +684,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       }
       notResumed.delete(stored.id);
       const pending = actor.getSnapshot().context.pending;
-      if (pending) dispatch(stored.id, { type: 'request', request: pending });
+      if (pending) dispatch(stored.id, { type: 'request', request: pending }, true);
       handles.push(live.handle);
     }
     logger?.info(

@@ -1,0 +1,118 @@
+// The task lifecycle benchmark: tasks through classify → execute → review with instant model
+// ports and a durable SQLite store. Each measurement prints one comparable line.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/load-config.js';
+import { staticConfigSource } from '../src/config/static-config-source.js';
+import { createOrchestrator } from '../src/runtime/create-orchestrator.js';
+import type { ModelPorts } from '../src/runtime/model-ports.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+
+const usage = { inputTokens: 100, outputTokens: 50 };
+const instant: ModelPorts = {
+  classify: async () => ({
+    classification: { complexity: 'simple', type: 'coding', model: 'sonnet', reason: 'bench' },
+    usage,
+  }),
+  execute: async () => ({ output: 'done', usage }),
+  review: async () => ({ verdict: 'approve', quality: 8, feedback: 'ok', usage }),
+};
+const waiting: ModelPorts = { ...instant, execute: () => new Promise(() => {}) };
+
+function config() {
+  const root = mkdtempSync(join(tmpdir(), 'cto-bench-'));
+  mkdirSync(join(root, 'home'));
+  const concurrency = { max_concurrency: 1000 };
+  writeFileSync(
+    join(root, 'orchestrator_config.json'),
+    JSON.stringify({
+      worker_models: {
+        claude: { haiku: concurrency, sonnet: concurrency, opus: concurrency },
+        external: { deepseek: concurrency, minimax: concurrency },
+      },
+    }),
+  );
+  const result = loadConfig({ env: {}, cwd: root, homeDir: join(root, 'home') });
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return { source: staticConfigSource(result.loaded), dir: root };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const rssPeak = { value: process.memoryUsage().rss };
+const sampler = setInterval(() => {
+  rssPeak.value = Math.max(rssPeak.value, process.memoryUsage().rss);
+}, 20);
+
+async function throughput(total: number, inFlight: number): Promise<void> {
+  const { source, dir } = config();
+  const store = openSqliteStore(join(dir, 'state.db'));
+  const orchestrator = createOrchestrator({ ports: instant, config: source, store, ctoConcurrency: 1000 });
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  async function lane(): Promise<void> {
+    while (next < total) {
+      next += 1;
+      const t0 = performance.now();
+      const task = await orchestrator.spawn(`bench task ${next}`);
+      const outcome = await task.result;
+      if (outcome.status !== 'done') throw new Error(`task ended ${outcome.status}`);
+      latencies.push(performance.now() - t0);
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  const events = (await store.events((await store.listTasks({ limit: 1 }))[0]?.id ?? '')).length;
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `lifecycle: ${total} tasks, ${inFlight} in flight, SQLite WAL: ${(total / seconds).toFixed(0)} tasks/s, ` +
+      `${((total * events) / seconds).toFixed(0)} stored transitions/s, per task p50 ${percentile(latencies, 50).toFixed(1)} ms ` +
+      `p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(rssPeak.value / 2 ** 20).toFixed(0)} MiB`,
+  );
+  await orchestrator.stop();
+  await store.close();
+}
+
+async function waitingAndResume(count: number): Promise<void> {
+  const { source, dir } = config();
+  const file = join(dir, 'state.db');
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const store = openSqliteStore(file);
+  const orchestrator = createOrchestrator({ ports: waiting, config: source, store, ctoConcurrency: 1000 });
+  const handles = [];
+  for (let i = 0; i < count; i += 500) {
+    handles.push(...(await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, j) => orchestrator.spawn(`waiting ${i + j}`)))));
+  }
+  // Wait until every task is executing (waiting on its model).
+  for (;;) {
+    const executing = handles.filter((h) => h.actor.getSnapshot().value === 'executing').length;
+    if (executing === count) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  gc?.();
+  const perTask = (process.memoryUsage().heapUsed - before) / count;
+  console.log(
+    `memory: ${count} tasks waiting on a model: ${(perTask / 1024).toFixed(1)} KB heap per in-flight task${gc ? '' : ' (run with --expose-gc for a clean figure)'}`,
+  );
+  // Abandon it (as a crash would), then time a fresh runtime resuming every task.
+  await orchestrator.stop();
+  await store.close();
+  const again = openSqliteStore(file);
+  const resumedRuntime = createOrchestrator({ ports: waiting, config: source, store: again, ctoConcurrency: 1000 });
+  const t0 = performance.now();
+  const resumed = await resumedRuntime.resume();
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`resume: ${resumed.length} interrupted tasks restored and their requests re-sent in ${seconds.toFixed(2)} s`);
+  await resumedRuntime.stop();
+  await again.close();
+}
+
+await throughput(Number(process.env.BENCH_TASKS ?? 5_000), 50);
+await waitingAndResume(Number(process.env.BENCH_WAITING ?? 10_000));
+clearInterval(sampler);
