@@ -85,20 +85,29 @@ export function createCallQueueMachine(id: string) {
       reachesCooldown: ({ context }) => context.consecutiveFailures + 1 >= context.cooldownAfter,
     },
     actions: {
+      // The mailbox is changed in place: it can hold tens of thousands of requests (a resume),
+      // and a copy per event made that quadratic. Queue actors are never persisted.
       enqueue: assign({
-        queue: ({ context, event }) =>
-          event.type === 'ENQUEUE' &&
-          !context.queue.includes(event.requestId) &&
-          !(event.requestId in context.active)
-            ? [...context.queue, event.requestId]
-            : context.queue,
+        queue: ({ context, event }) => {
+          if (
+            event.type === 'ENQUEUE' &&
+            !(event.requestId in context.active) &&
+            !context.queue.includes(event.requestId)
+          ) {
+            context.queue.push(event.requestId);
+          }
+          return context.queue;
+        },
       }),
       startWaiting: enqueueActions(({ context, enqueue }) => {
-        const queue = [...context.queue];
+        const { queue } = context;
+        let running = Object.keys(context.active).length;
+        if (queue.length === 0 || running >= context.concurrency) return;
         const active = { ...context.active };
-        while (queue.length > 0 && Object.keys(active).length < context.concurrency) {
+        while (queue.length > 0 && running < context.concurrency) {
           const requestId = queue.shift() as string;
           active[requestId] = 1;
+          running += 1;
           enqueue.emit({ type: 'start', requestId, try: 1 });
         }
         enqueue.assign({ queue, active });
