@@ -50,7 +50,12 @@ const sampler = setInterval(() => {
 async function throughput(total: number, inFlight: number): Promise<void> {
   const { source, dir } = config();
   const store = openSqliteStore(join(dir, 'state.db'));
-  const orchestrator = createOrchestrator({ ports: instant, config: source, store, ctoConcurrency: 1000 });
+  const orchestrator = createOrchestrator({
+    ports: instant,
+    config: source,
+    store,
+    ctoConcurrency: 1000,
+  });
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -84,10 +89,21 @@ async function waitingAndResume(count: number): Promise<void> {
   gc?.();
   const before = process.memoryUsage().heapUsed;
   const store = openSqliteStore(file);
-  const orchestrator = createOrchestrator({ ports: waiting, config: source, store, ctoConcurrency: 1000 });
+  const orchestrator = createOrchestrator({
+    ports: waiting,
+    config: source,
+    store,
+    ctoConcurrency: 1000,
+  });
   const handles = [];
   for (let i = 0; i < count; i += 500) {
-    handles.push(...(await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, j) => orchestrator.spawn(`waiting ${i + j}`)))));
+    handles.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(500, count - i) }, (_, j) =>
+          orchestrator.spawn(`waiting ${i + j}`),
+        ),
+      )),
+    );
   }
   // Wait until every task is executing (waiting on its model).
   for (;;) {
@@ -104,11 +120,18 @@ async function waitingAndResume(count: number): Promise<void> {
   await orchestrator.stop();
   await store.close();
   const again = openSqliteStore(file);
-  const resumedRuntime = createOrchestrator({ ports: waiting, config: source, store: again, ctoConcurrency: 1000 });
+  const resumedRuntime = createOrchestrator({
+    ports: waiting,
+    config: source,
+    store: again,
+    ctoConcurrency: 1000,
+  });
   const t0 = performance.now();
   const resumed = await resumedRuntime.resume();
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`resume: ${resumed.length} interrupted tasks restored and their requests re-sent in ${seconds.toFixed(2)} s`);
+  console.log(
+    `resume: ${resumed.length} interrupted tasks restored and their requests re-sent in ${seconds.toFixed(2)} s`,
+  );
   await resumedRuntime.stop();
   await again.close();
 }

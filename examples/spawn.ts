@@ -28,7 +28,12 @@ const ports: ModelPorts = {
   async review({ task, attempt }) {
     const reject = /test/i.test(task.description) && attempt === 1;
     return reject
-      ? { verdict: 'reject', quality: 4, feedback: 'the new test does not fail without the fix', usage }
+      ? {
+          verdict: 'reject',
+          quality: 4,
+          feedback: 'the new test does not fail without the fix',
+          usage,
+        }
       : { verdict: 'approve', quality: 8, feedback: 'looks right', usage };
   },
 };

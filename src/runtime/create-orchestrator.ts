@@ -444,7 +444,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       // Not awaited: the reply's transition is staged after it, so both land in one
       // transaction (or this one first); a crash before then re-runs the call on resume.
       batcher
-        .stage({ journal: [{ taskId, requestId, kind: 'finished', data: step.data, at: clock.now() }], blobs })
+        .stage({
+          journal: [{ taskId, requestId, kind: 'finished', data: step.data, at: clock.now() }],
+          blobs,
+        })
         .catch(() => {});
       call.outcome = { ok: true, step: step.data };
       const group = modelFor(config.current(), request).group;

@@ -43,6 +43,14 @@ export class SimulatedClock implements Clock {
     return this.#timers.length;
   }
 
+  /** When the earliest pending timer falls due, or null when none is pending. */
+  get nextDue(): number | null {
+    return this.#timers.reduce<number | null>(
+      (min, timer) => (min === null || timer.at < min ? timer.at : min),
+      null,
+    );
+  }
+
   /** Moves time forward, firing every timer that falls due, earliest first. */
   advance(ms: number): void {
     const end = this.#now + ms;

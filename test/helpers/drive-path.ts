@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { crashingStore } from './crashing-store.js';
 import type { TaskPath } from './task-paths.js';
+import { deferred } from './test-orchestrator.js';
 
 /** Configuration the generated paths assume: no cost overrides, default ladders. */
 export const pathConfig = {
@@ -118,6 +119,9 @@ export async function drivePath(
   const states: string[] = [];
   const transitions = new Set<string>();
   let handle: TaskHandle | null = null;
+  // The handle of the runtime now running the task: a resumed call may start before resume()
+  // has returned it, so a cancel waits for it.
+  let current = deferred<TaskHandle>();
   // A path may end in a state that waits on a request: its run ends when that request comes.
   let reachEnd: () => void = () => {};
   const reachedEnd = new Promise<null>((resolve) => {
@@ -133,7 +137,8 @@ export async function drivePath(
       return { event: { type: 'CANCEL' } as TaskEvent, result: never };
     }
     if (event.type === 'CANCEL') {
-      void handle?.cancel('cancelled by the test');
+      const ready = current.promise;
+      void ready.then((h) => h.cancel('cancelled by the test'));
       return { event, result: never };
     }
     return { event, result: null };
@@ -206,14 +211,17 @@ export async function drivePath(
     needsNoRoute ? { description: 'generated path', model: 'kimi' } : 'generated path',
   );
   const taskId = handle.id;
+  current.resolve(handle);
   let outcome = await Promise.race([handle.result.catch(() => null), reachedEnd]);
   if (crashAfter !== undefined && outcome === null) {
     // The first process is gone without a goodbye; a new one opens the same file and resumes.
     store = openSqliteStore(file);
     orchestrator = start(store);
     resumed = true;
+    current = deferred<TaskHandle>();
     const handles = await orchestrator.resume();
     handle = handles.find((h) => h.id === taskId) ?? null;
+    if (handle) current.resolve(handle);
     outcome = handle ? await Promise.race([handle.result, reachedEnd]) : null;
   }
   await orchestrator.stop();

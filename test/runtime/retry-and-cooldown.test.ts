@@ -31,7 +31,9 @@ describe('the worker actor: retries, backoff, cooldown, concurrency', () => {
     });
     const task = await orchestrator.spawn('fix it');
     await eventually(
-      () => ports.calls.filter((c) => c.kind === 'execute').length === 1 && clock.pending > 0,
+      () =>
+        ports.calls.filter((c) => c.kind === 'execute').length === 1 &&
+        clock.nextDue === clock.now() + 5_000,
     );
     clock.advance(4_999);
     await eventually(() => true, 20);
@@ -63,9 +65,10 @@ describe('the worker actor: retries, backoff, cooldown, concurrency', () => {
     const task = await orchestrator.spawn('fix it');
     const deepseekCalls = () =>
       ports.calls.filter((c) => c.model === 'deepseek' && c.kind === 'execute').length;
-    await eventually(() => deepseekCalls() === 1 && clock.pending > 0);
+    const retryDueIn = (ms: number) => clock.nextDue === clock.now() + ms;
+    await eventually(() => deepseekCalls() === 1 && retryDueIn(1_000));
     clock.advance(1_000);
-    await eventually(() => deepseekCalls() === 2 && clock.pending > 0);
+    await eventually(() => deepseekCalls() === 2 && retryDueIn(2_000));
     clock.advance(1_999);
     await eventually(() => true, 20);
     expect(deepseekCalls()).toBe(2);
