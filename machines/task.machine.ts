@@ -82,25 +82,13 @@ export const taskMachine = setup({
         model: null,
       }),
     }),
-    requestExecution: assign({
-      pending: ({ context }) => {
+    requestForAttempt: assign({
+      pending: ({ context }, params: { kind: 'execute' | 'review' }) => {
         const attempt = current(context);
-        if (!attempt) throw new Error('executing without an attempt');
+        if (!attempt) throw new Error(`${params.kind} without an attempt`);
         return {
-          kind: 'execute' as const,
-          requestId: requestId(context, 'execute', attempt.n),
-          attempt: attempt.n,
-          model: attempt.model,
-        };
-      },
-    }),
-    requestReview: assign({
-      pending: ({ context }) => {
-        const attempt = current(context);
-        if (!attempt) throw new Error('reviewing without an attempt');
-        return {
-          kind: 'review' as const,
-          requestId: requestId(context, 'review', attempt.n),
+          kind: params.kind,
+          requestId: requestId(context, params.kind, attempt.n),
           attempt: attempt.n,
           model: attempt.model,
         };
@@ -299,7 +287,7 @@ export const taskMachine = setup({
       ],
     },
     executing: {
-      entry: ['requestExecution', 'emitPending'],
+      entry: [{ type: 'requestForAttempt', params: { kind: 'execute' } }, 'emitPending'],
       on: {
         EXECUTED: { guard: 'isReplyToPending', target: 'reviewing', actions: 'recordOutput' },
         EXECUTE_FAILED: {
@@ -310,7 +298,7 @@ export const taskMachine = setup({
       },
     },
     reviewing: {
-      entry: ['requestReview', 'emitPending'],
+      entry: [{ type: 'requestForAttempt', params: { kind: 'review' } }, 'emitPending'],
       on: {
         REVIEWED: [
           {

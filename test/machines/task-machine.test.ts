@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { taskMachine } from '../../machines/task.machine.js';
-import type { TaskEmitted, Usage } from '../../machines/task-events.js';
+import type { TaskEmitted, TaskEvent, Usage } from '../../machines/task-events.js';
 import type { Classification, ModelRef } from '../../machines/task-types.js';
 
 const haiku: ModelRef = { id: 'haiku', kind: 'claude-code', tier: 2 };
@@ -15,6 +15,30 @@ const coding: Classification = {
   reason: 'r',
   source: 'cto',
 };
+
+function classify(actor: ReturnType<typeof start>['actor'], model: ModelRef): void {
+  actor.send({
+    type: 'CLASSIFIED',
+    requestId: 't:classify:1',
+    classification: coding,
+    route: { model, reason: 'r' },
+  });
+}
+
+const approval: TaskEvent = {
+  type: 'REVIEWED',
+  requestId: 't:review:1',
+  verdict: 'approve',
+  quality: 9,
+  feedback: 'f',
+  usage,
+  escalation: { model: null, reason: 'ok' },
+};
+
+function expectBlocked(actor: ReturnType<typeof start>['actor'], reason: string): void {
+  expect(actor.getSnapshot().value).toBe('blocked');
+  expect(actor.getSnapshot().context.outcome?.reason).toBe(reason);
+}
 
 function start() {
   const emitted: TaskEmitted[] = [];
@@ -46,72 +70,33 @@ describe('task machine invariants', () => {
       route: { model: haiku, reason: 'r' },
     });
     expect(actor.getSnapshot().value).toBe('classifying');
-    actor.send({
-      type: 'CLASSIFIED',
-      requestId: 't:classify:1',
-      classification: coding,
-      route: { model: haiku, reason: 'r' },
-    });
-    actor.send({
-      type: 'CLASSIFIED',
-      requestId: 't:classify:1',
-      classification: coding,
-      route: { model: sonnet, reason: 'r' },
-    });
+    classify(actor, haiku);
+    classify(actor, sonnet);
     expect(actor.getSnapshot().context.attempts.map((a) => a.model.id)).toEqual(['haiku']);
   });
 
   it('never gives a task that needs tools to a text-only model', () => {
     const { actor } = start();
-    actor.send({
-      type: 'CLASSIFIED',
-      requestId: 't:classify:1',
-      classification: coding,
-      route: { model: kimi, reason: 'r' },
-    });
-    expect(actor.getSnapshot().value).toBe('blocked');
-    expect(actor.getSnapshot().context.outcome?.reason).toBe(
-      'blocked: kimi is text-only and a coding task needs tools',
-    );
+    classify(actor, kimi);
+    expectBlocked(actor, 'blocked: kimi is text-only and a coding task needs tools');
   });
 
   it('never escalates to a weaker model', () => {
     const { actor } = start();
-    actor.send({
-      type: 'CLASSIFIED',
-      requestId: 't:classify:1',
-      classification: coding,
-      route: { model: sonnet, reason: 'r' },
-    });
+    classify(actor, sonnet);
     actor.send({
       type: 'EXECUTE_FAILED',
       requestId: 't:execute:1',
       error: 'e',
       escalation: { model: haiku, reason: 'r' },
     });
-    expect(actor.getSnapshot().value).toBe('blocked');
-    expect(actor.getSnapshot().context.outcome?.reason).toBe(
-      'blocked: escalation from sonnet to the weaker haiku refused',
-    );
+    expectBlocked(actor, 'blocked: escalation from sonnet to the weaker haiku refused');
   });
 
   it('reaches done only through an approving review of an output', () => {
     const { actor } = start();
-    actor.send({
-      type: 'CLASSIFIED',
-      requestId: 't:classify:1',
-      classification: coding,
-      route: { model: haiku, reason: 'r' },
-    });
-    actor.send({
-      type: 'REVIEWED',
-      requestId: 't:review:1',
-      verdict: 'approve',
-      quality: 9,
-      feedback: 'f',
-      usage,
-      escalation: { model: null, reason: 'ok' },
-    });
+    classify(actor, haiku);
+    actor.send(approval);
     expect(actor.getSnapshot().value).toBe('executing');
     actor.send({
       type: 'EXECUTED',
@@ -120,26 +105,13 @@ describe('task machine invariants', () => {
       summary: 's',
       usage,
     });
-    actor.send({
-      type: 'REVIEWED',
-      requestId: 't:review:1',
-      verdict: 'approve',
-      quality: 9,
-      feedback: 'f',
-      usage,
-      escalation: { model: null, reason: 'ok' },
-    });
+    actor.send(approval);
     expect(actor.getSnapshot().value).toBe('done');
   });
 
   it('keeps its snapshot small: feedback capped, outputs by reference', () => {
     const { actor } = start();
-    actor.send({
-      type: 'CLASSIFIED',
-      requestId: 't:classify:1',
-      classification: coding,
-      route: { model: haiku, reason: 'r' },
-    });
+    classify(actor, haiku);
     actor.send({
       type: 'EXECUTED',
       requestId: 't:execute:1',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelCatalog } from '../../agents/model-catalog.js';
 import type { Classification, Complexity, TaskType } from '../../machines/task-types.js';
 import { routeTask } from '../../src/routing/route-task.js';
 import type { RoutingView } from '../../src/routing/routing-view.js';
@@ -234,16 +235,7 @@ describe('routing: the cost-aware override of SPEC §3', () => {
 
   it('never gives a task that needs tools to a text-only model', () => {
     for (const type of ['coding', 'bash_command', 'deployment'] as const) {
-      for (const pick of [
-        'haiku',
-        'sonnet',
-        'opus',
-        'deepseek',
-        'minimax',
-        'kimi',
-        'glm',
-        'gemini',
-      ]) {
+      for (const { id: pick } of modelCatalog) {
         for (const complexity of ['simple', 'moderate', 'complex'] as const) {
           expect(route(type, complexity, pick).model?.kind).not.toBe('text-only');
         }
