@@ -4,7 +4,7 @@ import type { createCallQueueMachine } from '../../machines/call-queue.js';
 import { ctoMachine } from '../../machines/cto.machine.js';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import { type TaskContext, taskContextSchema } from '../../machines/task-context.js';
-import type { PendingRequest, TaskEmitted, TaskEvent, Usage } from '../../machines/task-events.js';
+import type { PendingRequest, TaskEmitted, TaskEvent } from '../../machines/task-events.js';
 import { type TaskInput, taskInputSchema } from '../../machines/task-types.js';
 import { workerMachine } from '../../machines/worker.machine.js';
 import { processEnvironment } from '../config/config-environment.js';
@@ -15,7 +15,6 @@ import type { Logger } from '../log/logger.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
 import { openStore } from '../store/open-store.js';
 import {
-  blobRef,
   finalStatuses,
   type Store,
   type StoredTask,
@@ -23,23 +22,11 @@ import {
   type TaskSummary,
   taskStatusSchema,
 } from '../store/store.js';
+import { callModel } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher } from './commit-batcher.js';
-import {
-  classifyResultSchema,
-  executeResultSchema,
-  ModelCallError,
-  type ModelPorts,
-  type ReportedUsage,
-  reviewResultSchema,
-  type StepJournal,
-} from './model-ports.js';
-import {
-  type CallOutcome,
-  type FinishedStep,
-  finishedStepSchema,
-  replyEvent,
-} from './reply-event.js';
+import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
+import { type CallOutcome, finishedStepSchema, replyEvent } from './reply-event.js';
 import {
   type CallTimeouts,
   defaultCallTimeouts,
@@ -149,15 +136,6 @@ function statusOf(snapshot: Snapshot): TaskStatus {
 
 function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-function costOf(model: ResolvedModel, usage: ReportedUsage): number {
-  if (usage.costUsd !== undefined) return usage.costUsd;
-  return (
-    (usage.inputTokens * (model.input_price_per_mtok ?? 0) +
-      usage.outputTokens * (model.output_price_per_mtok ?? 0)) /
-    1_000_000
-  );
 }
 
 /**
@@ -436,7 +414,30 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         queue.send({ type: 'SUCCEEDED', requestId });
         return;
       }
-      const step = await callModel(call, live, entries);
+      const loaded = config.current();
+      const controller = new AbortController();
+      call.controller = controller;
+      const timeoutMs = {
+        classify: timeouts.classifyMs,
+        execute: timeouts.executeMs,
+        review: timeouts.reviewMs,
+      }[request.kind];
+      const timer = later(timeoutMs, () => controller.abort('timeout'));
+      const step = await callModel({
+        ports: options.ports,
+        request,
+        model: modelFor(loaded, request),
+        context: live.actor.getSnapshot().context,
+        journal: journalFor(taskId, requestId, entries),
+        signal: controller.signal,
+        timeoutMs,
+        now: () => clock.now(),
+        getBlob: (ref) => store.getBlob(ref),
+        models: () => routingView(loaded).models,
+      }).finally(() => {
+        clock.clearTimeout(timer);
+        timers.delete(timer);
+      });
       if (call.cancelled || stopping) return;
       const blobs: [string, string][] = [];
       if (step.data.kind === 'execute' && step.output !== undefined)
@@ -488,142 +489,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         error: failure.message,
         now: clock.now(),
       });
-    }
-  }
-
-  /** Makes one model call for a request, with its timeout; returns what to journal. */
-  async function callModel(
-    call: LiveCall,
-    live: LiveTask,
-    entries: StepJournal['entries'],
-  ): Promise<{ data: FinishedStep; output?: string }> {
-    const { request, taskId } = call;
-    const { requestId } = request;
-    const loaded = config.current();
-    const model = modelFor(loaded, request);
-    const context = live.actor.getSnapshot().context;
-    const controller = new AbortController();
-    call.controller = controller;
-    const limit = {
-      classify: timeouts.classifyMs,
-      execute: timeouts.executeMs,
-      review: timeouts.reviewMs,
-    }[request.kind];
-    const timer = later(limit, () => controller.abort('timeout'));
-    const base = {
-      model,
-      taskId,
-      requestId,
-      attempt: request.attempt,
-      task: context.input,
-      journal: journalFor(taskId, requestId, entries),
-      signal: controller.signal,
-    };
-    const started = clock.now();
-    const usage = (reported: ReportedUsage): Usage => ({
-      inputTokens: reported.inputTokens,
-      outputTokens: reported.outputTokens,
-      costUsd: costOf(model, reported),
-      latencyMs: clock.now() - started,
-    });
-    const checked = <T>(
-      parse: (value: unknown) => {
-        success: boolean;
-        data?: T;
-        error?: { issues: { path: PropertyKey[]; message: string }[] };
-      },
-      value: unknown,
-    ): T => {
-      const result = parse(value);
-      if (result.success) return result.data as T;
-      const issue = result.error?.issues[0];
-      throw new ModelCallError(
-        `malformed ${request.kind} result at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-        {
-          transient: false,
-        },
-      );
-    };
-    try {
-      const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () =>
-          reject(
-            controller.signal.reason === 'timeout'
-              ? new ModelCallError(`${request.kind} on ${model.id} timed out after ${limit} ms`, {
-                  transient: true,
-                })
-              : new ModelCallError(`${request.kind} aborted`, { transient: false }),
-          ),
-        );
-      });
-      switch (request.kind) {
-        case 'classify': {
-          const raw = await Promise.race([
-            options.ports.classify({ ...base, models: routingView(loaded).models }),
-            aborted,
-          ]);
-          const result = checked((value) => classifyResultSchema.safeParse(value), raw);
-          return {
-            data: {
-              kind: 'classify',
-              classification: result.classification,
-              usage: usage(result.usage),
-            },
-          };
-        }
-        case 'execute': {
-          const previous = context.attempts.at(-2);
-          const classification = context.classification;
-          if (!classification)
-            throw new ModelCallError('executing an unclassified task', { transient: false });
-          const raw = await Promise.race([
-            options.ports.execute({
-              ...base,
-              classification,
-              previous: previous
-                ? {
-                    model: previous.model.id,
-                    output: previous.outputRef ? await store.getBlob(previous.outputRef) : null,
-                    feedback: previous.review?.feedback ?? null,
-                    error: previous.error,
-                  }
-                : null,
-            }),
-            aborted,
-          ]);
-          const result = checked((value) => executeResultSchema.safeParse(value), raw);
-          return {
-            data: {
-              kind: 'execute',
-              outputRef: blobRef(result.output),
-              summary: result.output.slice(0, 200),
-              usage: usage(result.usage),
-            },
-            output: result.output,
-          };
-        }
-        case 'review': {
-          const attempt = context.attempts.at(-1);
-          const classification = context.classification;
-          if (!attempt?.outputRef || !classification) {
-            throw new ModelCallError('reviewing without an output', { transient: false });
-          }
-          const raw = await Promise.race([
-            options.ports.review({
-              ...base,
-              classification,
-              worker: attempt.model.id,
-              output: (await store.getBlob(attempt.outputRef)) ?? '',
-            }),
-            aborted,
-          ]);
-          const result = checked((value) => reviewResultSchema.safeParse(value), raw);
-          return { data: { kind: 'review', ...result, usage: usage(result.usage) } };
-        }
-      }
-    } finally {
-      clock.clearTimeout(timer);
-      timers.delete(timer);
     }
   }
 
