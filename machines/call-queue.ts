@@ -51,9 +51,10 @@ function backoff(context: CallQueueContext, tries: number, retryAfterMs: number 
   return Math.max(retryAfterMs ?? 0, exponential);
 }
 
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  const { [key]: _removed, ...rest } = record;
-  return rest;
+/** Removes a call from `active`, in place like the mailbox (see `enqueue`). */
+function without(active: Record<string, number>, requestId: string): Record<string, number> {
+  delete active[requestId];
+  return active;
 }
 
 /**
@@ -85,8 +86,9 @@ export function createCallQueueMachine(id: string) {
       reachesCooldown: ({ context }) => context.consecutiveFailures + 1 >= context.cooldownAfter,
     },
     actions: {
-      // The mailbox is changed in place: it can hold tens of thousands of requests (a resume),
-      // and a copy per event made that quadratic. Queue actors are never persisted.
+      // The mailbox and the active calls are changed in place: the mailbox can hold tens of
+      // thousands of requests (a resume), and a copy per event made that quadratic. Queue
+      // actors are never persisted, and nothing keeps their old contexts.
       enqueue: assign({
         queue: ({ context, event }) => {
           if (
@@ -103,7 +105,7 @@ export function createCallQueueMachine(id: string) {
         const { queue } = context;
         let running = Object.keys(context.active).length;
         if (queue.length === 0 || running >= context.concurrency) return;
-        const active = { ...context.active };
+        const { active } = context;
         while (queue.length > 0 && running < context.concurrency) {
           const requestId = queue.shift() as string;
           active[requestId] = 1;
@@ -133,7 +135,9 @@ export function createCallQueueMachine(id: string) {
       countRetry: assign({
         active: ({ context, event }) =>
           event.type === 'RETRY_DUE'
-            ? { ...context.active, [event.requestId]: (context.active[event.requestId] ?? 0) + 1 }
+            ? Object.assign(context.active, {
+                [event.requestId]: (context.active[event.requestId] ?? 0) + 1,
+              })
             : context.active,
       }),
       restart: emit(({ context, event }) => {

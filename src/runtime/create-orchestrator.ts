@@ -26,7 +26,7 @@ import { callModel } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
-import { type CallOutcome, finishedStepSchema, replyEvent } from './reply-event.js';
+import { type CallOutcome, replyEvent } from './reply-event.js';
 import {
   type CallTimeouts,
   defaultCallTimeouts,
@@ -113,7 +113,7 @@ interface LiveTask {
 
 interface LiveCall {
   taskId: string;
-  /** Re-sent by `resume`: it may have run, or even finished, before. */
+  /** Re-sent by `resume`: it may have run before, and left entries in its journal. */
   resumed: boolean;
   request: PendingRequest;
   queue: QueueActor;
@@ -169,6 +169,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const queues = new Map<string, QueueActor>();
   const timers = new Set<unknown>();
   const notResumed = new Map<string, string>();
+  // Outputs of the live tasks, by blob ref: the review and the outcome read them back at once.
+  const outputs = new Map<string, string>();
+  const output = async (ref: string) => outputs.get(ref) ?? store.getBlob(ref);
   let used = { day: utcDay(clock.now()), claude: 0, external: 0 };
   let stopping = false;
 
@@ -278,8 +281,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     tasks.delete(id);
     live.actor.stop();
     const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
-    const output = approved ? await store.getBlob(approved) : null;
-    live.settle(outcomeOf(context, output));
+    const text = approved ? await output(approved) : null;
+    for (const attempt of context.attempts) if (attempt.outputRef) outputs.delete(attempt.outputRef);
+    live.settle(outcomeOf(context, text));
   }
 
   async function deliver(id: string, event: TaskEvent): Promise<void> {
@@ -406,14 +410,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const { request, taskId } = call;
     try {
       // Only a request re-sent by resume can have run before; a new one has no journal yet.
+      // The transport continues from what it journaled inside the step (turns, tool calls).
       const entries = call.resumed ? await store.journal(taskId, requestId) : [];
-      const finished = entries.findLast((entry) => entry.kind === 'finished');
-      if (finished) {
-        // The step finished before a crash: its result stands, the model is not called again.
-        call.outcome = { ok: true, step: finishedStepSchema.parse(finished.data) };
-        queue.send({ type: 'SUCCEEDED', requestId });
-        return;
-      }
       const loaded = config.current();
       const controller = new AbortController();
       call.controller = controller;
@@ -432,24 +430,20 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         signal: controller.signal,
         timeoutMs,
         now: () => clock.now(),
-        getBlob: (ref) => store.getBlob(ref),
+        getBlob: output,
         models: () => routingView(loaded).models,
       }).finally(() => {
         clock.clearTimeout(timer);
         timers.delete(timer);
       });
       if (call.cancelled || stopping) return;
-      const blobs: [string, string][] = [];
-      if (step.data.kind === 'execute' && step.output !== undefined)
-        blobs.push([step.data.outputRef, step.output]);
-      // Not awaited: the reply's transition is staged after it, so both land in one
-      // transaction (or this one first); a crash before then re-runs the call on resume.
-      batcher
-        .stage({
-          journal: [{ taskId, requestId, kind: 'finished', data: step.data, at: clock.now() }],
-          blobs,
-        })
-        .catch(() => {});
+      if (step.data.kind === 'execute' && step.output !== undefined) {
+        // The step's result is recorded by the reply's event, staged in this same turn of the
+        // event loop and so written in the same transaction: with the output it refers to, or
+        // not at all (then the step was in flight at a crash, and runs again on resume).
+        outputs.set(step.data.outputRef, step.output);
+        batcher.stage({ blobs: [[step.data.outputRef, step.output]] }).catch(() => {});
+      }
       call.outcome = { ok: true, step: step.data };
       const group = modelFor(config.current(), request).group;
       usedToday();

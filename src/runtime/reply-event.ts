@@ -8,7 +8,7 @@ import { heuristicClassification } from '../routing/heuristic-classification.js'
 import { routeTask } from '../routing/route-task.js';
 import type { RoutingView } from '../routing/routing-view.js';
 
-/** What a finished step leaves in its journal: enough to answer again without calling again. */
+/** The checked result of a model call, with its usage: what the reply event is made from. */
 export const finishedStepSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('classify'),

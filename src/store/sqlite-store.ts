@@ -97,6 +97,9 @@ export function openSqliteStore(path: string): Store {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    // Room for the working set of live tasks, and fewer (fsync'ing) checkpoints under load.
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 10000');
     db.exec(schema);
   } catch (error) {
     throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);

@@ -20,9 +20,14 @@ async function record(run: PathRun) {
   const anonymous = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(taskId, 'T'));
   const task = await store.getTask(taskId);
   const events = (await store.events(taskId)).map((e) => anonymous(e.event));
-  const journal = (await store.journal(taskId))
-    .filter((entry) => entry.kind === 'finished')
-    .map((entry) => anonymous({ requestId: entry.requestId, data: entry.data }));
+  // A step in flight at the crash runs again and may journal again: count each entry once.
+  const journal = [
+    ...new Set(
+      (await store.journal(taskId)).map((entry) =>
+        JSON.stringify(anonymous([entry.requestId, entry.kind, entry.data])),
+      ),
+    ),
+  ];
   return { status: task?.status, snapshot: anonymous(task?.snapshot), events, journal };
 }
 
