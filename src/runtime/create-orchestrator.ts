@@ -282,7 +282,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     live.actor.stop();
     const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
     const text = approved ? await output(approved) : null;
-    for (const attempt of context.attempts) if (attempt.outputRef) outputs.delete(attempt.outputRef);
+    for (const attempt of context.attempts) {
+      if (attempt.outputRef) outputs.delete(attempt.outputRef);
+    }
     live.settle(outcomeOf(context, text));
   }
 
