@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
 
 export interface CallQueueInput {
   /** The actor's systemId: `cto` or `worker:<model>`. */
@@ -223,7 +223,11 @@ export function createCallQueueMachine(id: string) {
           ENQUEUE: { actions: ['enqueue', 'startWaiting'] },
           FAILED: [
             { guard: 'canRetry', actions: 'scheduleRetry' },
-            { guard: 'reachesCooldown', target: 'coolingDown', actions: ['fail', 'startCooldown'] },
+            {
+              guard: and(['isActive', 'reachesCooldown']),
+              target: 'coolingDown',
+              actions: ['fail', 'startCooldown'],
+            },
             { guard: 'isActive', actions: ['fail', 'startWaiting'] },
           ],
         },

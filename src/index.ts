@@ -62,7 +62,11 @@ export type {
   TaskHandle,
   TaskView,
 } from './runtime/create-orchestrator.js';
-export { createOrchestrator, TaskInputError } from './runtime/create-orchestrator.js';
+export {
+  createOrchestrator,
+  OrchestratorStoppedError,
+  TaskInputError,
+} from './runtime/create-orchestrator.js';
 export type {
   ClassifyCall,
   ClassifyResult,

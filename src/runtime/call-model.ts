@@ -70,17 +70,22 @@ export async function callModel(
     latencyMs: input.now() - started,
   });
   const aborted = new Promise<never>((_, reject) => {
-    signal.addEventListener('abort', () =>
-      reject(
-        signal.reason === 'timeout'
-          ? new ModelCallError(
-              `${request.kind} on ${model.id} timed out after ${input.timeoutMs} ms`,
-              { transient: true },
-            )
-          : new ModelCallError(`${request.kind} aborted`, { transient: false }),
-      ),
+    signal.addEventListener(
+      'abort',
+      () =>
+        reject(
+          signal.reason === 'timeout'
+            ? new ModelCallError(
+                `${request.kind} on ${model.id} timed out after ${input.timeoutMs} ms`,
+                { transient: true },
+              )
+            : new ModelCallError(`${request.kind} aborted`, { transient: false }),
+        ),
+      { once: true },
     );
   });
+  // Raced below; if the call fails before the race, a later abort must not go unhandled.
+  aborted.catch(() => {});
   const base = {
     model,
     taskId: context.taskId,

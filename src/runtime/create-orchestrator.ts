@@ -122,6 +122,14 @@ interface LiveCall {
   cancelled: boolean;
 }
 
+/** What a task's `result` rejects with when the orchestrator stops before the task ends. */
+export class OrchestratorStoppedError extends Error {
+  constructor() {
+    super('the orchestrator stopped before the task ended; resume() continues it');
+    this.name = 'OrchestratorStoppedError';
+  }
+}
+
 /** A bad task input, told in one line. */
 export class TaskInputError extends Error {
   constructor(message: string) {
@@ -184,17 +192,25 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return handle;
   }
 
-  function crash(error: unknown): void {
-    if (stopping) return;
+  /** Ends every live task's result with `error`, and stops all work: nothing more is sent. */
+  function halt(error: unknown): void {
     stopping = true;
+    for (const handle of timers) clock.clearTimeout(handle);
+    timers.clear();
+    for (const call of calls.values()) call.controller?.abort('stopped');
+    for (const task of tasks.values()) {
+      task.actor.stop();
+      task.fail(error);
+    }
+    tasks.clear();
+  }
+
+  function crash(error: unknown): void {
     logger?.error(
       { err: String(error) },
       'the store failed; stopping without sending anything more',
     );
-    for (const handle of timers) clock.clearTimeout(handle);
-    for (const call of calls.values()) call.controller?.abort('stopped');
-    for (const task of tasks.values()) task.fail(error);
-    tasks.clear();
+    halt(error);
   }
 
   // ---- configuration and routing -------------------------------------------------------
@@ -273,7 +289,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       },
     });
     if (stopping) return;
-    for (const effect of effects) dispatch(id, effect);
+    const pending = live.actor.getSnapshot().context.pending?.requestId;
+    for (const effect of effects) {
+      // A request the task no longer waits for (cancelled in the same batch) is not sent.
+      if (effect.type === 'request' && effect.request.requestId !== pending) continue;
+      dispatch(id, effect);
+    }
     if (finalStatuses.has(status)) await finish(id, live, snapshot.context);
   }
 
@@ -290,7 +311,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   async function deliver(id: string, event: TaskEvent): Promise<void> {
     const live = tasks.get(id);
-    if (!live || stopping) return;
+    // A task whose final step is being stored takes no more events (a late cancel).
+    if (!live || stopping || live.actor.getSnapshot().status !== 'active') return;
     const pending = live.actor.getSnapshot().context.pending;
     if ('requestId' in event && event.requestId !== pending?.requestId) {
       logger?.debug({ taskId: id, requestId: event.requestId }, 'stale reply ignored');
@@ -316,7 +338,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         ...inspect,
       });
       const actor = queue;
-      actor.on('start', ({ requestId }) => void runCall(requestId, actor));
+      actor.on('start', (start) => void runCall(start.requestId, start.try, actor));
       actor.on('retry', ({ requestId, delayMs, error }) => {
         logger?.warn({ requestId, delayMs, error }, 'transient error; retrying');
         later(delayMs, () => actor.send({ type: 'RETRY_DUE', requestId }));
@@ -330,7 +352,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
             ? call.outcome
             : { ok: false, error: settled.ok ? 'no result' : settled.error };
         // Settled inside the queue's own transition: reply from a fresh turn.
-        queueMicrotask(() => void reply(call, outcome));
+        queueMicrotask(() => void reply(call, outcome).catch(crash));
       });
       actor.on('abort', ({ requestId }) => calls.get(requestId)?.controller?.abort('cancelled'));
       actor.on('cooldown', ({ until }) => {
@@ -384,12 +406,22 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function reply(call: LiveCall, outcome: CallOutcome): Promise<void> {
     const live = tasks.get(call.taskId);
     if (!live || call.cancelled) return;
-    const event = replyEvent({
-      request: call.request,
-      outcome,
-      context: live.actor.getSnapshot().context,
-      view: routingView(config.current()),
-    });
+    let event: TaskEvent;
+    try {
+      event = replyEvent({
+        request: call.request,
+        outcome,
+        context: live.actor.getSnapshot().context,
+        view: routingView(config.current()),
+      });
+    } catch (error) {
+      // A bug or a broken ConfigSource must not take the process down or leave the task hanging.
+      logger?.error({ taskId: call.taskId, err: String(error) }, 'could not make the reply event');
+      tasks.delete(call.taskId);
+      live.actor.stop();
+      live.fail(error);
+      return;
+    }
     await deliver(call.taskId, event);
   }
 
@@ -405,16 +437,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     };
   }
 
-  async function runCall(requestId: string, queue: QueueActor): Promise<void> {
+  async function runCall(requestId: string, attemptTry: number, queue: QueueActor): Promise<void> {
     const call = calls.get(requestId);
     const live = call && tasks.get(call.taskId);
     if (!call || !live || stopping) return;
     const { request, taskId } = call;
     try {
-      // Only a request re-sent by resume can have run before; a new one has no journal yet.
-      // The transport continues from what it journaled inside the step (turns, tool calls).
-      const entries = call.resumed ? await store.journal(taskId, requestId) : [];
+      // A retry, or a request re-sent by resume, may have run before; a first try of a new
+      // request has no journal yet. The transport continues from what it journaled inside
+      // the step (turns, tool calls).
+      const entries = call.resumed || attemptTry > 1 ? await store.journal(taskId, requestId) : [];
+      if (call.cancelled || stopping) return;
       const loaded = config.current();
+      const model = modelFor(loaded, request);
       const controller = new AbortController();
       call.controller = controller;
       const timeoutMs = {
@@ -426,7 +461,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const step = await callModel({
         ports: options.ports,
         request,
-        model: modelFor(loaded, request),
+        model,
         context: live.actor.getSnapshot().context,
         journal: journalFor(taskId, requestId, entries),
         signal: controller.signal,
@@ -447,9 +482,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         batcher.stage({ blobs: [[step.data.outputRef, step.output]] }).catch(() => {});
       }
       call.outcome = { ok: true, step: step.data };
-      const group = modelFor(config.current(), request).group;
       usedToday();
-      used[group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
+      used[model.group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
       queue.send({ type: 'SUCCEEDED', requestId });
     } catch (error) {
       if (call.cancelled || stopping) return;
@@ -505,11 +539,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
     const live = register(id, actor);
     actor.start();
-    await persist(id, live, null, parsed.data);
+    try {
+      await persist(id, live, null, parsed.data);
+    } catch (error) {
+      crash(error);
+      throw error;
+    }
     return live.handle;
   }
 
   async function resume(): Promise<TaskHandle[]> {
+    if (stopping) throw new Error('the orchestrator is stopped');
     const handles: TaskHandle[] = [];
     for (const stored of await store.unfinishedTasks()) {
       const existing = tasks.get(stored.id);
@@ -595,12 +635,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function stop(): Promise<void> {
     if (stopping && tasks.size === 0 && queues.size === 0) return;
     stopping = true;
-    for (const handle of timers) clock.clearTimeout(handle);
-    timers.clear();
     for (const call of calls.values()) call.controller?.abort('stopped');
     await batcher.drain().catch(() => {});
-    for (const task of tasks.values()) task.actor.stop();
-    tasks.clear();
+    // What was stored stays: a later resume() carries these tasks on.
+    halt(new OrchestratorStoppedError());
     for (const queue of queues.values()) queue.stop();
     queues.clear();
     if (ownsStore) await store.close();
