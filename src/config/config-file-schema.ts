@@ -51,6 +51,16 @@ export const costOptimizationSchema = z.strictObject({
     .optional(),
 });
 
+/** Extension: how Claude models are run through the Claude Code CLI. */
+export const claudeCodeSettingsSchema = z.strictObject({
+  /** The `claude` executable; by default the one on PATH, else node_modules/.bin/claude. */
+  command: z.string().min(1).optional(),
+  /** Claude Code tools a worker session may use without asking (`--allowedTools`). */
+  allowed_tools: z.array(z.string().min(1)).optional(),
+  /** `--permission-mode`; bypass modes are refused when running as root. */
+  permission_mode: z.enum(['acceptEdits', 'auto', 'default', 'dontAsk', 'plan']).optional(),
+});
+
 export const selectionStrategySchema = z.enum(['cost_aware', 'quality', 'balanced']);
 export type SelectionStrategy = z.infer<typeof selectionStrategySchema>;
 
@@ -80,6 +90,13 @@ export const configFileSchema = z.strictObject({
       error: 'expected a positive integer',
     })
     .optional(),
+  /** Extension: model turns one execution may take (Claude Code's --max-turns, the tool loop's limit). */
+  max_turns: z
+    .int({ error: 'expected an integer from 1 to 500' })
+    .min(1, { error: 'expected an integer from 1 to 500' })
+    .max(500, { error: 'expected an integer from 1 to 500' })
+    .optional(),
+  claude_code: claudeCodeSettingsSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;

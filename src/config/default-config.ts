@@ -46,5 +46,11 @@ export function defaultConfig(): EffectiveConfig {
       token_budget_per_day: { claude: 100_000, external: 1_000_000 },
     },
     max_attempts: 3,
+    max_turns: 30,
+    claude_code: {
+      command: null,
+      allowed_tools: ['Read', 'Write', 'Edit', 'MultiEdit', 'Bash', 'Glob', 'Grep', 'LS'],
+      permission_mode: null,
+    },
   };
 }

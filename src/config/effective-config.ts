@@ -10,6 +10,15 @@ type Complete<T> = T extends readonly (infer U)[]
  * The configuration after defaults, file and environment are merged: the file's shape with
  * every field present. Endpoints stay partial: each of their fields has its own fallback.
  */
-export type EffectiveConfig = Complete<Omit<ConfigFile, 'provider_endpoints'>> & {
+export type EffectiveConfig = Complete<Omit<ConfigFile, 'provider_endpoints' | 'claude_code'>> & {
   provider_endpoints: Record<string, ProviderEndpoint>;
+  /** `command` and `permission_mode` stay null unless set: the CLI is looked up, its mode kept. */
+  claude_code: {
+    command: string | null;
+    allowed_tools: string[];
+    permission_mode: Exclude<
+      NonNullable<ConfigFile['claude_code']>['permission_mode'],
+      undefined
+    > | null;
+  };
 };

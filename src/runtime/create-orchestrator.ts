@@ -18,6 +18,7 @@ import {
   finalStatuses,
   type Store,
   type StoredTask,
+  type TaskCommit,
   type TaskStatus,
   type TaskSummary,
   taskStatusSchema,
@@ -93,6 +94,8 @@ export interface OrchestratorStatus {
 
 export interface Orchestrator {
   spawn(input: TaskInput | string): Promise<TaskHandle>;
+  /** Stores a task without starting it; `resume` (here or in a `cto serve`) runs it. */
+  submit(input: TaskInput | string): Promise<string>;
   get(id: string): Promise<TaskView | null>;
   list(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
   status(): Promise<OrchestratorStatus>;
@@ -267,6 +270,24 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return live;
   }
 
+  /** The row a task's step writes: its snapshot, and the event (or the input) that led to it. */
+  function taskCommit(
+    id: string,
+    actor: TaskActor,
+    event: TaskEvent | null,
+    input?: TaskInput,
+  ): TaskCommit {
+    return {
+      taskId: id,
+      ...(input ? { input } : {}),
+      event: event as Record<string, unknown> | null,
+      snapshot: actor.getPersistedSnapshot() as unknown as Record<string, unknown>,
+      status: statusOf(actor.getSnapshot()),
+      machineVersion: taskMachineVersion,
+      at: clock.now(),
+    };
+  }
+
   /** Stores the task's new snapshot (and the event that led to it), then sends its requests. */
   async function persist(
     id: string,
@@ -276,18 +297,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   ): Promise<void> {
     const snapshot = live.actor.getSnapshot();
     const effects = live.outbox.splice(0);
-    const status = statusOf(snapshot);
-    await batcher.stage({
-      task: {
-        taskId: id,
-        ...(input ? { input } : {}),
-        event: event as Record<string, unknown> | null,
-        snapshot: live.actor.getPersistedSnapshot() as unknown as Record<string, unknown>,
-        status,
-        machineVersion: taskMachineVersion,
-        at: clock.now(),
-      },
-    });
+    const task = taskCommit(id, live.actor, event, input);
+    const status = task.status;
+    await batcher.stage({ task });
     if (stopping) return;
     const pending = live.actor.getSnapshot().context.pending?.requestId;
     for (const effect of effects) {
@@ -524,7 +536,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   // ---- the public surface ---------------------------------------------------------------
 
-  async function spawn(raw: TaskInput | string): Promise<TaskHandle> {
+  /** A new task actor for a checked input, not started yet. */
+  function newTask(raw: TaskInput | string): { id: string; input: TaskInput; actor: TaskActor } {
     if (stopping) throw new Error('the orchestrator is stopped');
     const parsed = taskInputSchema.safeParse(typeof raw === 'string' ? { description: raw } : raw);
     if (!parsed.success) {
@@ -537,15 +550,30 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       input: { taskId: id, input: parsed.data, maxAttempts: loaded.config.max_attempts },
       ...inspect,
     });
+    return { id, input: parsed.data, actor };
+  }
+
+  async function spawn(raw: TaskInput | string): Promise<TaskHandle> {
+    const { id, input, actor } = newTask(raw);
     const live = register(id, actor);
     actor.start();
     try {
-      await persist(id, live, null, parsed.data);
+      await persist(id, live, null, input);
     } catch (error) {
       crash(error);
       throw error;
     }
     return live.handle;
+  }
+
+  async function submit(raw: TaskInput | string): Promise<string> {
+    const { id, input, actor } = newTask(raw);
+    actor.start();
+    // Stored exactly as a spawned task's first step, its request not sent: `resume` (in this
+    // process or any other on the same store) picks it up.
+    await batcher.stage({ task: taskCommit(id, actor, null, input) });
+    actor.stop();
+    return id;
   }
 
   async function resume(): Promise<TaskHandle[]> {
@@ -646,6 +674,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   return {
     spawn,
+    submit,
     get,
     list: (filter) => store.listTasks(filter),
     status,

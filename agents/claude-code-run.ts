@@ -1,0 +1,151 @@
+import { execa } from 'execa';
+import { z } from 'zod';
+import { ModelCallError, type ReportedUsage } from '../src/runtime/model-ports.js';
+
+const initLine = z.object({
+  type: z.literal('system'),
+  subtype: z.literal('init'),
+  session_id: z.string(),
+});
+const resultLine = z.object({
+  type: z.literal('result'),
+  is_error: z.boolean(),
+  result: z.string().optional(),
+  session_id: z.string().optional(),
+  num_turns: z.number().optional(),
+  total_cost_usd: z.number().optional(),
+  usage: z
+    .object({
+      input_tokens: z.number().default(0),
+      output_tokens: z.number().default(0),
+      cache_creation_input_tokens: z.number().default(0),
+      cache_read_input_tokens: z.number().default(0),
+    })
+    .partial()
+    .optional(),
+});
+
+export interface ClaudeCodeRun {
+  /** The `claude` executable. */
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+  /** Called once, as soon as the CLI says which session it runs. */
+  onSession?: (sessionId: string) => Promise<void>;
+}
+
+export interface ClaudeCodeResult {
+  text: string;
+  sessionId: string | null;
+  turns: number;
+  usage: ReportedUsage;
+  /** What the CLI itself reports spending; the caller cross-checks it against catalog prices. */
+  cliCostUsd: number | null;
+}
+
+// API trouble the CLI reports in its result text: worth a retry on the same model.
+const transientText =
+  /\b(429|5\d\d|overloaded|rate.?limit|timed? ?out|ECONNRESET|ECONNREFUSED|socket|network|connection)\b/i;
+
+/** Ends the CLI and everything it started (it runs in its own process group). */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Runs the Claude Code CLI once in print mode with stream-json output and reads its lines as
+ * they come: the session id from the init line (handed to `onSession` at once, so a crash
+ * later can resume the session), and the final result line. `is_error` and the exit code
+ * decide success; the CLI's `subtype` does not (an API failure still says "success").
+ * Stdin is closed (an open pipe makes the CLI wait), and an abort (cancel or timeout) kills
+ * the whole process tree.
+ *
+ * @example
+ * const result = await runClaudeCode({ command, args: ['-p', prompt, '--output-format', 'stream-json', '--verbose'], cwd, env, signal });
+ */
+export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResult> {
+  const child = execa(run.command, run.args, {
+    cwd: run.cwd,
+    env: run.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    detached: true,
+    reject: false,
+    lines: true,
+    stripFinalNewline: true,
+  });
+  const onAbort = () => killTree(child.pid);
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  let sessionId: string | null = null;
+  let result: z.infer<typeof resultLine> | null = null;
+  try {
+    for await (const line of child.iterable({ from: 'stdout' })) {
+      let json: unknown;
+      try {
+        json = JSON.parse(String(line));
+      } catch {
+        continue; // the CLI prints the odd non-JSON line; only the protocol lines matter
+      }
+      const init = initLine.safeParse(json);
+      if (init.success && sessionId === null) {
+        sessionId = init.data.session_id;
+        await run.onSession?.(sessionId);
+      }
+      const end = resultLine.safeParse(json);
+      if (end.success) result = end.data;
+    }
+  } catch (error) {
+    killTree(child.pid); // the session id could not be journaled: do not leave the CLI running
+    throw error;
+  } finally {
+    run.signal.removeEventListener('abort', onAbort);
+  }
+  const finished = await child;
+  if (run.signal.aborted) {
+    throw new ModelCallError(
+      run.signal.reason === 'timeout' ? 'the Claude Code CLI timed out' : 'execute aborted',
+      { transient: run.signal.reason === 'timeout' },
+    );
+  }
+  const stderr =
+    String(finished.stderr ?? '')
+      .trim()
+      .split('\n')
+      .at(-1) ?? '';
+  if (!result) {
+    const why = finished.failed ? finished.shortMessage : 'no result line';
+    throw new ModelCallError(
+      `the Claude Code CLI ended without a result: ${why}${stderr ? `: ${stderr}` : ''}`,
+      {
+        transient: transientText.test(`${why} ${stderr}`),
+      },
+    );
+  }
+  if (result.is_error || finished.exitCode !== 0) {
+    const text = (result.result ?? stderr).replace(/\s+/g, ' ').trim().slice(0, 300);
+    throw new ModelCallError(`Claude Code reported an error (exit ${finished.exitCode}): ${text}`, {
+      transient: transientText.test(text),
+    });
+  }
+  const usage = result.usage ?? {};
+  return {
+    text: result.result ?? '',
+    sessionId: result.session_id ?? sessionId,
+    turns: result.num_turns ?? 0,
+    usage: {
+      inputTokens:
+        (usage.input_tokens ?? 0) +
+        (usage.cache_creation_input_tokens ?? 0) +
+        (usage.cache_read_input_tokens ?? 0),
+      outputTokens: usage.output_tokens ?? 0,
+    },
+    cliCostUsd: result.total_cost_usd ?? null,
+  };
+}
