@@ -33,8 +33,10 @@ export type ReviewAnswer = z.infer<typeof reviewAnswerSchema>;
 /** The JSON object in a model's answer: a fenced block, else the outermost braces. */
 function jsonIn(text: string): unknown {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text)?.[1];
-  const candidate = fenced ?? text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
-  if (!candidate.trim()) throw new Error('no JSON object in the answer');
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (fenced === undefined && start === -1) throw new Error('no JSON object in the answer');
+  const candidate = fenced ?? text.slice(start, end > start ? end + 1 : undefined);
   try {
     return JSON.parse(candidate);
   } catch (error) {

@@ -4,4 +4,8 @@ import type { ConfigEnvironment } from '../config/config-environment.js';
 export interface CliIo extends ConfigEnvironment {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stdout is a terminal (a live view redraws one line; otherwise plain lines). */
+  isTerminal?: boolean;
+  /** Calls `handler` on SIGINT or SIGTERM until the returned function is called. */
+  onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }

@@ -6,4 +6,13 @@ process.exitCode = await runCli(process.argv.slice(2), {
   ...processEnvironment(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTerminal: process.stdout.isTTY === true,
+  onSignal(handler) {
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
 });

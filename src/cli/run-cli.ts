@@ -4,6 +4,11 @@ import { packageVersion } from '../package-info.js';
 import type { CliIo } from './cli-io.js';
 import { addConfigCommand } from './config-command.js';
 import { ExitCode } from './exit-code.js';
+import { addLogsCommand } from './logs-command.js';
+import { addRunCommand } from './run-command.js';
+import { addServeCommands } from './serve-command.js';
+import { addStatusCommand } from './status-command.js';
+import { addSubmitCommand } from './submit-command.js';
 
 /** The `cto` program, its output sent to `io`. */
 export function createProgram(io: CliIo): Command {
@@ -15,6 +20,14 @@ export function createProgram(io: CliIo): Command {
       'config file to use (else ORCHESTRATOR_CONFIG, ./orchestrator_config.json, ~/.config/cto/orchestrator_config.json)',
     )
     .option('-v, --verbose', 'more detail in logs and errors')
+    .option(
+      '--store <location>',
+      'the store: a SQLite file (default CTO_STORE, else ./.cto/state.db)',
+    )
+    .option(
+      '--simulate',
+      'local stand-ins for every model provider: no keys, no network (also CTO_SIMULATE=1)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -22,6 +35,11 @@ export function createProgram(io: CliIo): Command {
       writeErr: (text) => io.stderr(text),
     });
   addConfigCommand(program, io);
+  addRunCommand(program, io);
+  addSubmitCommand(program, io);
+  addServeCommands(program, io);
+  addStatusCommand(program, io);
+  addLogsCommand(program, io);
   return program;
 }
 

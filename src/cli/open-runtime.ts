@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createModelPorts } from '../../agents/create-model-ports.js';
+import { type ConfigSource, createConfigSource } from '../config/config-source.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { createOrchestrator, type Orchestrator } from '../runtime/create-orchestrator.js';
+import type { ModelPorts } from '../runtime/model-ports.js';
+import { startSimulation } from '../simulate/start-simulation.js';
+import { defaultStorePath } from '../store/open-store.js';
+import type { CliIo } from './cli-io.js';
+
+/** The options every command that runs tasks shares. */
+export interface RuntimeOptions {
+  config?: string;
+  store?: string;
+  simulate?: boolean;
+  verbose?: boolean;
+}
+
+export interface Runtime {
+  orchestrator: Orchestrator;
+  source: ConfigSource;
+  logger: Logger;
+  /** Where the log file, Claude Code's per-task dirs and (by default) the store live. */
+  stateDir: string;
+  logFile: string;
+  /** Where tasks that name no working directory run (a scratch directory when simulating). */
+  workdir: string;
+  /** Stops the orchestrator and whatever the simulation started. */
+  close(): Promise<void>;
+}
+
+/** The store location in effect: `--store`, else `CTO_STORE`, else `./.cto/state.db`. */
+export function storeLocation(io: CliIo, options: RuntimeOptions): string {
+  return options.store ?? io.env.CTO_STORE ?? defaultStorePath;
+}
+
+/** The state directory: the SQLite file's directory, else `./.cto`. */
+export function stateDirectory(io: CliIo, options: RuntimeOptions): string {
+  const location = storeLocation(io, options).replace(/^sqlite:/, '');
+  return /^[a-z]+:\/\//.test(location) || location === ':memory:'
+    ? resolve(io.cwd, '.cto')
+    : dirname(resolve(io.cwd, location));
+}
+
+/**
+ * Everything a task-running command needs: the live configuration, the store, the log file,
+ * the real model transports (or, with `--simulate` / `CTO_SIMULATE=1`, the local protocol
+ * servers standing in for every provider) and the orchestrator on top.
+ *
+ * @example
+ * const runtime = await openRuntime(io, program.opts());
+ * try { … } finally { await runtime.close(); }
+ */
+export async function openRuntime(
+  io: CliIo,
+  options: RuntimeOptions,
+  overrides: { ports?: ModelPorts } = {},
+): Promise<Runtime> {
+  const stateDir = stateDirectory(io, options);
+  mkdirSync(stateDir, { recursive: true });
+  const logFile = join(stateDir, 'cto.log');
+  const logger = createLogger({ file: logFile, verbose: options.verbose });
+  let source: ConfigSource = createConfigSource({
+    environment: () => io,
+    file: options.config,
+    logger,
+  });
+  source.current(); // a configuration that never loaded is an error now, not at the first task
+  const simulate = options.simulate || io.env.CTO_SIMULATE === '1';
+  const simulation = simulate ? await startSimulation() : null;
+  // Simulated workers edit files: in a scratch directory unless a task names its own.
+  const workdir = simulation ? mkdtempSync(join(stateDir, 'simulated-work-')) : io.cwd;
+  if (simulation) source = simulation.configure(source);
+  const ports =
+    overrides.ports ??
+    createModelPorts({
+      config: () => source.current().config,
+      stateDir,
+      cwd: workdir,
+      env: { ...io.env, ...simulation?.env },
+      homeDir: io.homeDir,
+    });
+  // Given as a location, the store is the orchestrator's to open and to close.
+  const orchestrator = createOrchestrator({
+    ports,
+    config: source,
+    store: storeLocation(io, options),
+    cwd: io.cwd,
+    logger,
+  });
+  return {
+    orchestrator,
+    source,
+    logger,
+    stateDir,
+    logFile,
+    workdir,
+    async close() {
+      await orchestrator.stop();
+      await simulation?.close();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import type { TaskHandle } from '../runtime/create-orchestrator.js';
+import type { CliIo } from './cli-io.js';
+import { ExitCode } from './exit-code.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime.js';
+import { outcomeExitCode, outcomeLine } from './outcome-text.js';
+
+/**
+ * Follows tasks to their end, printing a line as each finishes; resolves with the worst exit
+ * code (0 all done, 2 one blocked, 1 one cancelled). A task whose runtime stopped under it
+ * stays stored and counts as nothing.
+ */
+async function follow(handles: readonly TaskHandle[], io: CliIo): Promise<number> {
+  let worst = 0;
+  await Promise.all(
+    handles.map(async (handle) => {
+      try {
+        const outcome = await handle.result;
+        io.stdout(`${outcomeLine(outcome)}\n`);
+        const code = outcomeExitCode(outcome);
+        worst = code === 2 || worst === 2 ? 2 : Math.max(worst, code);
+      } catch {
+        // Stopped before it ended: still stored, for the next resume.
+      }
+    }),
+  );
+  return worst;
+}
+
+/** Two-step stop: the first signal lets the work finish, the second stops at once. */
+function onStopSignals(io: CliIo, runtime: Runtime, gently: () => void): () => void {
+  let signals = 0;
+  return (
+    io.onSignal?.((signal) => {
+      signals += 1;
+      if (signals === 1) {
+        io.stderr(`${signal}: finishing the tasks under way; send it again to stop at once\n`);
+        gently();
+      } else {
+        io.stderr(`${signal}: stopping now; unfinished tasks stay stored for \`cto resume\`\n`);
+        void runtime.close();
+      }
+    }) ?? (() => {})
+  );
+}
+
+/**
+ * `cto serve` (work through the queue until stopped) and `cto resume` (finish every
+ * interrupted task, then exit).
+ *
+ * @example
+ * addServeCommands(program, io);
+ */
+export function addServeCommands(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description(
+      'run queued and interrupted tasks until stopped (SIGINT/SIGTERM: finish, twice: stop now)',
+    )
+    .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
+    .action(async (options: { poll: string }) => {
+      const poll = Number(options.poll);
+      if (!Number.isInteger(poll) || poll < 10)
+        throw new ExitCode(1, ['--poll: expected milliseconds, at least 10']);
+      const runtime = await openRuntime(io, program.opts<RuntimeOptions>());
+      let serving = true;
+      let wake: () => void = () => {};
+      const stopSignals = onStopSignals(io, runtime, () => {
+        serving = false;
+        wake();
+      });
+      const following: Promise<number>[] = [];
+      io.stderr(`serving tasks from the store; log: ${runtime.logFile}\n`);
+      try {
+        while (serving) {
+          const handles = await runtime.orchestrator.resume().catch(() => []);
+          if (handles.length) following.push(follow(handles, io));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, poll);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        await Promise.all(following);
+      } finally {
+        stopSignals();
+        await runtime.close();
+      }
+    });
+
+  program
+    .command('resume')
+    .description('continue every interrupted task to its end')
+    .action(async () => {
+      const runtime = await openRuntime(io, program.opts<RuntimeOptions>());
+      const stopSignals = onStopSignals(io, runtime, () => void runtime.close());
+      try {
+        const handles = await runtime.orchestrator.resume();
+        const { notResumed } = await runtime.orchestrator.status();
+        for (const { id, reason } of notResumed) io.stderr(`not resumed: ${id}: ${reason}\n`);
+        if (handles.length === 0) {
+          io.stdout('nothing to resume\n');
+          return;
+        }
+        io.stderr(`resuming ${handles.length} task(s)\n`);
+        const code = await follow(handles, io);
+        if (code !== 0) throw new ExitCode(code);
+      } finally {
+        stopSignals();
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import type { TaskView } from '../runtime/create-orchestrator.js';
+import type { CliIo } from './cli-io.js';
+import { ExitCode } from './exit-code.js';
+import { openRuntime, type RuntimeOptions, storeLocation } from './open-runtime.js';
+
+function taskText(task: TaskView): string {
+  const { context } = task;
+  const lines = [
+    `task ${task.id}: ${task.status}`,
+    `  ${context.input.description.split('\n')[0]}`,
+    `  created ${new Date(task.createdAt).toISOString()}, updated ${new Date(task.updatedAt).toISOString()}`,
+  ];
+  if (context.classification) {
+    const c = context.classification;
+    lines.push(`  classified: ${c.complexity} ${c.type} (${c.source}), recommended ${c.model}`);
+  }
+  for (const attempt of context.attempts) {
+    const usage = attempt.usage
+      ? `, ${attempt.usage.inputTokens + attempt.usage.outputTokens} tokens, $${attempt.usage.costUsd.toFixed(4)}`
+      : '';
+    const review = attempt.review
+      ? `, ${attempt.review.verdict} (quality ${attempt.review.quality}): ${attempt.review.feedback}`
+      : '';
+    const error = attempt.error ? `, failed: ${attempt.error}` : '';
+    lines.push(`  attempt ${attempt.n} on ${attempt.model.id}${usage}${review}${error}`);
+  }
+  if (context.pending)
+    lines.push(`  waiting for: ${context.pending.kind} (${context.pending.requestId})`);
+  if (context.outcome)
+    lines.push(`  outcome: ${context.outcome.status}: ${context.outcome.reason}`);
+  lines.push('  decisions:', ...context.decisions.map((d) => `    - ${d}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `cto status [task] [--json]`: tasks by state, models, budgets, the config in effect (and
+ * any error in it), where the store and the log are; or one task's whole story.
+ *
+ * @example
+ * addStatusCommand(program, io);
+ */
+export function addStatusCommand(program: Command, io: CliIo): void {
+  program
+    .command('status [task]')
+    .description('tasks by state, models, budgets and config; or one task in detail')
+    .option('--json', 'print JSON')
+    .action(async (taskId: string | undefined, options: { json?: boolean }) => {
+      const globals = program.opts<RuntimeOptions>();
+      const runtime = await openRuntime(io, { ...globals, simulate: false });
+      try {
+        if (taskId) {
+          const task = await runtime.orchestrator.get(taskId);
+          if (!task) throw new ExitCode(1, [`no task ${taskId} in ${storeLocation(io, globals)}`]);
+          io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : taskText(task));
+          return;
+        }
+        const status = await runtime.orchestrator.status();
+        const { config, models } = runtime.source.current();
+        const budgets = config.cost_optimization.token_budget_per_day;
+        const report = {
+          store: storeLocation(io, globals),
+          log: runtime.logFile,
+          config: status.config,
+          tasks: status.tasks,
+          models: models.map((m) => ({
+            id: m.id,
+            kind: m.kind,
+            enabled: m.enabled,
+            usable: m.unusable_reason === null,
+            note: m.unusable_reason,
+            coolingDownUntil: status.models.find((s) => s.id === m.id)?.coolingDownUntil ?? null,
+          })),
+          budgets: { perDay: budgets, usedToday: status.usedToday },
+        };
+        if (options.json) {
+          io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+          return;
+        }
+        const counts = Object.entries(status.tasks).map(([state, n]) => `${state} ${n}`);
+        const lines = [
+          `config: ${status.config.file ?? 'built-in defaults'}${status.config.error ? ` (rejected edit, last good config in use: ${status.config.error.join('; ')})` : ''}`,
+          `store:  ${report.store}`,
+          `log:    ${report.log}`,
+          `tasks:  ${counts.length ? counts.join(', ') : 'none'}`,
+          'models:',
+          ...report.models.map(
+            (m) =>
+              `  ${m.id.padEnd(10)} ${m.kind.padEnd(13)} ${m.enabled ? 'enabled ' : 'disabled'}${m.note ? `  (${m.note})` : ''}`,
+          ),
+          `budgets per day: claude ${budgets.claude.toLocaleString('en-US')} tokens, external ${budgets.external.toLocaleString('en-US')} tokens`,
+        ];
+        io.stdout(`${lines.join('\n')}\n`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,173 @@
+import { ctoSystemPrompt } from '../../agents/cto-prompts.js';
+import { heuristicClassification } from '../routing/heuristic-classification.js';
+import type { RecordedRequest } from '../testing/recorded-request.js';
+import type { ScriptedReply } from '../testing/scripted-reply.js';
+
+interface Turn {
+  role: string;
+  text: string;
+  /** Whether the turn carries a tool's result (OpenAI `tool` message, Anthropic `tool_result`). */
+  toolResult: boolean;
+}
+
+/** The text of a content field in either provider's shape: a string or a list of blocks. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((block) =>
+      block && typeof block === 'object' && 'text' in block && typeof block.text === 'string'
+        ? block.text
+        : '',
+    )
+    .join('\n');
+}
+
+function turnsOf(body: unknown): { system: string; turns: Turn[] } {
+  const record = (body ?? {}) as { system?: unknown; messages?: unknown };
+  const messages = Array.isArray(record.messages)
+    ? (record.messages as { role?: unknown; content?: unknown }[])
+    : [];
+  const system = [
+    textOf(record.system),
+    ...messages.filter((m) => m.role === 'system').map((m) => textOf(m.content)),
+  ].join('\n');
+  const turns = messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({
+      role: String(m.role),
+      text: textOf(m.content),
+      toolResult:
+        m.role === 'tool' ||
+        (Array.isArray(m.content) &&
+          m.content.some(
+            (b) => b && typeof b === 'object' && (b as { type?: unknown }).type === 'tool_result',
+          )),
+    }));
+  return { system, turns };
+}
+
+function between(text: string, tag: string): string {
+  return new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`).exec(text)?.[1]?.trim() ?? text;
+}
+
+/** A file name for the task's work, from its first words. */
+function fileFor(task: string): string {
+  const slug = task
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return `${slug || 'work'}.md`;
+}
+
+/**
+ * Plausible stand-ins for every model, for `--simulate`: the CTO classifies with the keyword
+ * heuristic and rejects each task's first review (so an escalation is seen), then approves;
+ * tool-calling workers list the directory, write a file about the task and read it back;
+ * Claude Code workers write the file with their Write tool; text-only models answer in text.
+ *
+ * @example
+ * const models = simulatedModels();
+ * openAiServer.script(() => true, models.openAi);
+ * anthropicServer.script(() => true, models.anthropic);
+ */
+export function simulatedModels(): {
+  openAi: (request: RecordedRequest) => ScriptedReply;
+  anthropic: (request: RecordedRequest) => ScriptedReply;
+} {
+  const rejected = new Set<string>();
+
+  function cto(prompt: string): ScriptedReply {
+    const task = between(prompt, 'task');
+    if (prompt.startsWith('Classify')) {
+      const guess = heuristicClassification({ description: task }, 'simulated CTO');
+      return {
+        text: JSON.stringify({
+          complexity: guess.complexity,
+          type: guess.type,
+          model: guess.model,
+          reason: `simulated: reads as ${guess.complexity} ${guess.type} work`,
+        }),
+      };
+    }
+    if (!rejected.has(task)) {
+      rejected.add(task);
+      return {
+        text: JSON.stringify({
+          verdict: 'reject',
+          quality: 4,
+          feedback: 'simulated: the change is not checked; read the file back and state the result',
+        }),
+      };
+    }
+    return {
+      text: JSON.stringify({
+        verdict: 'approve',
+        quality: 8,
+        feedback: 'simulated: complete and checked',
+      }),
+    };
+  }
+
+  function summary(task: string, file: string): string {
+    return `Done (simulated). Wrote ${file} describing the task "${task.split('\n')[0]}" and read it back to check it.`;
+  }
+
+  return {
+    openAi(request) {
+      const { system, turns } = turnsOf(request.body);
+      const prompt = turns[0]?.text ?? '';
+      if (system.includes(ctoSystemPrompt)) return cto(prompt);
+      const task = prompt.split('\n').slice(1).join('\n');
+      const file = fileFor(task);
+      const hasTools = Array.isArray((request.body as { tools?: unknown }).tools);
+      if (!hasTools)
+        return {
+          text: `Simulated answer to: ${task.split('\n')[0]}\n\n1. Context\n2. Options\n3. Recommendation`,
+        };
+      const results = turns.filter((t) => t.toolResult).length;
+      if (results === 0) return { toolCalls: [{ name: 'list_directory', arguments: {} }] };
+      if (results === 1) {
+        return {
+          toolCalls: [
+            {
+              name: 'write_file',
+              arguments: {
+                path: file,
+                content: `# ${task.split('\n')[0]}\n\nSimulated work for this task.\n`,
+              },
+            },
+          ],
+        };
+      }
+      if (results === 2)
+        return { toolCalls: [{ name: 'run_command', arguments: { command: `cat ${file}` } }] };
+      return { text: summary(task, file) };
+    },
+    anthropic(request) {
+      const { system, turns } = turnsOf(request.body);
+      const first = turns[0]?.text ?? '';
+      if (system.includes(ctoSystemPrompt)) return cto(first);
+      const taskAt = first.indexOf('Task (');
+      if (taskAt === -1) return { text: 'ok' }; // a side call of the CLI (a title, a probe)
+      const task = first.slice(taskAt).split('\n').slice(1).join('\n');
+      const file = fileFor(task);
+      if (!turns.some((t) => t.toolResult)) {
+        const cwd = /Working directory: (\S+)/.exec(system)?.[1] ?? '.';
+        return {
+          toolCalls: [
+            {
+              name: 'Write',
+              arguments: {
+                file_path: `${cwd}/${file}`,
+                content: `# ${task.split('\n')[0]}\n\nSimulated work for this task.\n`,
+              },
+            },
+          ],
+        };
+      }
+      return { text: summary(task, file) };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// cto-orchestrator/testing: local provider servers for tests, benchmarks and `--simulate`.
+// Every export is listed by name: nothing leaks by wildcard.
+
+export { matchesClaudeModel, startAnthropicMessagesServer } from './anthropic-messages-server.js';
+export { startOpenAiCompatibleServer } from './openai-compatible-server.js';
+export type { RecordedRequest } from './recorded-request.js';
+export { recordedRequestSchema } from './recorded-request.js';
+export type {
+  ModelMatcher,
+  Script,
+  ScriptedContent,
+  ScriptedFault,
+  ScriptedReply,
+  ScriptedToolCall,
+  ScriptedUsage,
+} from './scripted-reply.js';
+export { scriptedReplySchema } from './scripted-reply.js';
+export type { ScriptedServer, ScriptedServerOptions } from './start-scripted-server.js';

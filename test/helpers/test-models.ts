@@ -1,0 +1,57 @@
+import { afterEach } from 'vitest';
+import type { LoadedConfig } from '../../src/config/load-config.js';
+import type { ResolvedModel } from '../../src/config/resolved-model.js';
+import type { StepJournal } from '../../src/runtime/model-ports.js';
+import { pointModelsAt } from '../../src/simulate/point-models-at.js';
+import type { JournalEntry } from '../../src/store/store.js';
+import { startAnthropicMessagesServer } from '../../src/testing/anthropic-messages-server.js';
+import { startOpenAiCompatibleServer } from '../../src/testing/openai-compatible-server.js';
+import type { ScriptedServer } from '../../src/testing/start-scripted-server.js';
+import { createSandbox } from './sandbox.js';
+
+const servers: ScriptedServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** Both local provider servers, closed after the test, and a config whose models point at them. */
+export async function providerServers(configFile?: unknown) {
+  const [openAi, anthropic] = await Promise.all([
+    startOpenAiCompatibleServer(),
+    startAnthropicMessagesServer(),
+  ]);
+  servers.push(openAi, anthropic);
+  const sandbox = createSandbox();
+  if (configFile) sandbox.write('orchestrator_config.json', configFile);
+  const loaded: LoadedConfig = pointModelsAt(sandbox.load(), {
+    openAi: openAi.url,
+    anthropic: anthropic.url,
+  });
+  const model = (id: string): ResolvedModel => {
+    const found = loaded.models.find((m) => m.id === id);
+    if (!found) throw new Error(`no model ${id}`);
+    return found;
+  };
+  return { openAi, anthropic, loaded, model, sandbox };
+}
+
+/** A step journal in memory, starting from `entries`. */
+export function memoryJournal(
+  entries: { kind: string; data: unknown }[] = [],
+): StepJournal & { all: JournalEntry[] } {
+  const all: JournalEntry[] = entries.map((e, i) => ({
+    taskId: 't',
+    requestId: 'r',
+    seq: i + 1,
+    kind: e.kind,
+    data: e.data,
+    at: 0,
+  }));
+  return {
+    entries: [...all],
+    all,
+    async append(kind, data) {
+      all.push({ taskId: 't', requestId: 'r', seq: all.length + 1, kind, data, at: 0 });
+    },
+  };
+}
