@@ -7,6 +7,14 @@ const initLine = z.object({
   subtype: z.literal('init'),
   session_id: z.string(),
 });
+const assistantLine = z.object({
+  type: z.literal('assistant'),
+  message: z.object({
+    content: z.array(
+      z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown() }),
+    ),
+  }),
+});
 const resultLine = z.object({
   type: z.literal('result'),
   is_error: z.boolean(),
@@ -34,6 +42,8 @@ export interface ClaudeCodeRun {
   signal: AbortSignal;
   /** Called once, as soon as the CLI says which session it runs. */
   onSession?: (sessionId: string) => Promise<void>;
+  /** Hears each tool the session calls, by name and input. */
+  onTool?: (name: string, input: string) => void;
 }
 
 export interface ClaudeCodeResult {
@@ -97,6 +107,13 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
       if (init.success && sessionId === null) {
         sessionId = init.data.session_id;
         await run.onSession?.(sessionId);
+      }
+      const tools = assistantLine.safeParse(json);
+      if (tools.success) {
+        for (const block of tools.data.message.content) {
+          if (block.type === 'tool_use')
+            run.onTool?.(String(block.name), JSON.stringify(block.input ?? {}));
+        }
       }
       const end = resultLine.safeParse(json);
       if (end.success) result = end.data;

@@ -106,6 +106,8 @@ export async function runClaudeCodeTask({
     cwd,
     env,
     signal: call.signal,
+    onTool: (name, input) =>
+      call.progress(`${name} ${input.length > 120 ? `${input.slice(0, 120)}…` : input}`),
     onSession: async (sessionId) => {
       if (sessionId !== resumeId) await journal.append('session', { sessionId });
     },

@@ -46,6 +46,12 @@ const turnEntry = z.object({
 const toolStartedEntry = z.object({ key: z.string(), name: z.string() });
 const toolFinishedEntry = z.object({ key: z.string(), ok: z.boolean(), output: z.string() });
 
+/** The first line of a tool's arguments or output, short enough for a log line. */
+function oneLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
+}
+
 /** The result a model sees for a call that started before a crash and may or may not have run. */
 export const interruptedToolResult =
   'interrupted: this tool call started before the worker was interrupted, and whether it ' +
@@ -110,12 +116,11 @@ export async function runToolLoop({
           output = interruptedToolResult;
           await journal.append('tool-finished', { key, ok: false, output });
         } else {
-          await journal.append('tool-started', { key, name: toolCall.function.name });
-          const result = await tools.run(
-            toolCall.function.name,
-            toolCall.function.arguments,
-            signal,
-          );
+          const { name, arguments: args } = toolCall.function;
+          await journal.append('tool-started', { key, name });
+          call.progress(`${name} ${oneLine(args)}`);
+          const result = await tools.run(name, args, signal);
+          call.progress(`${name} ${result.ok ? 'ok' : 'failed'}: ${oneLine(result.output)}`);
           output = result.output;
           await journal.append('tool-finished', { key, ok: result.ok, output });
         }

@@ -3,7 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { createModelPorts } from '../../agents/create-model-ports.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { createOrchestrator, type Orchestrator } from '../runtime/create-orchestrator.js';
+import {
+  createOrchestrator,
+  type Orchestrator,
+  type OrchestratorOptions,
+} from '../runtime/create-orchestrator.js';
 import type { ModelPorts } from '../runtime/model-ports.js';
 import { startSimulation } from '../simulate/start-simulation.js';
 import { defaultStorePath } from '../store/open-store.js';
@@ -55,7 +59,7 @@ export function stateDirectory(io: CliIo, options: RuntimeOptions): string {
 export async function openRuntime(
   io: CliIo,
   options: RuntimeOptions,
-  overrides: { ports?: ModelPorts } = {},
+  overrides: { ports?: ModelPorts; onProgress?: OrchestratorOptions['onProgress'] } = {},
 ): Promise<Runtime> {
   const stateDir = stateDirectory(io, options);
   mkdirSync(stateDir, { recursive: true });
@@ -88,6 +92,7 @@ export async function openRuntime(
     store: storeLocation(io, options),
     cwd: io.cwd,
     logger,
+    onProgress: overrides.onProgress,
   });
   return {
     orchestrator,

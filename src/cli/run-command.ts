@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { TaskOutcome } from '../runtime/task-outcome.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
+import { createLiveView, type LiveView } from './live-view.js';
 import { openRuntime, type RuntimeOptions } from './open-runtime.js';
 import { outcomeExitCode, outcomeText } from './outcome-text.js';
-import { progressLine } from './progress-line.js';
 import { type TaskOptions, taskInput, withTaskOptions } from './task-options.js';
 
 /**
@@ -21,27 +21,30 @@ export function addRunCommand(program: Command, io: CliIo): void {
   )
     .option('--json', 'print the outcome as JSON (no live view)')
     .action(async (description: string, options: TaskOptions & { json?: boolean }) => {
-      const runtime = await openRuntime(io, program.opts<RuntimeOptions>());
+      let view: LiveView | null = null;
+      let taskId: string | null = null;
+      const runtime = await openRuntime(io, program.opts<RuntimeOptions>(), {
+        onProgress: (activity) => {
+          if (activity.taskId === taskId) view?.note(activity);
+        },
+      });
       const stopSignals = io.onSignal?.(() => {
-        io.stderr(`\ninterrupted: the task is stored; \`cto resume\` continues it\n`);
+        io.stderr('\ninterrupted: the task is stored; `cto resume` continues it\n');
         void runtime.close();
       });
       try {
         const task = await runtime.orchestrator.spawn(
           taskInput(description, options, 'cli', io.cwd),
         );
-        const started = Date.now();
-        let last = '';
-        const show = (snapshot: ReturnType<typeof task.actor.getSnapshot>) => {
-          const phase = typeof snapshot.value === 'string' ? snapshot.value : 'active';
-          const line = progressLine(phase, snapshot.context, Date.now() - started);
-          const key = line.replace(/\s+[\d.]+ s$/, ''); // a new line when something but the time changed
-          if (key === last) return;
-          last = key;
-          io.stdout(io.isTerminal ? `\r\x1b[2K${line}` : `${line}\n`);
-        };
-        if (!options.json) show(task.actor.getSnapshot());
-        const live = options.json ? null : task.subscribe(show);
+        taskId = task.id;
+        view = options.json ? null : createLiveView(io, Date.now());
+        const show = (snapshot: ReturnType<typeof task.actor.getSnapshot>) =>
+          view?.update(
+            typeof snapshot.value === 'string' ? snapshot.value : 'active',
+            snapshot.context,
+          );
+        show(task.actor.getSnapshot());
+        const live = view ? task.subscribe(show) : null;
         let outcome: TaskOutcome;
         try {
           outcome = await task.result;
@@ -50,7 +53,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
         } finally {
           live?.unsubscribe();
         }
-        if (io.isTerminal && !options.json) io.stdout('\n');
+        view?.end();
         io.stdout(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : outcomeText(outcome));
         const code = outcomeExitCode(outcome);
         if (code !== 0) throw new ExitCode(code);

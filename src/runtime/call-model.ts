@@ -23,6 +23,7 @@ export interface CallModelInput {
   journal: StepJournal;
   /** Aborted with reason `'timeout'` when the call runs out of time, any other for a cancel. */
   signal: AbortSignal;
+  progress: (note: string) => void;
   timeoutMs: number;
   now: () => number;
   getBlob: (ref: string) => Promise<string | null>;
@@ -94,6 +95,7 @@ export async function callModel(
     task: context.input,
     journal: input.journal,
     signal,
+    progress: input.progress,
   };
   const classification = context.classification;
   switch (request.kind) {

@@ -53,10 +53,21 @@ export interface OrchestratorOptions {
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
   timeouts?: Partial<CallTimeouts>;
+  /** Hears what model calls are doing (tool calls, turns) as they go: for live views. */
+  onProgress?: (activity: CallActivity) => void;
   /** Classify and review calls at once. */
   ctoConcurrency?: number;
   /** Base for a relative store path. */
   cwd?: string;
+}
+
+/** A note from a model call under way. */
+export interface CallActivity {
+  taskId: string;
+  requestId: string;
+  model: string;
+  phase: PendingRequest['kind'];
+  note: string;
 }
 
 /** What `spawn` and `resume` give back for each task. */
@@ -301,7 +312,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const status = task.status;
     await batcher.stage({ task });
     if (stopping) return;
-    const pending = live.actor.getSnapshot().context.pending?.requestId;
+    const context = live.actor.getSnapshot().context;
+    const pending = context.pending?.requestId;
+    if (logger) {
+      const model = context.pending?.model?.id ?? context.attempts.at(-1)?.model.id ?? null;
+      const decision = event ? context.decisions.at(-1) : 'spawned';
+      logger.info(
+        { taskId: id, requestId: pending ?? null, model, phase: status },
+        `${status}: ${decision}`,
+      );
+    }
     for (const effect of effects) {
       // A request the task no longer waits for (cancelled in the same batch) is not sent.
       if (effect.type === 'request' && effect.request.requestId !== pending) continue;
@@ -481,6 +501,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         now: () => clock.now(),
         getBlob: output,
         models: () => routingView(loaded).models,
+        progress: (note) => {
+          const activity = { taskId, requestId, model: model.id, phase: request.kind, note };
+          logger?.info(activity, note);
+          options.onProgress?.(activity);
+        },
       }).finally(() => {
         clock.clearTimeout(timer);
         timers.delete(timer);

@@ -59,6 +59,8 @@ export interface ModelCall {
   journal: StepJournal;
   /** Aborted when the task is cancelled or the call times out. */
   signal: AbortSignal;
+  /** Tells what the call is doing now (a tool call, a turn), for the log and live views. */
+  progress: (note: string) => void;
 }
 
 export interface ClassifyCall extends ModelCall {

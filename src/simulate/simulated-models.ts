@@ -120,7 +120,7 @@ export function simulatedModels(): {
       const prompt = turns[0]?.text ?? '';
       if (system.includes(ctoSystemPrompt)) return cto(prompt);
       const task = prompt.split('\n').slice(1).join('\n');
-      const file = fileFor(task);
+      const file = fileFor(task.split('\n')[0] ?? task);
       const hasTools = Array.isArray((request.body as { tools?: unknown }).tools);
       if (!hasTools)
         return {
@@ -152,9 +152,10 @@ export function simulatedModels(): {
       const taskAt = first.indexOf('Task (');
       if (taskAt === -1) return { text: 'ok' }; // a side call of the CLI (a title, a probe)
       const task = first.slice(taskAt).split('\n').slice(1).join('\n');
-      const file = fileFor(task);
+      const file = fileFor(task.split('\n')[0] ?? task);
       if (!turns.some((t) => t.toolResult)) {
-        const cwd = /Working directory: (\S+)/.exec(system)?.[1] ?? '.';
+        // Claude Code tells the model its directory ("Primary working directory: /…"); Write wants absolute paths.
+        const cwd = /working directory: (\S+)/i.exec(system)?.[1] ?? '.';
         return {
           toolCalls: [
             {

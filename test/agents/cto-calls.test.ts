@@ -21,6 +21,7 @@ const base = {
   task: { description: 'Add a --json flag' },
   journal: { entries: [], append: async () => {} },
   signal: new AbortController().signal,
+  progress: () => {},
 };
 const classifyCall: ClassifyCall = { ...base, models: [] };
 const reviewCall: ReviewCall = {

@@ -26,6 +26,7 @@ async function setup(entries: { kind: string; data: unknown }[] = []) {
   const servers = await providerServers();
   const model = servers.model('deepseek');
   const journal = memoryJournal(entries);
+  const notes: string[] = [];
   const call: ExecuteCall = {
     model,
     taskId: 't',
@@ -34,6 +35,7 @@ async function setup(entries: { kind: string; data: unknown }[] = []) {
     task: { description: 'read a.txt and summarise it' },
     journal,
     signal: new AbortController().signal,
+    progress: (note) => notes.push(note),
     classification: {
       complexity: 'simple',
       type: 'coding',
@@ -43,7 +45,7 @@ async function setup(entries: { kind: string; data: unknown }[] = []) {
     },
     previous: null,
   };
-  return { ...servers, model, journal, call, client: openAiClientFor(model) };
+  return { ...servers, model, journal, call, notes, client: openAiClientFor(model) };
 }
 
 type Body = {
@@ -58,7 +60,7 @@ function bodyOf(request: { body: unknown } | undefined): Body {
 
 describe('the tool loop (real openai SDK against the local server)', () => {
   it('runs tool calls until the model answers, journaling each turn and each call', async () => {
-    const { openAi, client, model, call, journal } = await setup();
+    const { openAi, client, model, call, journal, notes } = await setup();
     openAi.script('deepseek-flash', [
       {
         toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }],
@@ -78,6 +80,10 @@ describe('the tool loop (real openai SDK against the local server)', () => {
       'tool-started',
       'tool-finished',
       'turn',
+    ]);
+    expect(notes).toEqual([
+      'read_file {"path":"a.txt"}',
+      'read_file ok: result of read_file {"path":"a.txt"}',
     ]);
     const second = bodyOf(openAi.requests[1]);
     expect(second.messages.at(-1)).toMatchObject({
