@@ -596,8 +596,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     actor.start();
     // Stored exactly as a spawned task's first step, its request not sent: `resume` (in this
     // process or any other on the same store) picks it up.
-    await batcher.stage({ task: taskCommit(id, actor, null, input) });
+    const task = taskCommit(id, actor, null, input);
+    await batcher.stage({ task });
     actor.stop();
+    logger?.info(
+      { taskId: id, requestId: null, model: null, phase: task.status },
+      `${task.status}: submitted`,
+    );
     return id;
   }
 

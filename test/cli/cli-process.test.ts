@@ -1,30 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ctoProcess } from '../helpers/cto-process.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const run = promisify(execFile);
-// By file URL: the test's working directory is a sandbox with no node_modules.
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-
-/** Runs the real `cto` entry point in its own process, as a user's shell would. */
-async function cto(cwd: string, env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', tsx, join(root, 'src/cli/main.ts'), ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', ...env } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cto = ctoProcess;
 
 describe('the cto executable', () => {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;

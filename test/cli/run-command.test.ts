@@ -1,0 +1,135 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSandbox } from '../helpers/sandbox.js';
+
+// `--simulate` runs whole orchestrations on the local servers: the real openai SDK, the real
+// Claude Code CLI, the real tool worker.
+describe('cto run --simulate', () => {
+  it('shows the whole orchestration live and exits 0 when the task is done', async () => {
+    const sandbox = createSandbox();
+    const { code, stdout, stderr } = await sandbox.cli(
+      'run',
+      '--simulate',
+      'Add a --json flag to the status command',
+      '--type',
+      'coding',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^classifying {2}cto/);
+    expect(stdout).toContain('  - classified as simple coding');
+    expect(stdout).toMatch(
+      / {2}- route: cost-aware: simple coding moved from \w+ to a tool-capable external model/,
+    );
+    expect(stdout).toMatch(
+      / {4}\w+ execute: write_file \{"path":"add-a-json-flag-to-the-status-command.md"/,
+    );
+    expect(stdout).toContain('  - attempt 1: review rejected (quality 4)');
+    expect(stdout).toMatch(/ {2}- escalated to sonnet/);
+    expect(stdout).toMatch(/done: task \S+ on sonnet after 2 attempt\(s\), quality 8\/10/);
+    // The scratch directory holds what the workers wrote; the user's directory is untouched.
+    const scratch = readdirSync(join(sandbox.cwd, '.cto')).find((name) =>
+      name.startsWith('simulated-work-'),
+    );
+    expect(
+      existsSync(
+        join(sandbox.cwd, '.cto', scratch ?? '-', 'add-a-json-flag-to-the-status-command.md'),
+      ),
+    ).toBe(true);
+    expect(readdirSync(sandbox.cwd)).toEqual(['.cto']);
+  }, 60_000);
+
+  it('prints the outcome as JSON with --json', async () => {
+    const sandbox = createSandbox({ CTO_SIMULATE: '1' });
+    const { code, stdout } = await sandbox.cli(
+      'run',
+      'Research vector databases',
+      '--type',
+      'research',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'done', attempts: 2, quality: 8 });
+  }, 60_000);
+
+  it('exits 2 when the task is blocked', async () => {
+    const sandbox = createSandbox();
+    sandbox.write('orchestrator_config.json', { max_attempts: 1 });
+    const { code, stdout } = await sandbox.cli(
+      'run',
+      '--simulate',
+      'Summarise the changelog',
+      '--type',
+      'analysis',
+    );
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/^blocked: task \S+ on \w+ after 1 attempt\(s\)/m);
+  }, 60_000);
+
+  it('refuses an empty task or a bad option in one line, exit 1', async () => {
+    const sandbox = createSandbox();
+    expect(await sandbox.cli('run', '--simulate', '  ')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'cto: task description: expected a non-empty task description\n',
+    });
+    const badType = await sandbox.cli('run', 'x', '--type', 'poetry');
+    expect(badType.code).toBe(1);
+    expect(badType.stderr).toMatch(/option '--type <type>' argument 'poetry' is invalid/);
+  });
+
+  it('says in one line when the store cannot be opened', async () => {
+    const sandbox = createSandbox();
+    expect(await sandbox.cli('--store', 'postgres://db/cto', 'status')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'cto: the PostgreSQL store is not available in this version; use a SQLite file\n',
+    });
+  });
+});
+
+describe('cto submit, resume, status and logs', () => {
+  it('queues a task, shows it, resumes it to its end, and shows its story and its log', async () => {
+    const sandbox = createSandbox();
+    const submitted = await sandbox.cli(
+      'submit',
+      'Explain the retry policy',
+      '--type',
+      'analysis',
+      '--json',
+    );
+    expect(submitted.code).toBe(0);
+    const { id } = JSON.parse(submitted.stdout) as { id: string };
+
+    const before = await sandbox.cli('status');
+    expect(before.stdout).toContain('tasks:  classifying 1');
+    expect(before.stdout).toMatch(/log: {4}.*\.cto\/cto\.log/);
+    expect(before.stdout).toMatch(/gemini {5}text-only {5}disabled/);
+
+    const resumed = await sandbox.cli('resume', '--simulate');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`^done +${id} `));
+    expect(resumed.stderr).toContain('resuming 1 task(s)');
+    expect((await sandbox.cli('resume')).stdout).toBe('nothing to resume\n');
+
+    const story = await sandbox.cli('status', id);
+    expect(story.stdout).toContain(`task ${id}: done`);
+    expect(story.stdout).toMatch(/attempt 1 on \w+, \d+ tokens, \$[\d.]+, reject \(quality 4\)/);
+    const json = JSON.parse((await sandbox.cli('status', '--json')).stdout);
+    expect(json.tasks).toEqual({ done: 1 });
+    expect(json.models.find((m: { id: string }) => m.id === 'gemini')).toMatchObject({
+      enabled: false,
+    });
+    expect((await sandbox.cli('status', 'nope')).stderr).toMatch(/^no task nope in /);
+
+    const logs = await sandbox.cli('logs', '--task', id);
+    expect(logs.code).toBe(0);
+    const lines = logs.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z info {2}classifying: submitted taskId=/);
+    expect(lines.every((line) => line.includes(`taskId=${id}`))).toBe(true);
+    const raw = (await sandbox.cli('logs', '--json')).stdout.trim().split('\n');
+    expect(raw.some((line) => JSON.parse(line).phase === 'done')).toBe(true);
+    expect(raw.join('\n')).not.toContain('simulated-key');
+  }, 60_000);
+});
