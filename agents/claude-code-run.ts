@@ -59,6 +59,27 @@ export interface ClaudeCodeResult {
 const transientText =
   /\b(429|5\d\d|overloaded|rate.?limit|timed? ?out|ECONNRESET|ECONNREFUSED|socket|network|connection)\b/i;
 
+/**
+ * The print-mode arguments every run starts with: the prompt, stream-json output (which needs
+ * --verbose), the model and the turn limit.
+ *
+ * @example
+ * [...printModeArgs('say hi', 'sonnet', 1), '--tools', '']
+ */
+export function printModeArgs(prompt: string, model: string, maxTurns: number): string[] {
+  return [
+    '-p',
+    prompt,
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--model',
+    model,
+    '--max-turns',
+    String(maxTurns),
+  ];
+}
+
 /** Ends the CLI and everything it started (it runs in its own process group). */
 function killTree(pid: number | undefined): void {
   if (pid === undefined) return;

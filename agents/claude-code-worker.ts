@@ -8,7 +8,7 @@ import {
   type ExecuteResult,
   ModelCallError,
 } from '../src/runtime/model-ports.js';
-import { type ClaudeCodeResult, runClaudeCode } from './claude-code-run.js';
+import { type ClaudeCodeResult, printModeArgs, runClaudeCode } from './claude-code-run.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
 /** How the Claude Code CLI is run (the `claude_code` section of the config). */
@@ -87,15 +87,7 @@ export async function runClaudeCodeTask({
     ? 'You were interrupted. Continue the task from where you stopped, then summarise what you did.'
     : workerPrompt(call);
   const args = [
-    '-p',
-    prompt,
-    '--output-format',
-    'stream-json',
-    '--verbose',
-    '--model',
-    model.model_id,
-    '--max-turns',
-    String(settings.maxTurns),
+    ...printModeArgs(prompt, model.model_id, settings.maxTurns),
     ...(resumeId ? ['--resume', resumeId] : ['--append-system-prompt', workerSystemPrompt]),
     ...(settings.allowedTools.length ? ['--allowedTools', settings.allowedTools.join(',')] : []),
     ...(settings.permissionMode ? ['--permission-mode', settings.permissionMode] : []),

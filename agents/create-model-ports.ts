@@ -5,7 +5,7 @@ import type { EffectiveConfig } from '../src/config/effective-config.js';
 import type { ResolvedModel } from '../src/config/resolved-model.js';
 import { packageRoot } from '../src/package-info.js';
 import { type ModelCall, ModelCallError, type ModelPorts } from '../src/runtime/model-ports.js';
-import { runClaudeCode } from './claude-code-run.js';
+import { printModeArgs, runClaudeCode } from './claude-code-run.js';
 import { claudeEnvironment, claudeUsage, runClaudeCodeTask } from './claude-code-worker.js';
 import { type CompleteText, classifyWith, reviewWith } from './cto-calls.js';
 import { findClaudeExecutable } from './find-claude-executable.js';
@@ -83,15 +83,7 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
       const result = await runClaudeCode({
         command: run.command,
         args: [
-          '-p',
-          prompt,
-          '--output-format',
-          'stream-json',
-          '--verbose',
-          '--model',
-          model.model_id,
-          '--max-turns',
-          '1',
+          ...printModeArgs(prompt, model.model_id, 1),
           '--tools',
           '',
           '--system-prompt',

@@ -1,8 +1,15 @@
 // The public API of cto-orchestrator. Every export is listed by name: nothing leaks by wildcard.
 
+export type { ModelPortsOptions } from '../agents/create-model-ports.js';
+export { createModelPorts } from '../agents/create-model-ports.js';
 export { modelCatalog } from '../agents/model-catalog.js';
 export type { ModelEntry, ModelGroup, ModelKind } from '../agents/model-entry.js';
 export { hasTools, modelEntrySchema, modelKindSchema } from '../agents/model-entry.js';
+export type { PolicyDecision, SandboxContext } from '../agents/tools/sandbox-policy.js';
+export { checkCommand, checkRealPath, childEnvironment } from '../agents/tools/sandbox-policy.js';
+export { chatCompletionTools, toolDefinitions } from '../agents/tools/tool-definitions.js';
+export type { ToolResult, ToolWorker, ToolWorkerOptions } from '../agents/tools/tool-worker.js';
+export { createToolWorker } from '../agents/tools/tool-worker.js';
 export type { CallQueueEmitted, CallQueueEvent, CallQueueInput } from '../machines/call-queue.js';
 export { ctoMachine } from '../machines/cto.machine.js';
 export { taskMachine, taskMachineVersion } from '../machines/task.machine.js';
@@ -56,6 +63,7 @@ export { routingViewFrom } from './routing/routing-view-from-config.js';
 export type { Clock } from './runtime/clock.js';
 export { systemClock } from './runtime/clock.js';
 export type {
+  CallActivity,
   Orchestrator,
   OrchestratorOptions,
   OrchestratorStatus,
