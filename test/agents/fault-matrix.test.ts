@@ -107,14 +107,17 @@ describe('the fault matrix: every provider fault ends retried or escalated with 
       { toolCalls: [{ name: 'format_disk', arguments: {} }] },
       /format_disk/,
     ],
-  ] satisfies [string, ScriptedReply, RegExp][])('%s is answered to the model, which carries on', async (_name, reply, said) => {
-    const { outcome, requests } = await taskWithFault(reply);
-    expect(outcome.status).toBe('done');
-    const answered = requests.filter(isWorkerTurn)[1]?.body as {
-      messages: { role: string; content: string }[];
-    };
-    const toolMessage = answered.messages.at(-1);
-    expect(toolMessage?.role).toBe('tool');
-    expect(toolMessage?.content).toMatch(said);
-  });
+  ] satisfies [string, ScriptedReply, RegExp][])(
+    '%s is answered to the model, which carries on',
+    async (_name, reply, said) => {
+      const { outcome, requests } = await taskWithFault(reply);
+      expect(outcome.status).toBe('done');
+      const answered = requests.filter(isWorkerTurn)[1]?.body as {
+        messages: { role: string; content: string }[];
+      };
+      const toolMessage = answered.messages.at(-1);
+      expect(toolMessage?.role).toBe('tool');
+      expect(toolMessage?.content).toMatch(said);
+    },
+  );
 });
