@@ -42,6 +42,8 @@ export type TaskMachineInput = z.infer<typeof taskMachineInputSchema>;
 export const taskContextSchema = taskMachineInputSchema.extend({
   classification: classificationSchema.nullable(),
   route: routeSchema.nullable(),
+  /** What the CTO's classification cost; absent in snapshots stored before it was recorded. */
+  classifyUsage: usageSchema.nullish(),
   /** The decision waiting to be applied when the task is in `escalated`. */
   escalation: routeSchema.nullable(),
   attempts: z.array(attemptSchema),

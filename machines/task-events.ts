@@ -23,6 +23,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     ...reply,
     classification: classificationSchema,
     route: routeSchema,
+    /** What the classification cost (absent in events stored before it was recorded). */
+    usage: usageSchema.optional(),
   }),
   z.object({
     type: z.literal('CLASSIFY_FAILED'),

@@ -102,6 +102,7 @@ export const taskMachine = setup({
           : `classification failed (${event.error}); heuristic: ${event.classification.complexity} ${event.classification.type}`;
       return {
         classification: event.classification,
+        classifyUsage: event.type === 'CLASSIFIED' ? (event.usage ?? null) : null,
         route: event.route,
         pending: null,
         decisions: [...context.decisions, note, `route: ${event.route.reason}`],
@@ -253,6 +254,7 @@ export const taskMachine = setup({
   context: ({ input }) => ({
     ...input,
     classification: null,
+    classifyUsage: null,
     route: null,
     escalation: null,
     attempts: [],

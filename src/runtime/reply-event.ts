@@ -77,7 +77,13 @@ export function replyEvent({
           type: context.input.type ?? answer.type,
           source: 'cto',
         };
-        return { type: 'CLASSIFIED', requestId, classification, route: route(classification) };
+        return {
+          type: 'CLASSIFIED',
+          requestId,
+          classification,
+          route: route(classification),
+          usage: outcome.step.usage,
+        };
       }
       const error = outcome.ok ? `unexpected ${outcome.step.kind} result` : outcome.error;
       const classification = heuristicClassification(

@@ -18,20 +18,23 @@ export interface TaskOutcome {
 }
 
 /**
- * Adds up what a task's model calls used: every attempt's execution and review.
+ * Adds up what a task's model calls used: the classification, every attempt's execution and
+ * its review.
  *
  * @example
  * totalUsage(context); // { inputTokens: 5200, outputTokens: 900, costUsd: 0.0123 }
  */
 export function totalUsage(context: TaskContext): TaskOutcome['usage'] {
   const total = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  for (const attempt of context.attempts) {
-    for (const usage of [attempt.usage, attempt.review?.usage]) {
-      if (!usage) continue;
-      total.inputTokens += usage.inputTokens;
-      total.outputTokens += usage.outputTokens;
-      total.costUsd += usage.costUsd;
-    }
+  const usages = [
+    context.classifyUsage,
+    ...context.attempts.flatMap((a) => [a.usage, a.review?.usage]),
+  ];
+  for (const usage of usages) {
+    if (!usage) continue;
+    total.inputTokens += usage.inputTokens;
+    total.outputTokens += usage.outputTokens;
+    total.costUsd += usage.costUsd;
   }
   return total;
 }

@@ -21,6 +21,13 @@ describe('spawning a task', () => {
       ['execute', outcome.model],
       ['review', 'deepseek'],
     ]);
+    // Three calls of 100 + 50 tokens: the classification counts as much as the others.
+    expect(outcome.usage.inputTokens).toBe(300);
+    expect(outcome.usage.outputTokens).toBe(150);
+    expect((await orchestrator.get(task.id))?.context.classifyUsage).toMatchObject({
+      inputTokens: 100,
+      outputTokens: 50,
+    });
     await orchestrator.stop();
   });
 });
