@@ -88,7 +88,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
             (m) =>
               `  ${m.id.padEnd(10)} ${m.kind.padEnd(13)} ${m.enabled ? 'enabled ' : 'disabled'}${m.note ? `  (${m.note})` : ''}`,
           ),
-          `budgets per day: claude ${budgets.claude.toLocaleString('en-US')} tokens, external ${budgets.external.toLocaleString('en-US')} tokens`,
+          `tokens today:  claude ${status.usedToday.claude.toLocaleString('en-US')} of ${budgets.claude.toLocaleString('en-US')}, external ${status.usedToday.external.toLocaleString('en-US')} of ${budgets.external.toLocaleString('en-US')} (UTC day)`,
         ];
         io.stdout(`${lines.join('\n')}\n`);
       } finally {

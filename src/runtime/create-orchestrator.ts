@@ -35,6 +35,7 @@ import {
   type RetryPolicy,
 } from './retry-policy.js';
 import { outcomeOf, type TaskOutcome } from './task-outcome.js';
+import { usageByGroup } from './usage-by-group.js';
 
 type TaskActor = Actor<typeof taskMachine>;
 type QueueActor = Actor<ReturnType<typeof createCallQueueMachine>>;
@@ -195,6 +196,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const outputs = new Map<string, string>();
   const output = async (ref: string) => outputs.get(ref) ?? store.getBlob(ref);
   let used = { day: utcDay(clock.now()), claude: 0, external: 0 };
+  let caughtUpDay: string | null = null;
   let stopping = false;
 
   function later(ms: number, callback: () => void): unknown {
@@ -233,6 +235,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (used.day !== utcDay(clock.now()))
       used = { day: utcDay(clock.now()), claude: 0, external: 0 };
     return { claude: used.claude, external: used.external };
+  }
+
+  /**
+   * Brings today's counters up to what the store holds, so that usage of earlier processes (a
+   * restart, `cto status` in another shell) counts against today's budgets.
+   */
+  async function catchUpUsage(): Promise<void> {
+    usedToday();
+    const start = Date.parse(`${used.day}T00:00:00.000Z`);
+    const stored = usageByGroup(await store.tasksUpdatedSince(start), config.current());
+    used.claude = Math.max(used.claude, stored.claude);
+    used.external = Math.max(used.external, stored.external);
+    caughtUpDay = used.day;
   }
 
   function routingView(loaded: LoadedConfig) {
@@ -609,6 +624,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function resume(): Promise<TaskHandle[]> {
     if (stopping) throw new Error('the orchestrator is stopped');
     const handles: TaskHandle[] = [];
+    // Once a day is enough here: `cto serve` calls resume() at every poll.
+    if (caughtUpDay !== utcDay(clock.now())) await catchUpUsage();
     for (const stored of await store.unfinishedTasks()) {
       const existing = tasks.get(stored.id);
       if (existing) {
@@ -670,6 +687,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   async function status(): Promise<OrchestratorStatus> {
     const loaded = config.current();
+    await catchUpUsage();
     return {
       tasks: await store.countByStatus(),
       live: tasks.size,

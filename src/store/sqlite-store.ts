@@ -118,6 +118,9 @@ export function openSqliteStore(path: string): Store {
   const selectUnfinished = db.prepare(
     `SELECT * FROM tasks WHERE status NOT IN (${[...finalStatuses].map(() => '?').join(', ')}) ORDER BY created_at, id`,
   );
+  const selectUpdatedSince = db.prepare(
+    'SELECT * FROM tasks WHERE updated_at >= ? ORDER BY updated_at, id',
+  );
   const selectCounts = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
   const selectEvents = db.prepare(
     'SELECT task_id, seq, event, at FROM events WHERE task_id = ? ORDER BY seq',
@@ -219,6 +222,9 @@ export function openSqliteStore(path: string): Store {
     },
     async unfinishedTasks() {
       return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(toTask);
+    },
+    async tasksUpdatedSince(since) {
+      return (selectUpdatedSince.all(since) as TaskRow[]).map(toTask);
     },
     async countByStatus() {
       const counts: Partial<Record<TaskStatus, number>> = {};

@@ -106,6 +106,8 @@ export interface Store {
   listTasks(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
   /** Tasks whose latest snapshot is not final, oldest first. */
   unfinishedTasks(): Promise<StoredTask[]>;
+  /** Tasks changed at or after `since` (ms), with their snapshots: what today's usage is read from. */
+  tasksUpdatedSince(since: number): Promise<StoredTask[]>;
   countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
   events(taskId: string): Promise<StoredEvent[]>;
   journal(taskId: string, requestId?: string): Promise<JournalEntry[]>;

@@ -106,6 +106,9 @@ describe('cto submit, resume, status and logs', () => {
     expect(before.stdout).toContain('tasks:  classifying 1');
     expect(before.stdout).toMatch(/log: {4}.*\.cto\/cto\.log/);
     expect(before.stdout).toMatch(/gemini {5}text-only {5}disabled/);
+    expect(before.stdout).toContain(
+      'tokens today:  claude 0 of 100,000, external 0 of 1,000,000 (UTC day)',
+    );
 
     const resumed = await sandbox.cli('resume', '--simulate');
     expect(resumed.code).toBe(0);
@@ -118,6 +121,7 @@ describe('cto submit, resume, status and logs', () => {
     expect(story.stdout).toMatch(/attempt 1 on \w+, \d+ tokens, \$[\d.]+, reject \(quality 4\)/);
     const json = JSON.parse((await sandbox.cli('status', '--json')).stdout);
     expect(json.tasks).toEqual({ done: 1 });
+    expect(json.budgets.usedToday.external).toBeGreaterThan(0);
     expect(json.models.find((m: { id: string }) => m.id === 'gemini')).toMatchObject({
       enabled: false,
     });

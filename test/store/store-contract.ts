@@ -108,6 +108,19 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect((await store.listTasks({ limit: 2 })).map((t) => t.id)).toEqual(['late', 'gone']);
     });
 
+    it('gives the tasks changed since a time, with their latest snapshots', async () => {
+      const { store } = await open();
+      await store.commit({ tasks: [created('old', 1), created('new', 10), created('moved', 2)] });
+      await store.commit({ tasks: [moved('moved', 'executing', 'CLASSIFIED', 20)] });
+      const since = await store.tasksUpdatedSince(10);
+      expect(since.map((t) => t.id)).toEqual(['new', 'moved']);
+      expect(since[1]?.snapshot).toEqual({
+        value: 'executing',
+        context: { taskId: 'moved', step: 'CLASSIFIED' },
+      });
+      expect(await store.tasksUpdatedSince(21)).toEqual([]);
+    });
+
     it('appends journal entries per request, in order', async () => {
       const { store } = await open();
       await store.commit({

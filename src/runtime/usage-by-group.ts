@@ -1,0 +1,39 @@
+import type { ModelGroup } from '../../agents/model-entry.js';
+import { taskContextSchema } from '../../machines/task-context.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { StoredTask } from '../store/store.js';
+
+/**
+ * Tokens the stored tasks used, by provider group: each attempt's execution counts for its
+ * model's group, the classification and the reviews for the CTO model's. A task changed today
+ * counts whole (a task that ran across midnight is counted on the later day). A snapshot that
+ * does not read as a task counts nothing.
+ *
+ * @example
+ * usageByGroup(await store.tasksUpdatedSince(startOfDay), config.current()); // { claude: 1200, external: 54000 }
+ */
+export function usageByGroup(
+  tasks: readonly StoredTask[],
+  loaded: LoadedConfig,
+): Record<ModelGroup, number> {
+  const groupOf = (id: string): ModelGroup =>
+    loaded.models.find((m) => m.id === id)?.group ?? 'external';
+  const cto = groupOf(loaded.config.cto_model);
+  const used: Record<ModelGroup, number> = { claude: 0, external: 0 };
+  const add = (
+    group: ModelGroup,
+    usage: { inputTokens: number; outputTokens: number } | null | undefined,
+  ) => {
+    if (usage) used[group] += usage.inputTokens + usage.outputTokens;
+  };
+  for (const task of tasks) {
+    const context = taskContextSchema.safeParse((task.snapshot as { context?: unknown }).context);
+    if (!context.success) continue;
+    add(cto, context.data.classifyUsage);
+    for (const attempt of context.data.attempts) {
+      add(groupOf(attempt.model.id), attempt.usage);
+      add(cto, attempt.review?.usage);
+    }
+  }
+  return used;
+}
