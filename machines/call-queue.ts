@@ -16,8 +16,12 @@ export interface CallQueueInput {
 
 export interface CallQueueContext extends CallQueueInput {
   queue: string[];
+  /** The requests in `queue`, for a membership test that stays cheap with a long mailbox. */
+  waiting: Record<string, true>;
   /** Calls under way (including those waiting for a retry), with the tries made so far. */
   active: Record<string, number>;
+  /** How many calls are in `active`. */
+  running: number;
   consecutiveFailures: number;
   cooldownUntil: number | null;
 }
@@ -52,9 +56,13 @@ function backoff(context: CallQueueContext, tries: number, retryAfterMs: number 
 }
 
 /** Removes a call from `active`, in place like the mailbox (see `enqueue`). */
-function without(active: Record<string, number>, requestId: string): Record<string, number> {
-  delete active[requestId];
-  return active;
+function without(
+  context: CallQueueContext,
+  requestId: string,
+): Pick<CallQueueContext, 'active' | 'running'> {
+  if (!(requestId in context.active)) return { active: context.active, running: context.running };
+  delete context.active[requestId];
+  return { active: context.active, running: context.running - 1 };
 }
 
 /**
@@ -89,37 +97,34 @@ export function createCallQueueMachine(id: string) {
       // The mailbox and the active calls are changed in place: the mailbox can hold tens of
       // thousands of requests (a resume), and a copy per event made that quadratic. Queue
       // actors are never persisted, and nothing keeps their old contexts.
-      enqueue: assign({
-        queue: ({ context, event }) => {
-          if (
-            event.type === 'ENQUEUE' &&
-            !(event.requestId in context.active) &&
-            !context.queue.includes(event.requestId)
-          ) {
-            context.queue.push(event.requestId);
-          }
-          return context.queue;
-        },
+      enqueue: enqueueActions(({ context, event, enqueue }) => {
+        const { queue, waiting } = context;
+        if (
+          event.type !== 'ENQUEUE' ||
+          event.requestId in context.active ||
+          event.requestId in waiting
+        )
+          return;
+        queue.push(event.requestId);
+        waiting[event.requestId] = true;
+        enqueue.assign({ queue, waiting });
       }),
       startWaiting: enqueueActions(({ context, enqueue }) => {
-        const { queue } = context;
-        let running = Object.keys(context.active).length;
+        const { queue, waiting, active } = context;
+        let { running } = context;
         if (queue.length === 0 || running >= context.concurrency) return;
-        const { active } = context;
         while (queue.length > 0 && running < context.concurrency) {
           const requestId = queue.shift() as string;
+          delete waiting[requestId];
           active[requestId] = 1;
           running += 1;
           enqueue.emit({ type: 'start', requestId, try: 1 });
         }
-        enqueue.assign({ queue, active });
+        enqueue.assign({ queue, waiting, active, running });
       }),
       succeed: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'SUCCEEDED') return;
-        enqueue.assign({
-          active: without(context.active, event.requestId),
-          consecutiveFailures: 0,
-        });
+        enqueue.assign({ ...without(context, event.requestId), consecutiveFailures: 0 });
         enqueue.emit({ type: 'settled', requestId: event.requestId, ok: true });
       }),
       scheduleRetry: emit(({ context, event }) => {
@@ -152,7 +157,7 @@ export function createCallQueueMachine(id: string) {
         if (event.type !== 'FAILED') return;
         const tries = context.active[event.requestId] ?? 1;
         enqueue.assign({
-          active: without(context.active, event.requestId),
+          ...without(context, event.requestId),
           consecutiveFailures: context.consecutiveFailures + 1,
         });
         enqueue.emit({
@@ -165,7 +170,7 @@ export function createCallQueueMachine(id: string) {
       startCooldown: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'FAILED') return;
         const until = event.now + context.cooldownMs;
-        enqueue.assign({ cooldownUntil: until, queue: [] });
+        enqueue.assign({ cooldownUntil: until, queue: [], waiting: {} });
         enqueue.emit({ type: 'cooldown', until });
         // Waiting requests would only fail one by one: fail them now, so their tasks escalate.
         for (const requestId of context.queue) {
@@ -190,10 +195,14 @@ export function createCallQueueMachine(id: string) {
       cancel: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'CANCEL') return;
         if (event.requestId in context.active) {
-          enqueue.assign({ active: without(context.active, event.requestId) });
+          enqueue.assign(without(context, event.requestId));
           enqueue.emit({ type: 'abort', requestId: event.requestId });
-        } else {
-          enqueue.assign({ queue: context.queue.filter((queued) => queued !== event.requestId) });
+        } else if (event.requestId in context.waiting) {
+          delete context.waiting[event.requestId];
+          enqueue.assign({
+            queue: context.queue.filter((queued) => queued !== event.requestId),
+            waiting: context.waiting,
+          });
         }
       }),
       setConcurrency: assign({
@@ -206,7 +215,9 @@ export function createCallQueueMachine(id: string) {
     context: ({ input }) => ({
       ...input,
       queue: [],
+      waiting: {},
       active: {},
+      running: 0,
       consecutiveFailures: 0,
       cooldownUntil: null,
     }),

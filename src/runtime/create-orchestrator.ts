@@ -698,7 +698,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           enabled: model.enabled,
           kind: model.kind,
           queued: queue?.queue.length ?? 0,
-          active: queue ? Object.keys(queue.active).length : 0,
+          active: queue?.running ?? 0,
           coolingDownUntil: queue?.cooldownUntil ?? null,
         };
       }),

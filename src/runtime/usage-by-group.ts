@@ -1,7 +1,22 @@
+import { z } from 'zod';
 import type { ModelGroup } from '../../agents/model-entry.js';
-import { taskContextSchema } from '../../machines/task-context.js';
+import { usageSchema } from '../../machines/task-events.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { StoredTask } from '../store/store.js';
+
+const tokens = usageSchema.pick({ inputTokens: true, outputTokens: true }).nullish();
+
+// Only what usage needs of a task's context: reading whole contexts of a day's tasks is slow.
+const usageOfTask = z.object({
+  classifyUsage: tokens,
+  attempts: z.array(
+    z.object({
+      model: z.object({ id: z.string() }),
+      usage: tokens,
+      review: z.object({ usage: tokens }).nullable(),
+    }),
+  ),
+});
 
 /**
  * Tokens the stored tasks used, by provider group: each attempt's execution counts for its
@@ -27,7 +42,7 @@ export function usageByGroup(
     if (usage) used[group] += usage.inputTokens + usage.outputTokens;
   };
   for (const task of tasks) {
-    const context = taskContextSchema.safeParse((task.snapshot as { context?: unknown }).context);
+    const context = usageOfTask.safeParse((task.snapshot as { context?: unknown }).context);
     if (!context.success) continue;
     add(cto, context.data.classifyUsage);
     for (const attempt of context.data.attempts) {
