@@ -34,9 +34,25 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The store location in effect: `--store`, else `CTO_STORE`, else `./.cto/state.db`. */
+/** Where simulated runs are stored unless a store is named: apart from real work and its budgets. */
+export const simulatedStorePath = '.cto/simulated/state.db';
+
+/** Whether this command runs against the local stand-ins (`--simulate` or `CTO_SIMULATE=1`). */
+export function simulating(io: CliIo, options: RuntimeOptions): boolean {
+  return options.simulate === true || io.env.CTO_SIMULATE === '1';
+}
+
+/**
+ * The store location in effect: `--store`, else `CTO_STORE`, else `./.cto/state.db`; when
+ * simulating, `./.cto/simulated/state.db`, so that simulated tasks never count against the
+ * real daily budgets nor show among real tasks.
+ */
 export function storeLocation(io: CliIo, options: RuntimeOptions): string {
-  return options.store ?? io.env.CTO_STORE ?? defaultStorePath;
+  return (
+    options.store ??
+    io.env.CTO_STORE ??
+    (simulating(io, options) ? simulatedStorePath : defaultStorePath)
+  );
 }
 
 /** The state directory: the SQLite file's directory, else `./.cto`. */
@@ -59,7 +75,12 @@ export function stateDirectory(io: CliIo, options: RuntimeOptions): string {
 export async function openRuntime(
   io: CliIo,
   options: RuntimeOptions,
-  overrides: { ports?: ModelPorts; onProgress?: OrchestratorOptions['onProgress'] } = {},
+  overrides: {
+    ports?: ModelPorts;
+    onProgress?: OrchestratorOptions['onProgress'];
+    /** For commands that call no model (`submit`, `status`): no local servers are started. */
+    noModelCalls?: boolean;
+  } = {},
 ): Promise<Runtime> {
   const stateDir = stateDirectory(io, options);
   mkdirSync(stateDir, { recursive: true });
@@ -71,8 +92,8 @@ export async function openRuntime(
     logger,
   });
   source.current(); // a configuration that never loaded is an error now, not at the first task
-  const simulate = options.simulate || io.env.CTO_SIMULATE === '1';
-  const simulation = simulate ? await startSimulation() : null;
+  const simulation =
+    simulating(io, options) && !overrides.noModelCalls ? await startSimulation() : null;
   // Simulated workers edit files: in a scratch directory unless a task names its own.
   const workdir = simulation ? mkdtempSync(join(stateDir, 'simulated-work-')) : io.cwd;
   if (simulation) source = simulation.configure(source);

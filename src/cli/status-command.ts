@@ -47,7 +47,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (taskId: string | undefined, options: { json?: boolean }) => {
       const globals = program.opts<RuntimeOptions>();
-      const runtime = await openRuntime(io, { ...globals, simulate: false });
+      const runtime = await openRuntime(io, globals, { noModelCalls: true });
       try {
         if (taskId) {
           const task = await runtime.orchestrator.get(taskId);

@@ -15,7 +15,9 @@ export function addSubmitCommand(program: Command, io: CliIo): void {
   )
     .option('--json', 'print {"id": …}')
     .action(async (description: string, options: TaskOptions & { json?: boolean }) => {
-      const runtime = await openRuntime(io, { ...program.opts<RuntimeOptions>(), simulate: false });
+      const runtime = await openRuntime(io, program.opts<RuntimeOptions>(), {
+        noModelCalls: true,
+      });
       try {
         const id = await runtime.orchestrator.submit(
           taskInput(description, options, 'cli submit', io.cwd),

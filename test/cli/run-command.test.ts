@@ -29,12 +29,18 @@ describe('cto run --simulate', () => {
     expect(stdout).toMatch(/ {2}- escalated to sonnet/);
     expect(stdout).toMatch(/done: task \S+ on sonnet after 2 attempt\(s\), quality 8\/10/);
     // The scratch directory holds what the workers wrote; the user's directory is untouched.
-    const scratch = readdirSync(join(sandbox.cwd, '.cto')).find((name) =>
+    const scratch = readdirSync(join(sandbox.cwd, '.cto', 'simulated')).find((name) =>
       name.startsWith('simulated-work-'),
     );
     expect(
       existsSync(
-        join(sandbox.cwd, '.cto', scratch ?? '-', 'add-a-json-flag-to-the-status-command.md'),
+        join(
+          sandbox.cwd,
+          '.cto',
+          'simulated',
+          scratch ?? '-',
+          'add-a-json-flag-to-the-status-command.md',
+        ),
       ),
     ).toBe(true);
     expect(readdirSync(sandbox.cwd)).toEqual(['.cto']);
@@ -91,7 +97,8 @@ describe('cto run --simulate', () => {
 
 describe('cto submit, resume, status and logs', () => {
   it('queues a task, shows it, resumes it to its end, and shows its story and its log', async () => {
-    const sandbox = createSandbox();
+    // Every command here simulates, and so uses the simulated store, apart from real work.
+    const sandbox = createSandbox({ CTO_SIMULATE: '1' });
     const submitted = await sandbox.cli(
       'submit',
       'Explain the retry policy',
@@ -104,7 +111,7 @@ describe('cto submit, resume, status and logs', () => {
 
     const before = await sandbox.cli('status');
     expect(before.stdout).toContain('tasks:  classifying 1');
-    expect(before.stdout).toMatch(/log: {4}.*\.cto\/cto\.log/);
+    expect(before.stdout).toMatch(/log: {4}.*\.cto\/simulated\/cto\.log/);
     expect(before.stdout).toMatch(/gemini {5}text-only {5}disabled/);
     expect(before.stdout).toContain(
       'tokens today:  claude 0 of 100,000, external 0 of 1,000,000 (UTC day)',
@@ -125,7 +132,12 @@ describe('cto submit, resume, status and logs', () => {
     expect(json.models.find((m: { id: string }) => m.id === 'gemini')).toMatchObject({
       enabled: false,
     });
-    expect((await sandbox.cli('status', 'nope')).stderr).toMatch(/^no task nope in /);
+    expect((await sandbox.cli('status', 'nope')).stderr).toMatch(
+      /^no task nope in \.cto\/simulated\/state\.db/,
+    );
+    sandbox.env.CTO_SIMULATE = undefined;
+    expect(JSON.parse((await sandbox.cli('status', '--json')).stdout).tasks).toEqual({});
+    sandbox.env.CTO_SIMULATE = '1';
 
     const logs = await sandbox.cli('logs', '--task', id);
     expect(logs.code).toBe(0);
