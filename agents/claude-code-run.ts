@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { z } from 'zod';
-import { ModelCallError, type ReportedUsage } from '../src/runtime/model-ports.js';
+import { ModelCallError } from '../src/runtime/model-ports.js';
 
 const initLine = z.object({
   type: z.literal('system'),
@@ -21,6 +21,7 @@ const resultLine = z.object({
   result: z.string().optional(),
   session_id: z.string().optional(),
   num_turns: z.number().optional(),
+  errors: z.array(z.string()).optional(),
   total_cost_usd: z.number().optional(),
   usage: z
     .object({
@@ -40,8 +41,8 @@ export interface ClaudeCodeRun {
   cwd: string;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
-  /** Called once, as soon as the CLI says which session it runs. */
-  onSession?: (sessionId: string) => Promise<void>;
+  /** Called once, as soon as the CLI says which session it runs (and its process id). */
+  onSession?: (sessionId: string, pid: number | null) => Promise<void>;
   /** Hears each tool the session calls, by name and input. */
   onTool?: (name: string, input: string) => void;
 }
@@ -50,7 +51,8 @@ export interface ClaudeCodeResult {
   text: string;
   sessionId: string | null;
   turns: number;
-  usage: ReportedUsage;
+  /** Tokens by kind: cache writes and reads are priced apart from plain input. */
+  tokens: { input: number; cacheCreation: number; cacheRead: number; output: number };
   /** What the CLI itself reports spending; the caller cross-checks it against catalog prices. */
   cliCostUsd: number | null;
 }
@@ -127,7 +129,7 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
       const init = initLine.safeParse(json);
       if (init.success && sessionId === null) {
         sessionId = init.data.session_id;
-        await run.onSession?.(sessionId);
+        await run.onSession?.(sessionId, child.pid ?? null);
       }
       const tools = assistantLine.safeParse(json);
       if (tools.success) {
@@ -152,11 +154,11 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
       { transient: run.signal.reason === 'timeout' },
     );
   }
-  const stderr =
-    String(finished.stderr ?? '')
-      .trim()
-      .split('\n')
-      .at(-1) ?? '';
+  // With `lines: true` stderr comes as lines; its last one says what went wrong.
+  const stderrLines = Array.isArray(finished.stderr)
+    ? finished.stderr
+    : [String(finished.stderr ?? '')];
+  const stderr = oneLine(String(stderrLines.filter((l) => String(l).trim()).at(-1) ?? ''));
   if (!result) {
     const why = finished.failed ? finished.shortMessage : 'no result line';
     throw new ModelCallError(
@@ -166,24 +168,35 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
       },
     );
   }
+  const usage = result.usage ?? {};
+  const tokens = {
+    input: usage.input_tokens ?? 0,
+    cacheCreation: usage.cache_creation_input_tokens ?? 0,
+    cacheRead: usage.cache_read_input_tokens ?? 0,
+    output: usage.output_tokens ?? 0,
+  };
   if (result.is_error || finished.exitCode !== 0) {
-    const text = (result.result ?? stderr).replace(/\s+/g, ' ').trim().slice(0, 300);
+    const text = oneLine(
+      [result.result, ...(result.errors ?? [])].filter(Boolean).join('; ') || stderr,
+    );
     throw new ModelCallError(`Claude Code reported an error (exit ${finished.exitCode}): ${text}`, {
       transient: transientText.test(text),
+      usage: {
+        inputTokens: tokens.input + tokens.cacheCreation + tokens.cacheRead,
+        outputTokens: tokens.output,
+      },
     });
   }
-  const usage = result.usage ?? {};
   return {
     text: result.result ?? '',
     sessionId: result.session_id ?? sessionId,
     turns: result.num_turns ?? 0,
-    usage: {
-      inputTokens:
-        (usage.input_tokens ?? 0) +
-        (usage.cache_creation_input_tokens ?? 0) +
-        (usage.cache_read_input_tokens ?? 0),
-      outputTokens: usage.output_tokens ?? 0,
-    },
+    tokens,
     cliCostUsd: result.total_cost_usd ?? null,
   };
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

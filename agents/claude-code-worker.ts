@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ResolvedModel } from '../src/config/resolved-model.js';
-import { costOf } from '../src/runtime/call-model.js';
 import {
   type ExecuteCall,
   type ExecuteResult,
   ModelCallError,
 } from '../src/runtime/model-ports.js';
 import { type ClaudeCodeResult, printModeArgs, runClaudeCode } from './claude-code-run.js';
+import { childEnvironment } from './tools/sandbox-policy.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
 /** How the Claude Code CLI is run (the `claude_code` section of the config). */
@@ -19,20 +19,28 @@ export interface ClaudeCodeSettings {
   permissionMode: string | null;
 }
 
-const sessionEntry = z.object({ sessionId: z.string().min(1) });
+const sessionEntry = z.object({ sessionId: z.string().min(1), pid: z.int().positive().nullish() });
+
+// Claude Code's own settings (retries, telemetry, Bedrock or Vertex) pass through.
+const claudeSetting =
+  /^(CLAUDE_CODE_|DISABLE_|API_TIMEOUT_MS$|ANTHROPIC_(BASE_URL$|MODEL|SMALL_FAST_MODEL|VERTEX_)|CLOUD_ML_REGION$)/;
+// How a user without a configured key reaches Claude: their own login, key or cloud account.
+const claudeAccess =
+  /^(ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN|AWS_[A-Z_]+|GOOGLE_APPLICATION_CREDENTIALS)$/;
 
 /**
- * The environment of a Claude Code process: the orchestrator's environment without other
- * models' keys, plus this model's key and endpoint (when configured) and the task's own
+ * The environment of a Claude Code process: the orchestrator's environment without any other
+ * key or token (`childEnvironment`), with Claude Code's own settings, this model's key and
+ * endpoint when configured (else the user's own Claude access), and the task's own
  * `CLAUDE_CONFIG_DIR`, so that sessions of parallel tasks never collide. A user logged in to
- * Claude Code (no key configured) keeps that login: its credentials file is linked in.
+ * Claude Code keeps that login: its credentials file is linked in.
  *
  * @example
- * claudeEnvironment(model, baseEnv, '.cto/claude/task-1', homedir());
+ * claudeEnvironment(model, process.env, '.cto/claude/task-1', homedir());
  */
 export function claudeEnvironment(
   model: ResolvedModel,
-  base: Record<string, string | undefined>,
+  env: Record<string, string | undefined>,
   configDir: string,
   home: string,
 ): Record<string, string | undefined> {
@@ -41,18 +49,46 @@ export function claudeEnvironment(
   const linked = join(configDir, '.credentials.json');
   if (!model.api_key && existsSync(credentials) && !existsSync(linked))
     symlinkSync(credentials, linked);
+  const passed = Object.entries(env).filter(
+    ([name]) => claudeSetting.test(name) || (!model.api_key && claudeAccess.test(name)),
+  );
   return {
-    ...base,
+    ...childEnvironment(env),
+    ...Object.fromEntries(passed),
     CLAUDE_CONFIG_DIR: configDir,
     ...(model.api_key ? { ANTHROPIC_API_KEY: model.api_key.reveal() } : {}),
     ...(model.api_url ? { ANTHROPIC_BASE_URL: model.api_url } : {}),
   };
 }
 
-/** The reported usage of a CLI run, priced from the catalog; the CLI's own figure is journaled beside it. */
-export function claudeUsage(model: ResolvedModel, result: ClaudeCodeResult) {
-  const { inputTokens, outputTokens } = result.usage;
-  return { inputTokens, outputTokens, costUsd: costOf(model, { inputTokens, outputTokens }) };
+/**
+ * The usage of a CLI run priced from the catalog: cache writes cost 1.25 times the input
+ * price and cache reads a tenth of it (Anthropic's published multipliers), so a heavily cached
+ * session is not overstated.
+ *
+ * @example
+ * claudeUsage(model, result); // { inputTokens: 70000, outputTokens: 300, costUsd: 0.031 }
+ */
+export function claudeUsage(model: ResolvedModel, result: Pick<ClaudeCodeResult, 'tokens'>) {
+  const { input, cacheCreation, cacheRead, output } = result.tokens;
+  const price = model.input_price_per_mtok ?? 0;
+  const costUsd =
+    (price * (input + 1.25 * cacheCreation + 0.1 * cacheRead) +
+      (model.output_price_per_mtok ?? 0) * output) /
+    1_000_000;
+  return { inputTokens: input + cacheCreation + cacheRead, outputTokens: output, costUsd };
+}
+
+/** Ends what is left of a session's CLI from a process that died (it runs on as an orphan). */
+function stopOrphan(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    // Only a Claude process: the id may have been reused since.
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('claude')) return;
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already, or no /proc here.
+  }
 }
 
 /**
@@ -82,29 +118,57 @@ export async function runClaudeCodeTask({
       transient: false,
     });
   }
+  // A process of this step that outlived a crash would work on beside the resumed session.
+  stopOrphan(parsed?.data.pid ?? undefined);
+  const run = (resumeId: string | null) =>
+    runClaudeCode({
+      command: settings.command,
+      args: [
+        ...printModeArgs(
+          resumeId
+            ? 'You were interrupted. Continue the task from where you stopped, then summarise what you did.'
+            : workerPrompt(call),
+          model.model_id,
+          settings.maxTurns,
+        ),
+        ...(resumeId ? ['--resume', resumeId] : ['--append-system-prompt', workerSystemPrompt]),
+        ...(settings.allowedTools.length
+          ? ['--allowedTools', settings.allowedTools.join(',')]
+          : []),
+        ...(settings.permissionMode ? ['--permission-mode', settings.permissionMode] : []),
+      ],
+      cwd,
+      env,
+      signal: call.signal,
+      onTool: (name, input) =>
+        call.progress(`${name} ${input.length > 120 ? `${input.slice(0, 120)}…` : input}`),
+      onSession: async (sessionId, pid) => {
+        if (sessionId !== resumeId) await journal.append('session', { sessionId, pid });
+      },
+    });
   const resumeId = parsed?.data.sessionId ?? null;
-  const prompt = resumeId
-    ? 'You were interrupted. Continue the task from where you stopped, then summarise what you did.'
-    : workerPrompt(call);
-  const args = [
-    ...printModeArgs(prompt, model.model_id, settings.maxTurns),
-    ...(resumeId ? ['--resume', resumeId] : ['--append-system-prompt', workerSystemPrompt]),
-    ...(settings.allowedTools.length ? ['--allowedTools', settings.allowedTools.join(',')] : []),
-    ...(settings.permissionMode ? ['--permission-mode', settings.permissionMode] : []),
-  ];
-  const result = await runClaudeCode({
-    command: settings.command,
-    args,
-    cwd,
-    env,
-    signal: call.signal,
-    onTool: (name, input) =>
-      call.progress(`${name} ${input.length > 120 ? `${input.slice(0, 120)}…` : input}`),
-    onSession: async (sessionId) => {
-      if (sessionId !== resumeId) await journal.append('session', { sessionId });
-    },
-  });
+  let result: ClaudeCodeResult;
+  try {
+    result = await run(resumeId);
+  } catch (error) {
+    // A session killed before its transcript was written cannot be resumed: start it afresh.
+    if (
+      !resumeId ||
+      !(error instanceof ModelCallError) ||
+      !/No conversation found/i.test(error.message)
+    )
+      throw error;
+    call.progress(`session ${resumeId} has no transcript to resume; starting a new session`);
+    result = await run(null);
+  }
   const usage = claudeUsage(model, result);
+  // The CLI prices with its own table; a large gap means the catalog prices need a look.
+  const cli = result.cliCostUsd;
+  if (cli !== null && usage.costUsd > 0 && (cli / usage.costUsd > 2 || usage.costUsd / cli > 2)) {
+    call.progress(
+      `cost check: Claude Code reports $${cli.toFixed(4)}, catalog prices give $${usage.costUsd.toFixed(4)}`,
+    );
+  }
   await journal.append('result', {
     sessionId: result.sessionId,
     turns: result.turns,

@@ -12,7 +12,6 @@ import { findClaudeExecutable } from './find-claude-executable.js';
 import { chatOnce } from './openai-chat.js';
 import { openAiClientFor } from './openai-client.js';
 import { runToolLoop, type ToolRunner } from './openai-tools-worker.js';
-import { childEnvironment } from './tools/sandbox-policy.js';
 import { createToolWorker } from './tools/tool-worker.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
@@ -67,7 +66,7 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
     return {
       settings,
       command,
-      env: claudeEnvironment(model, childEnvironment(env), configDir, home),
+      env: claudeEnvironment(model, env, configDir, home),
     };
   }
 

@@ -51,9 +51,7 @@ async function askForAnswer<T extends z.ZodType>(
   if (again.ok) return { value: again.value, usage: addUsage(first.usage, second.usage) };
   throw new ModelCallError(
     `the CTO's ${what} could not be read, even after a repair request: ${again.problem}`,
-    {
-      transient: false,
-    },
+    { transient: false, usage: addUsage(first.usage, second.usage) },
   );
 }
 

@@ -164,5 +164,6 @@ export async function runToolLoop({
   }
   throw new ModelCallError(`${model.id} was still calling tools after ${maxTurns} turns`, {
     transient: false,
+    usage,
   });
 }

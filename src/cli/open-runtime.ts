@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createModelPorts } from '../../agents/create-model-ports.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
@@ -94,8 +94,10 @@ export async function openRuntime(
   source.current(); // a configuration that never loaded is an error now, not at the first task
   const simulation =
     simulating(io, options) && !overrides.noModelCalls ? await startSimulation() : null;
-  // Simulated workers edit files: in a scratch directory unless a task names its own.
-  const workdir = simulation ? mkdtempSync(join(stateDir, 'simulated-work-')) : io.cwd;
+  // Simulated workers edit files: in a scratch directory unless a task names its own, the same
+  // one for every process, so that a resumed task finds what it wrote before.
+  const workdir = simulation ? join(stateDir, 'work') : io.cwd;
+  if (simulation) mkdirSync(workdir, { recursive: true });
   if (simulation) source = simulation.configure(source);
   const ports =
     overrides.ports ??

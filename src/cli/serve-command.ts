@@ -73,7 +73,13 @@ export function addServeCommands(program: Command, io: CliIo): void {
       io.stderr(`serving tasks from the store; log: ${runtime.logFile}\n`);
       try {
         while (serving) {
-          const handles = await runtime.orchestrator.resume().catch(() => []);
+          let handles: TaskHandle[];
+          try {
+            handles = await runtime.orchestrator.resume();
+          } catch (error) {
+            // The store failed (or the runtime stopped): nothing more can be done here.
+            throw new ExitCode(1, [`cto serve stopped: ${(error as Error).message}`]);
+          }
           if (handles.length) following.push(follow(handles, io));
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, poll);

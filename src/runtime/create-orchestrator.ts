@@ -23,7 +23,7 @@ import {
   type TaskSummary,
   taskStatusSchema,
 } from '../store/store.js';
-import { callModel } from './call-model.js';
+import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
@@ -489,6 +489,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const live = call && tasks.get(call.taskId);
     if (!call || !live || stopping) return;
     const { request, taskId } = call;
+    let model: ResolvedModel | null = null;
     try {
       // A retry, or a request re-sent by resume, may have run before; a first try of a new
       // request has no journal yet. The transport continues from what it journaled inside
@@ -496,7 +497,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const entries = call.resumed || attemptTry > 1 ? await store.journal(taskId, requestId) : [];
       if (call.cancelled || stopping) return;
       const loaded = config.current();
-      const model = modelFor(loaded, request);
+      const chosen = modelFor(loaded, request);
+      model = chosen;
       const controller = new AbortController();
       call.controller = controller;
       const timeoutMs = {
@@ -508,7 +510,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const step = await callModel({
         ports: options.ports,
         request,
-        model,
+        model: chosen,
         context: live.actor.getSnapshot().context,
         journal: journalFor(taskId, requestId, entries),
         signal: controller.signal,
@@ -517,7 +519,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         getBlob: output,
         models: () => routingView(loaded).models,
         progress: (note) => {
-          const activity = { taskId, requestId, model: model.id, phase: request.kind, note };
+          const activity = { taskId, requestId, model: chosen.id, phase: request.kind, note };
           logger?.info(activity, note);
           options.onProgress?.(activity);
         },
@@ -535,7 +537,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       }
       call.outcome = { ok: true, step: step.data };
       usedToday();
-      used[model.group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
+      used[chosen.group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
       queue.send({ type: 'SUCCEEDED', requestId });
     } catch (error) {
       if (call.cancelled || stopping) return;
@@ -550,6 +552,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         { taskId, requestId, error: failure.message, transient: failure.transient },
         'model call failed',
       );
+      // What a failed call used (turns before the failure) counts against the budget too.
+      const spent = failure.usage && model ? costOf(model, failure.usage) : null;
+      if (failure.usage && model) {
+        usedToday();
+        used[model.group] += failure.usage.inputTokens + failure.usage.outputTokens;
+      }
       batcher
         .stage({
           journal: [
@@ -557,7 +565,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
               taskId,
               requestId,
               kind: 'failed',
-              data: { error: failure.message, transient: failure.transient },
+              data: {
+                error: failure.message,
+                transient: failure.transient,
+                ...(failure.usage ? { usage: { ...failure.usage, costUsd: spent } } : {}),
+              },
               at: clock.now(),
             },
           ],

@@ -108,11 +108,17 @@ export interface ModelPorts {
 export class ModelCallError extends Error {
   readonly transient: boolean;
   readonly retryAfterMs: number | null;
+  /** Tokens the failed call used all the same (turns before the failure): they count too. */
+  readonly usage: ReportedUsage | null;
 
-  constructor(message: string, options: { transient: boolean; retryAfterMs?: number | null }) {
+  constructor(
+    message: string,
+    options: { transient: boolean; retryAfterMs?: number | null; usage?: ReportedUsage | null },
+  ) {
     super(message);
     this.name = 'ModelCallError';
     this.transient = options.transient;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.usage = options.usage ?? null;
   }
 }

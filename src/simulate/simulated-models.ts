@@ -80,7 +80,8 @@ export function simulatedModels(): {
 
   function cto(prompt: string): ScriptedReply {
     const task = between(prompt, 'task');
-    if (prompt.startsWith('Classify')) {
+    // Claude Code puts its own reminders before the prompt: look for it anywhere.
+    if (prompt.includes('Classify this task')) {
       const guess = heuristicClassification({ description: task }, 'simulated CTO');
       return {
         text: JSON.stringify({

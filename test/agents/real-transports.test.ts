@@ -8,7 +8,7 @@ import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
 import { simulatedModels } from '../../src/simulate/simulated-models.js';
 import type { RecordedRequest } from '../../src/testing/recorded-request.js';
 import type { ScriptedReply } from '../../src/testing/scripted-reply.js';
-import { providerServers } from '../helpers/test-models.js';
+import { memoryJournal, providerServers } from '../helpers/test-models.js';
 
 const claudeEnv = {
   PATH: process.env.PATH,
@@ -166,4 +166,91 @@ describe('a whole task through the real transports and the local servers', () =>
     });
     await orchestrator.stop();
   }, 60_000);
+});
+
+describe('Claude Code edges through the real CLI', () => {
+  it("keeps the CLI's own retries off (its settings pass the environment filter) and lets the runtime retry", async () => {
+    const { anthropic, orchestrator } = await orchestration({ max_attempts: 1 });
+    anthropic.script('sonnet', () => ({ fault: 'server_error' }));
+    const task = await orchestrator.spawn({
+      description: 'Fix it',
+      type: 'coding',
+      model: 'sonnet',
+    });
+    const outcome = await task.result;
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.decisions[2]).toMatch(
+      /^attempt 1: execution failed: Claude Code reported an error/,
+    );
+    // One request per try: 1 + 2 retries by the runtime, none by the CLI itself.
+    expect(anthropic.requests).toHaveLength(3);
+    await orchestrator.stop();
+  }, 60_000);
+
+  it('starts a new session when the journaled one has no transcript to resume', async () => {
+    const { anthropic, loaded, model } = await providerServers();
+    anthropic.script('sonnet', [{ text: 'done afresh' }]);
+    const stateDir = mkdtempSync(join(tmpdir(), 'cto-state-'));
+    const ports = createModelPorts({
+      config: () => loaded.config,
+      stateDir,
+      cwd: stateDir,
+      env: { ...claudeEnv, HOME: stateDir },
+      homeDir: stateDir,
+    });
+    const journal = memoryJournal([
+      { kind: 'session', data: { sessionId: '00000000-0000-4000-8000-000000000000' } },
+    ]);
+    const notes: string[] = [];
+    const result = await ports.execute({
+      model: model('sonnet'),
+      taskId: 't1',
+      requestId: 't1:execute:1',
+      attempt: 1,
+      task: { description: 'say done' },
+      journal,
+      signal: new AbortController().signal,
+      progress: (note) => notes.push(note),
+      classification: {
+        complexity: 'simple',
+        type: 'coding',
+        model: 'sonnet',
+        reason: '',
+        source: 'cto',
+      },
+      previous: null,
+    });
+    expect(result.output).toBe('done afresh');
+    expect(notes[0]).toMatch(/has no transcript to resume; starting a new session/);
+    expect(journal.all.filter((e) => e.kind === 'session')).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('usage of failed calls', () => {
+  it('counts the turns of a tool loop that hit the turn limit, in the journal and in the budget', async () => {
+    const { openAi, orchestrator } = await orchestration(
+      { max_turns: 2, max_attempts: 1 },
+      (request, simulated) =>
+        request.model === 'deepseek-flash' && (request.body as { tools?: unknown }).tools
+          ? {
+              toolCalls: [{ name: 'list_directory', arguments: {} }],
+              usage: { prompt_tokens: 1000, completion_tokens: 10 },
+            }
+          : simulated(request),
+    );
+    const task = await orchestrator.spawn({
+      description: 'Loop forever',
+      type: 'coding',
+      model: 'deepseek',
+    });
+    expect((await task.result).status).toBe('blocked');
+    const failed = (await orchestrator.store.journal(task.id)).find((e) => e.kind === 'failed');
+    expect(failed?.data).toMatchObject({
+      error: 'deepseek was still calling tools after 2 turns',
+      usage: { inputTokens: 2000, outputTokens: 20, costUsd: expect.any(Number) },
+    });
+    expect((await orchestrator.status()).usedToday.external).toBeGreaterThanOrEqual(2020);
+    expect(openAi.requests.filter((r) => (r.body as { tools?: unknown }).tools)).toHaveLength(2);
+    await orchestrator.stop();
+  });
 });

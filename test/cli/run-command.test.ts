@@ -29,18 +29,9 @@ describe('cto run --simulate', () => {
     expect(stdout).toMatch(/ {2}- escalated to sonnet/);
     expect(stdout).toMatch(/done: task \S+ on sonnet after 2 attempt\(s\), quality 8\/10/);
     // The scratch directory holds what the workers wrote; the user's directory is untouched.
-    const scratch = readdirSync(join(sandbox.cwd, '.cto', 'simulated')).find((name) =>
-      name.startsWith('simulated-work-'),
-    );
     expect(
       existsSync(
-        join(
-          sandbox.cwd,
-          '.cto',
-          'simulated',
-          scratch ?? '-',
-          'add-a-json-flag-to-the-status-command.md',
-        ),
+        join(sandbox.cwd, '.cto', 'simulated', 'work', 'add-a-json-flag-to-the-status-command.md'),
       ),
     ).toBe(true);
     expect(readdirSync(sandbox.cwd)).toEqual(['.cto']);
@@ -57,6 +48,21 @@ describe('cto run --simulate', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'done', attempts: 2, quality: 8 });
+  }, 60_000);
+
+  it('runs with a Claude model as the CTO (classify and review through Claude Code)', async () => {
+    const sandbox = createSandbox({ CTO_MODEL: 'sonnet' });
+    const { code, stdout } = await sandbox.cli(
+      'run',
+      '--simulate',
+      'Write the changelog',
+      '--type',
+      'coding',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('  - classified as simple coding; the CTO recommends');
+    expect(stdout).not.toContain('heuristic');
+    expect(stdout).toContain('  - attempt 1: review rejected (quality 4)');
   }, 60_000);
 
   it('exits 2 when the task is blocked', async () => {
