@@ -86,7 +86,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
           'models:',
           ...report.models.map(
             (m) =>
-              `  ${m.id.padEnd(10)} ${m.kind.padEnd(13)} ${m.enabled ? 'enabled ' : 'disabled'}${m.note ? `  (${m.note})` : ''}`,
+              `  ${m.id.padEnd(10)} ${m.kind.padEnd(13)} ${m.enabled ? 'enabled ' : 'disabled'}${m.note ? `  (${m.note})` : ''}${m.coolingDownUntil ? `  cooling down until ${new Date(m.coolingDownUntil).toISOString()}` : ''}`,
           ),
           `tokens today:  claude ${status.usedToday.claude.toLocaleString('en-US')} of ${budgets.claude.toLocaleString('en-US')}, external ${status.usedToday.external.toLocaleString('en-US')} of ${budgets.external.toLocaleString('en-US')} (UTC day)`,
         ];
