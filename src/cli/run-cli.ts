@@ -4,6 +4,7 @@ import { packageVersion } from '../package-info.js';
 import type { CliIo } from './cli-io.js';
 import { addConfigCommand } from './config-command.js';
 import { ExitCode } from './exit-code.js';
+import { addGraphCommand } from './graph-command.js';
 import { addLogsCommand } from './logs-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommands } from './serve-command.js';
@@ -40,6 +41,7 @@ export function createProgram(io: CliIo): Command {
   addServeCommands(program, io);
   addStatusCommand(program, io);
   addLogsCommand(program, io);
+  addGraphCommand(program, io);
   return program;
 }
 
