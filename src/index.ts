@@ -53,6 +53,7 @@ export { configPresets, presetNameSchema } from './config/presets.js';
 export type { ResolvedModel } from './config/resolved-model.js';
 export { maskSecret, Secret } from './config/secret.js';
 export { staticConfigSource } from './config/static-config-source.js';
+export { machineToMermaid } from './diagram/machine-to-mermaid.js';
 export type { Logger, LoggerOptions } from './log/logger.js';
 export { createLogger } from './log/logger.js';
 export { escalate, escalationLadder } from './routing/escalate.js';
