@@ -8,6 +8,8 @@ export interface ShellCommand {
   words: string[];
   /** Targets of output redirections (`>`, `>>`, `>|`, `&>`, `<>`). */
   outputs: string[];
+  /** Files read by input redirections (`< file`); `<&3` duplicates a descriptor and is not one. */
+  inputs: string[];
   /** Text fed to stdin by a here-document or a here-string. */
   stdinTexts: string[];
   /** Bodies of `$(…)`, backticks, `<(…)` and `>(…)` in this command: scripts of their own. */
@@ -17,8 +19,8 @@ export interface ShellCommand {
 }
 
 type Separator = 'pipe' | 'list' | 'group';
-/** What the next word is: a file written, a target to ignore (input, `>&2`), or stdin text. */
-type PendingRedirect = 'output' | 'ignored' | 'herestring' | 'heredoc';
+/** What the next word is: a file written or read, a target to ignore (`>&2`), or stdin text. */
+type PendingRedirect = 'output' | 'input' | 'ignored' | 'herestring' | 'heredoc';
 
 interface PendingHeredoc {
   delimiter: string;
@@ -40,13 +42,14 @@ const ANSI_C_ESCAPES: Record<string, string> = {
 };
 
 function emptyCommand(piped: boolean): ShellCommand {
-  return { words: [], outputs: [], stdinTexts: [], substitutions: [], piped };
+  return { words: [], outputs: [], inputs: [], stdinTexts: [], substitutions: [], piped };
 }
 
 function isEmpty(command: ShellCommand): boolean {
   return (
     command.words.length === 0 &&
     command.outputs.length === 0 &&
+    command.inputs.length === 0 &&
     command.stdinTexts.length === 0 &&
     command.substitutions.length === 0
   );
@@ -159,6 +162,7 @@ export function parseShellCommand(script: string): ShellCommand[] {
   const endWord = () => {
     if (word === null) return;
     if (redirect === 'output') current.outputs.push(word);
+    else if (redirect === 'input') current.inputs.push(word);
     else if (redirect === 'herestring') current.stdinTexts.push(word);
     else if (redirect === 'heredoc') {
       heredocs.push({ delimiter: word, stripTabs: heredocStripTabs, quoted, command: current });
@@ -280,7 +284,7 @@ export function parseShellCommand(script: string): ShellCommand[] {
         startRedirect('output');
         i++;
       } else {
-        startRedirect('ignored');
+        startRedirect(next === '&' ? 'ignored' : 'input');
         if (next === '&') i++;
       }
     } else {

@@ -1,3 +1,4 @@
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import {
@@ -45,6 +46,47 @@ async function realPathOfNearest(path: string, links = 0): Promise<string> {
       missing.unshift(basename(current));
       current = parent;
     }
+  }
+}
+
+function isSymlinkSync(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `realPathOfNearest` without waiting, for the command check, which is synchronous: the real
+ * path of `path`, or of its nearest existing ancestor with the rest appended. A path it cannot
+ * resolve (no permission, a loop) is returned as it is: the check then judges it as written.
+ *
+ * @example
+ * realPathOfNearestSync('/work/task/link-home/.bashrc'); // '/home/me/.bashrc'
+ */
+export function realPathOfNearestSync(path: string, links = 0): string {
+  const missing: string[] = [];
+  let current = path;
+  try {
+    for (;;) {
+      try {
+        return join(realpathSync(current), ...missing);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return path;
+        if (isSymlinkSync(current)) {
+          if (links >= MAX_LINKS) return path;
+          const target = resolve(dirname(current), readlinkSync(current));
+          return realPathOfNearestSync(join(target, ...missing), links + 1);
+        }
+        const parent = dirname(current);
+        if (parent === current) return path;
+        missing.unshift(basename(current));
+        current = parent;
+      }
+    }
+  } catch {
+    return path;
   }
 }
 

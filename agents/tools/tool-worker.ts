@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import { resolveToolPath } from './resolve-tool-path.js';
+import { realPathOfNearestSync, resolveToolPath } from './resolve-tool-path.js';
 import { type ProcessOutcome, runProcess } from './run-process.js';
 import {
   checkCommand,
@@ -41,7 +41,11 @@ export interface ToolWorkerOptions {
 export interface ToolWorker {
   /** The `tools` array for chat-completions requests. */
   definitions: ChatCompletionFunctionTool[];
-  /** Runs one tool call. Never throws: a bad call is a failed result the model can read. */
+  /**
+   * Runs one tool call. A bad call is a failed result the model can read. Rejects (with an
+   * Error named AbortError) only when `signal` is aborted, before or during the call: the call
+   * then has no result to record, and the command it ran, if any, has been killed.
+   */
   run(name: string, rawArguments: string, signal?: AbortSignal): Promise<ToolResult>;
 }
 
@@ -63,6 +67,11 @@ function succeed(output: string): ToolResult {
 
 function fail(reason: string): ToolResult {
   return { ok: false, output: reason.replace(/\s*\n\s*/g, ' ').trim() };
+}
+
+/** The rejection of a call whose signal was aborted: it did not finish, so it has no result. */
+function cancelledError(): Error {
+  return Object.assign(new Error('cancelled: the task was cancelled'), { name: 'AbortError' });
 }
 
 function messageOf(error: unknown): string {
@@ -117,6 +126,8 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
   const identity = gitIdentity(options.modelId);
   const env: Record<string, string> = {
     ...childEnvironment(options.env ?? process.env),
+    // `~` in a command is the home directory the command rules protect, whatever HOME was.
+    HOME: resolve(options.homeDir ?? homedir()),
     // Any commit, through git_commit or a `git commit` command, is the model's, and is not
     // signed with the user's key.
     GIT_AUTHOR_NAME: identity.name,
@@ -246,7 +257,7 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
     get_current_directory: async (_args, sandbox) => succeed(sandbox.root),
 
     run_command: async (args, sandbox, signal) => {
-      const decision = checkCommand(args.command, sandbox);
+      const decision = checkCommand(args.command, sandbox, { realPath: realPathOfNearestSync });
       if (!decision.allowed) return fail(decision.reason);
       const timeoutMs = commandTimeoutMs(args.timeout_seconds, options.defaultTimeoutMs);
       const outcome = await runProcess('bash', ['-c', args.command], {
@@ -281,43 +292,54 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
     },
   };
 
+  async function runTool(
+    name: string,
+    rawArguments: string,
+    signal?: AbortSignal,
+  ): Promise<ToolResult> {
+    try {
+      if (!isToolName(name)) {
+        return fail(
+          `unknown tool "${name}"; the tools are ${Object.keys(toolDefinitions).join(', ')}`,
+        );
+      }
+      let raw: unknown;
+      try {
+        // Some models send nothing at all for a tool without arguments.
+        raw = rawArguments.trim() === '' ? {} : JSON.parse(rawArguments);
+      } catch (error) {
+        return fail(`the arguments of ${name} are not valid JSON: ${messageOf(error)}`);
+      }
+      const parsed = toolDefinitions[name].arguments.safeParse(raw);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((issue) =>
+          issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+        );
+        return fail(`invalid arguments for ${name}: ${issues.join('; ')}`);
+      }
+      // The handler for `name` takes exactly what the schema of `name` has just accepted.
+      const handler = handlers[name] as (
+        args: unknown,
+        sandbox: SandboxContext,
+        signal?: AbortSignal,
+      ) => Promise<ToolResult>;
+      const sandbox = await realContext(options).catch((error: unknown) => {
+        throw new Error(`the task root is not usable: ${describeFsError(error, options.root)}`);
+      });
+      return await handler(parsed.data, sandbox, signal);
+    } catch (error) {
+      return fail(`${name} failed: ${messageOf(error)}`);
+    }
+  }
+
   return {
     definitions: chatCompletionTools(),
     async run(name, rawArguments, signal) {
-      try {
-        if (!isToolName(name)) {
-          return fail(
-            `unknown tool "${name}"; the tools are ${Object.keys(toolDefinitions).join(', ')}`,
-          );
-        }
-        if (signal?.aborted) return fail('cancelled: the task was cancelled');
-        let raw: unknown;
-        try {
-          // Some models send nothing at all for a tool without arguments.
-          raw = rawArguments.trim() === '' ? {} : JSON.parse(rawArguments);
-        } catch (error) {
-          return fail(`the arguments of ${name} are not valid JSON: ${messageOf(error)}`);
-        }
-        const parsed = toolDefinitions[name].arguments.safeParse(raw);
-        if (!parsed.success) {
-          const issues = parsed.error.issues.map((issue) =>
-            issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-          );
-          return fail(`invalid arguments for ${name}: ${issues.join('; ')}`);
-        }
-        // The handler for `name` takes exactly what the schema of `name` has just accepted.
-        const handler = handlers[name] as (
-          args: unknown,
-          sandbox: SandboxContext,
-          signal?: AbortSignal,
-        ) => Promise<ToolResult>;
-        const sandbox = await realContext(options).catch((error: unknown) => {
-          throw new Error(`the task root is not usable: ${describeFsError(error, options.root)}`);
-        });
-        return await handler(parsed.data, sandbox, signal);
-      } catch (error) {
-        return fail(`${name} failed: ${messageOf(error)}`);
-      }
+      if (signal?.aborted) throw cancelledError();
+      const result = await runTool(name, rawArguments, signal);
+      // A command killed because the task was cancelled did not finish: it has no result.
+      if (signal?.aborted) throw cancelledError();
+      return result;
     },
   };
 }

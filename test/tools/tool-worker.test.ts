@@ -209,6 +209,8 @@ describe('run_command', () => {
     expect(result.output).toMatch(/^PATH=/m);
     expect(result.output).toContain('GIT_AUTHOR_NAME=deepseek (cto-orchestrator)\n');
     expect(result.output).toContain('GIT_COMMITTER_EMAIL=deepseek@cto-orchestrator.invalid\n');
+    // `~` in a command is the home directory the command rules protect.
+    expect(result.output).toContain(`HOME=${home}\n`);
   });
 
   it('kills the command and every process it started at the timeout', async () => {
@@ -234,7 +236,8 @@ describe('run_command', () => {
     await expectDead(Number(result.output.split('\n')[1]));
   });
 
-  it('kills a running command when the task is cancelled', async () => {
+  // A cancelled call has no result: the caller must not record it as finished.
+  it('kills a running command when the task is cancelled, and rejects', async () => {
     const controller = new AbortController();
     const running = call(
       makeWorker(),
@@ -244,25 +247,59 @@ describe('run_command', () => {
     );
     await vi.waitFor(() => expect(existsSync(join(root, 'sleep.pid'))).toBe(true));
     await vi.waitFor(() => expect(readFileSync(join(root, 'sleep.pid'), 'utf8')).toMatch(/\d/));
+    const started = Date.now();
     controller.abort();
-    expect(await running).toEqual({
-      ok: false,
-      output: 'cancelled: the task was cancelled and the command killed',
+    const error = await running.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({
+      name: 'AbortError',
+      message: 'cancelled: the task was cancelled',
     });
+    expect(Date.now() - started).toBeLessThan(5_000);
     await expectDead(Number(readFileSync(join(root, 'sleep.pid'), 'utf8')));
   });
 
-  it('runs nothing once the task is cancelled', async () => {
+  it('runs nothing once the task is cancelled, and rejects', async () => {
     const controller = new AbortController();
     controller.abort();
+    for (const [name, args] of [
+      ['run_command', { command: 'touch ran.txt' }],
+      ['write_file', { path: 'written.txt', content: 'x' }],
+      ['no_such_tool', {}],
+    ] as const) {
+      await expect(call(makeWorker(), name, args, controller.signal)).rejects.toThrow(
+        /^cancelled: the task was cancelled$/,
+      );
+    }
+    expect(existsSync(join(root, 'ran.txt'))).toBe(false);
+    expect(existsSync(join(root, 'written.txt'))).toBe(false);
+  });
+
+  it('rejects a git tool whose task is cancelled while it runs', async () => {
+    await git(root, 'init', '-q', '-b', 'main');
+    const controller = new AbortController();
+    const worker = makeWorker();
+    const running = call(worker, 'git_status', {}, controller.signal);
+    controller.abort();
+    await expect(running).rejects.toThrow('cancelled: the task was cancelled');
+  });
+
+  it('keeps a command timing out a normal failed result, not a rejection', async () => {
+    const controller = new AbortController();
     const result = await call(
       makeWorker(),
       'run_command',
-      { command: 'touch ran.txt' },
+      { command: 'sleep 100', timeout_seconds: 0.3 },
       controller.signal,
     );
-    expect(result).toEqual({ ok: false, output: 'cancelled: the task was cancelled' });
-    expect(existsSync(join(root, 'ran.txt'))).toBe(false);
+    expect(result).toEqual({
+      ok: false,
+      output: 'timed out after 0.3 s; the command and every process it started were killed',
+    });
+    expect(controller.signal.aborted).toBe(false);
   });
 
   it('truncates long output with the marker', async () => {
