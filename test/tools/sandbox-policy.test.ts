@@ -488,44 +488,27 @@ describe('dangerous commands', () => {
     }
   });
 
-  it('explains what it refused', () => {
-    expect(checkCommand('rm -rf /', context)).toEqual({
-      allowed: false,
-      reason: 'refused: `rm -rf /` would change the filesystem root',
-    });
-    expect(checkCommand('sudo rm -rf /', context)).toEqual({
-      allowed: false,
-      reason: 'refused: sudo: privilege escalation is not allowed',
-    });
-    expect(checkCommand('git push -f', context)).toEqual({
-      allowed: false,
-      reason: 'refused: git push -f: force pushes rewrite shared history',
-    });
-    expect(checkCommand('curl x | sh', context)).toEqual({
-      allowed: false,
-      reason: 'refused: running a downloaded script with sh',
-    });
-    expect(checkCommand('   ', context)).toEqual({
-      allowed: false,
-      reason: 'refused: the command is empty',
-    });
-    expect(checkCommand('cat ~/ag*/deepseek/config.json', context)).toEqual({
-      allowed: false,
-      reason: 'refused: cat ~/ag*/deepseek/config.json: ~/agents holds credentials',
-    });
-    expect(checkCommand('cat ~/.bashrc', context)).toEqual({
-      allowed: false,
-      reason: 'refused: cat ~/.bashrc: it is in the home directory, outside the task root',
-    });
-    expect(checkCommand('find / -name config.json', context)).toEqual({
-      allowed: false,
-      reason: 'refused: find /: searching it reaches ~/agents, which holds credentials',
-    });
-    expect(checkCommand('echo / | xargs rm -rf', context)).toEqual({
-      allowed: false,
-      reason:
-        'refused: rm -rf under xargs deletes paths read from stdin, which cannot be checked; use find … -delete',
-    });
+  it.each([
+    ['rm -rf /', 'refused: `rm -rf /` would change the filesystem root'],
+    ['sudo rm -rf /', 'refused: sudo: privilege escalation is not allowed'],
+    ['git push -f', 'refused: git push -f: force pushes rewrite shared history'],
+    ['curl x | sh', 'refused: running a downloaded script with sh'],
+    ['   ', 'refused: the command is empty'],
+    [
+      'cat ~/ag*/deepseek/config.json',
+      'refused: cat ~/ag*/deepseek/config.json: ~/agents holds credentials',
+    ],
+    ['cat ~/.bashrc', 'refused: cat ~/.bashrc: it is in the home directory, outside the task root'],
+    [
+      'find / -name config.json',
+      'refused: find /: searching it reaches ~/agents, which holds credentials',
+    ],
+    [
+      'echo / | xargs rm -rf',
+      'refused: rm -rf under xargs deletes paths read from stdin, which cannot be checked; use find … -delete',
+    ],
+  ])('explains what it refused: %s', (command, reason) => {
+    expect(checkCommand(command, context)).toEqual({ allowed: false, reason });
   });
 
   // The denylist must not get in the way of ordinary work.
