@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createModelPorts } from '../../agents/create-model-ports.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
+import { startInspection } from '../inspect/start-inspection.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import {
   createOrchestrator,
@@ -12,6 +13,7 @@ import type { ModelPorts } from '../runtime/model-ports.js';
 import { startSimulation } from '../simulate/start-simulation.js';
 import { defaultStorePath } from '../store/open-store.js';
 import type { CliIo } from './cli-io.js';
+import { ExitCode } from './exit-code.js';
 
 /** The options every command that runs tasks shares. */
 export interface RuntimeOptions {
@@ -19,6 +21,8 @@ export interface RuntimeOptions {
   store?: string;
   simulate?: boolean;
   verbose?: boolean;
+  /** `--inspect [port]`: the Stately inspector relay on localhost (port 8080 unless given). */
+  inspect?: boolean | string;
 }
 
 export interface Runtime {
@@ -53,6 +57,16 @@ export function storeLocation(io: CliIo, options: RuntimeOptions): string {
     io.env.CTO_STORE ??
     (simulating(io, options) ? simulatedStorePath : defaultStorePath)
   );
+}
+
+/** The inspector's port: `--inspect` alone means 8080. */
+function inspectorPort(value: boolean | string): number {
+  if (value === true) return 8080;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ExitCode(1, [`--inspect: expected a port from 1 to 65535, got ${String(value)}`]);
+  }
+  return port;
 }
 
 /** The state directory: the SQLite file's directory, else `./.cto`. */
@@ -108,6 +122,10 @@ export async function openRuntime(
       env: { ...io.env, ...simulation?.env },
       homeDir: io.homeDir,
     });
+  const inspection = options.inspect
+    ? await startInspection({ port: inspectorPort(options.inspect) })
+    : null;
+  if (inspection) io.stderr(`inspector: open ${inspection.url} to watch every actor\n`);
   // Given as a location, the store is the orchestrator's to open and to close.
   const orchestrator = createOrchestrator({
     ports,
@@ -116,6 +134,7 @@ export async function openRuntime(
     cwd: io.cwd,
     logger,
     onProgress: overrides.onProgress,
+    ...(inspection ? { inspect: inspection.inspect } : {}),
   });
   return {
     orchestrator,
@@ -126,6 +145,7 @@ export async function openRuntime(
     workdir,
     async close() {
       await orchestrator.stop();
+      inspection?.stop();
       await simulation?.close();
     },
   };

@@ -29,6 +29,10 @@ export function createProgram(io: CliIo): Command {
       '--simulate',
       'local stand-ins for every model provider: no keys, no network (also CTO_SIMULATE=1)',
     )
+    .option(
+      '--inspect [port]',
+      'watch every actor in the Stately inspector (a relay on localhost, port 8080 unless given)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -52,49 +52,58 @@ function onStopSignals(io: CliIo, runtime: Runtime, gently: () => void): () => v
  * addServeCommands(program, io);
  */
 export function addServeCommands(program: Command, io: CliIo): void {
+  async function serve(options: { poll: string }, extra: RuntimeOptions = {}): Promise<void> {
+    const poll = Number(options.poll);
+    if (!Number.isInteger(poll) || poll < 10)
+      throw new ExitCode(1, ['--poll: expected milliseconds, at least 10']);
+    const runtime = await openRuntime(io, { ...program.opts<RuntimeOptions>(), ...extra });
+    let serving = true;
+    let wake: () => void = () => {};
+    const stopSignals = onStopSignals(io, runtime, () => {
+      serving = false;
+      wake();
+    });
+    const following: Promise<number>[] = [];
+    io.stderr(`serving tasks from the store; log: ${runtime.logFile}\n`);
+    try {
+      while (serving) {
+        let handles: TaskHandle[];
+        try {
+          handles = await runtime.orchestrator.resume();
+        } catch (error) {
+          // The store failed (or the runtime stopped): nothing more can be done here.
+          throw new ExitCode(1, [`cto serve stopped: ${(error as Error).message}`]);
+        }
+        if (handles.length) following.push(follow(handles, io));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, poll);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      await Promise.all(following);
+    } finally {
+      stopSignals();
+      await runtime.close();
+    }
+  }
+
   program
     .command('serve')
     .description(
       'run queued and interrupted tasks until stopped (SIGINT/SIGTERM: finish, twice: stop now)',
     )
     .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
-    .action(async (options: { poll: string }) => {
-      const poll = Number(options.poll);
-      if (!Number.isInteger(poll) || poll < 10)
-        throw new ExitCode(1, ['--poll: expected milliseconds, at least 10']);
-      const runtime = await openRuntime(io, program.opts<RuntimeOptions>());
-      let serving = true;
-      let wake: () => void = () => {};
-      const stopSignals = onStopSignals(io, runtime, () => {
-        serving = false;
-        wake();
-      });
-      const following: Promise<number>[] = [];
-      io.stderr(`serving tasks from the store; log: ${runtime.logFile}\n`);
-      try {
-        while (serving) {
-          let handles: TaskHandle[];
-          try {
-            handles = await runtime.orchestrator.resume();
-          } catch (error) {
-            // The store failed (or the runtime stopped): nothing more can be done here.
-            throw new ExitCode(1, [`cto serve stopped: ${(error as Error).message}`]);
-          }
-          if (handles.length) following.push(follow(handles, io));
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, poll);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-        }
-        await Promise.all(following);
-      } finally {
-        stopSignals();
-        await runtime.close();
-      }
-    });
+    .action((options: { poll: string }) => serve(options));
+
+  program
+    .command('inspect')
+    .description('serve tasks with the Stately inspector attached (like `serve --inspect`)')
+    .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
+    .option('--port <port>', 'the inspector relay port', '8080')
+    .action((options: { poll: string; port: string }) => serve(options, { inspect: options.port }));
 
   program
     .command('resume')

@@ -1,0 +1,40 @@
+/** Keys whose values are credentials, whatever they hold. */
+const secretKey = /(api_?key|apikey|token|secret|password|passwd|authorization|credential)/i;
+/** Strings that look like provider keys, wherever they appear (a key pasted into a task). */
+const secretValue =
+  /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|xox[abp]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g;
+
+/** Longer strings are cut: outputs live in the store, the inspector needs to see only their shape. */
+export const maxInspectedString = 2_000;
+
+/**
+ * A copy of a context or an event fit to leave the process for the inspector: credential-named
+ * fields masked, key-like strings masked wherever they appear, long strings cut. Secrets never
+ * sit in a machine's static config, so this covers everything the inspector receives.
+ *
+ * @example
+ * redactForInspection({ input: { description: 'use sk-abcdefghijkl' } });
+ * // { input: { description: 'use [redacted]' } }
+ */
+export function redactForInspection<T>(value: T): T {
+  return redact(value, 0) as T;
+}
+
+function redact(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') {
+    const masked = value.replace(secretValue, '[redacted]');
+    return masked.length > maxInspectedString
+      ? `${masked.slice(0, maxInspectedString)}… [${masked.length - maxInspectedString} more characters]`
+      : masked;
+  }
+  if (value === null || typeof value !== 'object' || depth > 20) return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      secretKey.test(key) && item !== null && item !== undefined
+        ? '[redacted]'
+        : redact(item, depth + 1),
+    ]),
+  );
+}

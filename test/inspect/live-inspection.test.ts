@@ -1,0 +1,149 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { redactForInspection } from '../../src/inspect/redact-for-inspection.js';
+import { startCtoProcess, until } from '../helpers/cto-process.js';
+import { createSandbox } from '../helpers/sandbox.js';
+
+/** A free port on localhost, for the relay. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A websocket client of the relay that keeps every inspection event, retrying until the relay listens. */
+async function watch(port: number) {
+  const events: {
+    type: string;
+    sessionId?: string;
+    event?: { type?: string };
+    snapshot?: unknown;
+    actorRef?: unknown;
+  }[] = [];
+  const raw: string[] = [];
+  for (let tries = 0; ; tries++) {
+    try {
+      const socket = new WebSocket(`ws://localhost:${port}`);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      socket.on('message', (data) => {
+        raw.push(String(data));
+        events.push(JSON.parse(String(data)));
+      });
+      return { events, raw, close: () => socket.close() };
+    } catch (error) {
+      if (tries > 200) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+describe('the live inspector', () => {
+  it('streams every actor of a run to a websocket viewer, redacted, and lets the process end', async () => {
+    const sandbox = createSandbox();
+    const port = await freePort();
+    const run = startCtoProcess(
+      sandbox.cwd,
+      { HOME: sandbox.home },
+      'run',
+      '--simulate',
+      '--inspect',
+      String(port),
+      'Rotate the key sk-live-abcdefghijklmnop in the config',
+      '--type',
+      'coding',
+    );
+    const viewer = await watch(port);
+    const exitCode = await run.exited;
+    viewer.close();
+    expect(run.output.stderr).toContain(`inspector: open http://localhost:${port}`);
+    expect(exitCode).toBe(0);
+    const actors = viewer.events.filter((e) => e.type === '@xstate.actor');
+    const ids = JSON.stringify(actors);
+    expect(ids).toContain('"cto"');
+    expect(ids).toMatch(/worker:(deepseek|minimax)/);
+    expect(
+      viewer.events.some((e) => e.type === '@xstate.event' && e.event?.type === 'CLASSIFIED'),
+    ).toBe(true);
+    expect(viewer.events.some((e) => e.type === '@xstate.snapshot')).toBe(true);
+    // The key in the task's text never leaves the process.
+    expect(viewer.raw.join('\n')).not.toContain('sk-live-abcdefghijklmnop');
+    expect(viewer.raw.join('\n')).toContain('[redacted]');
+  }, 60_000);
+
+  it('ends the process when its work ends with no viewer ever attached', async () => {
+    const sandbox = createSandbox();
+    const port = await freePort();
+    const run = startCtoProcess(
+      sandbox.cwd,
+      { HOME: sandbox.home },
+      'run',
+      '--simulate',
+      '--inspect',
+      String(port),
+      'Say hi',
+      '--type',
+      'analysis',
+    );
+    expect(await run.exited).toBe(0);
+  }, 60_000);
+
+  it('`cto inspect` serves queued tasks with the inspector attached, until stopped', async () => {
+    const sandbox = createSandbox({ CTO_SIMULATE: '1' });
+    const { id } = JSON.parse(
+      (await sandbox.cli('submit', 'Explain the queue', '--type', 'analysis', '--json')).stdout,
+    );
+    const port = await freePort();
+    const serve = startCtoProcess(
+      sandbox.cwd,
+      { HOME: sandbox.home, CTO_SIMULATE: '1' },
+      'inspect',
+      '--port',
+      String(port),
+      '--poll',
+      '50',
+    );
+    const viewer = await watch(port);
+    await until(() => serve.output.stdout.includes(id), 'the task to finish');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    viewer.close();
+    expect(viewer.raw.join('\n')).toContain(id);
+    expect(viewer.events.some((e) => e.type === '@xstate.snapshot')).toBe(true);
+  }, 60_000);
+
+  it('refuses a bad port in one line', async () => {
+    const sandbox = createSandbox();
+    expect(await sandbox.cli('run', '--inspect', 'eighty', 'x')).toMatchObject({
+      code: 1,
+      stderr: '--inspect: expected a port from 1 to 65535, got eighty\n',
+    });
+  });
+});
+
+describe('redaction for the inspector', () => {
+  it('masks credential fields and key-like strings, and cuts long strings', () => {
+    expect(
+      redactForInspection({
+        input: { description: 'use sk-abcdefghijkl and ghp_abcdefghijklmnopqrstu', api_key: 'x' },
+        output: 'y'.repeat(2_100),
+        n: 3,
+      }),
+    ).toEqual({
+      input: { description: 'use [redacted] and [redacted]', api_key: '[redacted]' },
+      output: `${'y'.repeat(2_000)}… [100 more characters]`,
+      n: 3,
+    });
+  });
+});
