@@ -49,19 +49,28 @@ async function watch(port: number) {
   }
 }
 
+/** `cto run --simulate --inspect <port> <task>` in its own process, in a fresh sandbox. */
+async function inspectedRun(task: string, type: string) {
+  const sandbox = createSandbox();
+  const port = await freePort();
+  const run = startCtoProcess(
+    sandbox.cwd,
+    { HOME: sandbox.home },
+    'run',
+    '--simulate',
+    '--inspect',
+    String(port),
+    task,
+    '--type',
+    type,
+  );
+  return { run, port };
+}
+
 describe('the live inspector', () => {
   it('streams every actor of a run to a websocket viewer, redacted, and lets the process end', async () => {
-    const sandbox = createSandbox();
-    const port = await freePort();
-    const run = startCtoProcess(
-      sandbox.cwd,
-      { HOME: sandbox.home },
-      'run',
-      '--simulate',
-      '--inspect',
-      String(port),
+    const { run, port } = await inspectedRun(
       'Rotate the key sk-live-abcdefghijklmnop in the config',
-      '--type',
       'coding',
     );
     const viewer = await watch(port);
@@ -83,19 +92,7 @@ describe('the live inspector', () => {
   }, 60_000);
 
   it('ends the process when its work ends with no viewer ever attached', async () => {
-    const sandbox = createSandbox();
-    const port = await freePort();
-    const run = startCtoProcess(
-      sandbox.cwd,
-      { HOME: sandbox.home },
-      'run',
-      '--simulate',
-      '--inspect',
-      String(port),
-      'Say hi',
-      '--type',
-      'analysis',
-    );
+    const { run, port } = await inspectedRun('Say hi', 'analysis');
     expect(await run.exited).toBe(0);
   }, 60_000);
 
