@@ -92,7 +92,7 @@ describe('the live inspector', () => {
   }, 60_000);
 
   it('ends the process when its work ends with no viewer ever attached', async () => {
-    const { run, port } = await inspectedRun('Say hi', 'analysis');
+    const { run } = await inspectedRun('Say hi', 'analysis');
     expect(await run.exited).toBe(0);
   }, 60_000);
 
