@@ -54,6 +54,8 @@ export type { ResolvedModel } from './config/resolved-model.js';
 export { maskSecret, Secret } from './config/secret.js';
 export { staticConfigSource } from './config/static-config-source.js';
 export { machineToMermaid } from './diagram/machine-to-mermaid.js';
+export type { ReplayOptions } from './inspect/replay-task.js';
+export { replayTask } from './inspect/replay-task.js';
 export type { Logger, LoggerOptions } from './log/logger.js';
 export { createLogger } from './log/logger.js';
 export { escalate, escalationLadder } from './routing/escalate.js';

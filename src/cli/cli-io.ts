@@ -6,6 +6,8 @@ export interface CliIo extends ConfigEnvironment {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (a live view redraws one line; otherwise plain lines). */
   isTerminal?: boolean;
+  /** Reads one line from the terminal (`cto inspect --step`); absent when there is none. */
+  readLine?: () => Promise<string | null>;
   /** Calls `handler` on SIGINT or SIGTERM until the returned function is called. */
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createInterface } from 'node:readline';
 import { processEnvironment } from '../config/config-environment.js';
 import { runCli } from './run-cli.js';
 
@@ -7,6 +8,19 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTerminal: process.stdout.isTTY === true,
+  ...(process.stdin.isTTY
+    ? {
+        readLine: () =>
+          new Promise<string | null>((resolve) => {
+            const lines = createInterface({ input: process.stdin });
+            lines.once('line', (line) => {
+              lines.close();
+              resolve(line);
+            });
+            lines.once('close', () => resolve(null));
+          }),
+      }
+    : {}),
   onSignal(handler) {
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createModelPorts } from '../../agents/create-model-ports.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
-import { startInspection } from '../inspect/start-inspection.js';
+import { type Inspection, startInspection } from '../inspect/start-inspection.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import {
   createOrchestrator,
@@ -32,6 +32,8 @@ export interface Runtime {
   /** Where the log file, Claude Code's per-task dirs and (by default) the store live. */
   stateDir: string;
   logFile: string;
+  /** The live inspector, when `--inspect` started one. */
+  inspection: Inspection | null;
   /** Where tasks that name no working directory run (a scratch directory when simulating). */
   workdir: string;
   /** Stops the orchestrator and whatever the simulation started. */
@@ -143,6 +145,7 @@ export async function openRuntime(
     stateDir,
     logFile,
     workdir,
+    inspection,
     async close() {
       await orchestrator.stop();
       inspection?.stop();

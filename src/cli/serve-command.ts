@@ -4,6 +4,7 @@ import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime.js';
 import { outcomeExitCode, outcomeLine } from './outcome-text.js';
+import { replayCommand } from './replay-command.js';
 
 /**
  * Follows tasks to their end, printing a line as each finishes; resolves with the worst exit
@@ -99,11 +100,29 @@ export function addServeCommands(program: Command, io: CliIo): void {
     .action((options: { poll: string }) => serve(options));
 
   program
-    .command('inspect')
-    .description('serve tasks with the Stately inspector attached (like `serve --inspect`)')
+    .command('inspect [task]')
+    .description(
+      'serve tasks with the Stately inspector attached (like `serve --inspect`), or replay a stored task into it',
+    )
     .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
     .option('--port <port>', 'the inspector relay port', '8080')
-    .action((options: { poll: string; port: string }) => serve(options, { inspect: options.port }));
+    .option('--replay', "replay the task's stored event log (no model is called)")
+    .option('--speed <x>', 'replay this many times faster than it happened', '1')
+    .option('--step', 'replay one event per Enter')
+    .action(
+      (
+        taskId: string | undefined,
+        options: { poll: string; port: string; replay?: boolean; speed: string; step?: boolean },
+      ) => {
+        if (taskId && !options.replay)
+          throw new ExitCode(1, ['give --replay to replay a stored task']);
+        if (options.replay && !taskId)
+          throw new ExitCode(1, ['--replay needs the id of a stored task']);
+        return taskId
+          ? replayCommand(io, program.opts<RuntimeOptions>(), taskId, options)
+          : serve(options, { inspect: options.port });
+      },
+    );
 
   program
     .command('resume')

@@ -120,6 +120,50 @@ describe('the live inspector', () => {
     expect(viewer.events.some((e) => e.type === '@xstate.snapshot')).toBe(true);
   }, 60_000);
 
+  it('replays a stored task into the inspector, then waits for a viewer until interrupted', async () => {
+    const sandbox = createSandbox({ CTO_SIMULATE: '1' });
+    const run = JSON.parse(
+      (await sandbox.cli('run', 'Explain the queue', '--type', 'analysis', '--json')).stdout,
+    );
+    const port = await freePort();
+    const replay = startCtoProcess(
+      sandbox.cwd,
+      { HOME: sandbox.home, CTO_SIMULATE: '1' },
+      'inspect',
+      run.id,
+      '--replay',
+      '--speed',
+      '1000',
+      '--port',
+      String(port),
+    );
+    const viewer = await watch(port);
+    await until(() => replay.output.stdout.includes('replayed'), 'the replay to end');
+    replay.child.kill('SIGINT');
+    expect(await replay.exited).toBe(0);
+    viewer.close();
+    expect(replay.output.stdout).toMatch(/^1 {2}created → classifying$/m);
+    expect(replay.output.stdout).toMatch(/CLASSIFIED → executing/);
+    expect(replay.output.stdout).toContain(
+      `of task ${run.id}; it ends where the stored task stands`,
+    );
+    expect(viewer.raw.join('\n')).toContain(run.id);
+    expect(viewer.events.filter((e) => e.type === '@xstate.snapshot').length).toBeGreaterThan(3);
+  }, 60_000);
+
+  it('says in one line what a replay needs', async () => {
+    const sandbox = createSandbox();
+    expect((await sandbox.cli('inspect', 'abc')).stderr).toBe(
+      'give --replay to replay a stored task\n',
+    );
+    expect((await sandbox.cli('inspect', '--replay')).stderr).toBe(
+      '--replay needs the id of a stored task\n',
+    );
+    expect((await sandbox.cli('inspect', 'abc', '--replay', '--speed', '0')).stderr).toBe(
+      '--speed: expected a positive number, got 0\n',
+    );
+  });
+
   it('refuses a bad port in one line', async () => {
     const sandbox = createSandbox();
     expect(await sandbox.cli('run', '--inspect', 'eighty', 'x')).toMatchObject({
