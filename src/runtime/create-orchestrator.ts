@@ -362,7 +362,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (!live || stopping || live.actor.getSnapshot().status !== 'active') return;
     const pending = live.actor.getSnapshot().context.pending;
     if ('requestId' in event && event.requestId !== pending?.requestId) {
-      logger?.debug({ taskId: id, requestId: event.requestId }, 'stale reply ignored');
+      logger?.debug(
+        {
+          taskId: id,
+          requestId: event.requestId,
+          model: pending?.model?.id ?? null,
+          phase: statusOf(live.actor.getSnapshot()),
+        },
+        'stale reply ignored',
+      );
       return;
     }
     live.actor.send(event);
@@ -387,7 +395,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const actor = queue;
       actor.on('start', (start) => void runCall(start.requestId, start.try, actor));
       actor.on('retry', ({ requestId, delayMs, error }) => {
-        logger?.warn({ requestId, delayMs, error }, 'transient error; retrying');
+        logger?.warn({ ...aboutCall(requestId), delayMs, error }, 'transient error; retrying');
         later(delayMs, () => actor.send({ type: 'RETRY_DUE', requestId }));
       });
       actor.on('settled', (settled) => {
@@ -415,6 +423,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       queue.send({ type: 'SET_CONCURRENCY', concurrency });
     }
     return queue;
+  }
+
+  /** What every log line about a call carries: its task, request, model and phase. */
+  function aboutCall(requestId: string, call: LiveCall | undefined = calls.get(requestId)) {
+    const request = call?.request;
+    const model =
+      request?.kind === 'execute' ? (request.model?.id ?? null) : config.current().config.cto_model;
+    return {
+      taskId: call?.taskId ?? requestId.split(':')[0],
+      requestId,
+      model,
+      phase: request?.kind ?? null,
+    };
   }
 
   function dispatch(taskId: string, effect: TaskEmitted, resumed = false): void {
@@ -463,7 +484,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       });
     } catch (error) {
       // A bug or a broken ConfigSource must not take the process down or leave the task hanging.
-      logger?.error({ taskId: call.taskId, err: String(error) }, 'could not make the reply event');
+      logger?.error(
+        { ...aboutCall(call.request.requestId, call), err: String(error) },
+        'could not make the reply event',
+      );
       tasks.delete(call.taskId);
       live.actor.stop();
       live.fail(error);
@@ -549,7 +573,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
               transient: false,
             });
       logger?.warn(
-        { taskId, requestId, error: failure.message, transient: failure.transient },
+        { ...aboutCall(requestId), error: failure.message, transient: failure.transient },
         'model call failed',
       );
       // What a failed call used (turns before the failure) counts against the budget too.
