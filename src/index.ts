@@ -107,3 +107,4 @@ export type {
   TaskSummary,
 } from './store/store.js';
 export { blobRef, StoreError } from './store/store.js';
+export { startTracing } from './telemetry/start-tracing.js';

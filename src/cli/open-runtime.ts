@@ -12,6 +12,7 @@ import {
 import type { ModelPorts } from '../runtime/model-ports.js';
 import { startSimulation } from '../simulate/start-simulation.js';
 import { defaultStorePath } from '../store/open-store.js';
+import { startTracing } from '../telemetry/start-tracing.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 
@@ -128,6 +129,7 @@ export async function openRuntime(
     ? await startInspection({ port: inspectorPort(options.inspect) })
     : null;
   if (inspection) io.stderr(`inspector: open ${inspection.url} to watch every actor\n`);
+  const tracing = startTracing(io.env);
   // Given as a location, the store is the orchestrator's to open and to close.
   const orchestrator = createOrchestrator({
     ports,
@@ -137,6 +139,7 @@ export async function openRuntime(
     logger,
     onProgress: overrides.onProgress,
     ...(inspection ? { inspect: inspection.inspect } : {}),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
   });
   return {
     orchestrator,
@@ -148,6 +151,7 @@ export async function openRuntime(
     inspection,
     async close() {
       await orchestrator.stop();
+      await tracing?.shutdown();
       inspection?.stop();
       await simulation?.close();
     },

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { nanoid } from 'nanoid';
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
 import type { createCallQueueMachine } from '../../machines/call-queue.js';
@@ -23,6 +24,7 @@ import {
   type TaskSummary,
   taskStatusSchema,
 } from '../store/store.js';
+import { type CallEnd, taskTracing } from '../telemetry/task-tracing.js';
 import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher } from './commit-batcher.js';
@@ -54,6 +56,8 @@ export interface OrchestratorOptions {
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
   timeouts?: Partial<CallTimeouts>;
+  /** An OpenTelemetry tracer: spans for each task, phase and model call (see `startTracing`). */
+  tracer?: Tracer;
   /** Hears what model calls are doing (tool calls, turns) as they go: for live views. */
   onProgress?: (activity: CallActivity) => void;
   /** Classify and review calls at once. */
@@ -186,6 +190,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       : openStore(options.store ?? process.env.CTO_STORE, options.cwd ?? process.cwd());
   const batcher = new CommitBatcher(store);
   const inspect = options.inspect ? { inspect: options.inspect } : {};
+  const tracing = options.tracer ? taskTracing(options.tracer) : null;
 
   const tasks = new Map<string, LiveTask>();
   const calls = new Map<string, LiveCall>();
@@ -327,6 +332,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const status = task.status;
     await batcher.stage({ task });
     if (stopping) return;
+    // A final state is the end of the task's span, not a phase of its own.
+    if (!finalStatuses.has(status)) tracing?.phase(id, status);
     const context = live.actor.getSnapshot().context;
     const pending = context.pending?.requestId;
     if (logger) {
@@ -353,7 +360,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     for (const attempt of context.attempts) {
       if (attempt.outputRef) outputs.delete(attempt.outputRef);
     }
-    live.settle(outcomeOf(context, text));
+    const outcome = outcomeOf(context, text);
+    tracing?.taskEnded(id, outcome);
+    live.settle(outcome);
   }
 
   async function deliver(id: string, event: TaskEvent): Promise<void> {
@@ -514,6 +523,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (!call || !live || stopping) return;
     const { request, taskId } = call;
     let model: ResolvedModel | null = null;
+    let endSpan: ((end: CallEnd) => void) | undefined;
     try {
       // A retry, or a request re-sent by resume, may have run before; a first try of a new
       // request has no journal yet. The transport continues from what it journaled inside
@@ -523,6 +533,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const loaded = config.current();
       const chosen = modelFor(loaded, request);
       model = chosen;
+      endSpan = tracing?.callStarted(taskId, {
+        requestId,
+        kind: request.kind,
+        model: chosen.id,
+        modelId: chosen.model_id,
+        provider: chosen.provider,
+      });
       const controller = new AbortController();
       call.controller = controller;
       const timeoutMs = {
@@ -551,7 +568,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         clock.clearTimeout(timer);
         timers.delete(timer);
       });
-      if (call.cancelled || stopping) return;
+      if (call.cancelled || stopping) {
+        endSpan?.({ error: 'cancelled' });
+        return;
+      }
       if (step.data.kind === 'execute' && step.output !== undefined) {
         // The step's result is recorded by the reply's event, staged in this same turn of the
         // event loop and so written in the same transaction: with the output it refers to, or
@@ -562,9 +582,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       call.outcome = { ok: true, step: step.data };
       usedToday();
       used[chosen.group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
+      endSpan?.({ usage: step.data.usage });
       queue.send({ type: 'SUCCEEDED', requestId });
     } catch (error) {
-      if (call.cancelled || stopping) return;
+      if (call.cancelled || stopping) {
+        endSpan?.({ error: 'cancelled' });
+        return;
+      }
       if (batcher.failure) return crash(batcher.failure);
       const failure =
         error instanceof ModelCallError
@@ -578,6 +602,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       );
       // What a failed call used (turns before the failure) counts against the budget too.
       const spent = failure.usage && model ? costOf(model, failure.usage) : null;
+      endSpan?.({
+        error: failure.message,
+        ...(failure.usage && spent !== null ? { usage: { ...failure.usage, costUsd: spent } } : {}),
+      });
       if (failure.usage && model) {
         usedToday();
         used[model.group] += failure.usage.inputTokens + failure.usage.outputTokens;
@@ -633,6 +661,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const { id, input, actor } = newTask(raw);
     const live = register(id, actor);
     actor.start();
+    tracing?.taskStarted(id);
     try {
       await persist(id, live, null, input);
     } catch (error) {
@@ -698,6 +727,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         continue;
       }
       notResumed.delete(stored.id);
+      tracing?.taskStarted(stored.id, { 'cto.resumed': 'true' });
+      tracing?.phase(stored.id, stored.status);
       const pending = actor.getSnapshot().context.pending;
       if (pending) dispatch(stored.id, { type: 'request', request: pending }, true);
       handles.push(live.handle);
