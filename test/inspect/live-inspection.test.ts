@@ -93,7 +93,15 @@ describe('the live inspector', () => {
 
   it('ends the process when its work ends with no viewer ever attached', async () => {
     const { run } = await inspectedRun('Say hi', 'analysis');
+    // The issue's bound: the process is gone within 1 s of printing its outcome (the
+    // inspector's endless reconnecting must not hold it).
+    let printedAt = 0;
+    run.child.stdout?.on('data', () => {
+      if (!printedAt && run.output.stdout.includes('reason: ')) printedAt = Date.now();
+    });
     expect(await run.exited).toBe(0);
+    expect(printedAt).toBeGreaterThan(0);
+    expect(Date.now() - printedAt).toBeLessThan(1_000);
   }, 60_000);
 
   it('`cto inspect` serves queued tasks with the inspector attached, until stopped', async () => {
