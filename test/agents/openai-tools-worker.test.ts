@@ -5,8 +5,7 @@ import {
   runToolLoop,
   type ToolRunner,
 } from '../../agents/openai-tools-worker.js';
-import type { ExecuteCall } from '../../src/runtime/model-ports.js';
-import { memoryJournal, providerServers } from '../helpers/test-models.js';
+import { executeCall, memoryJournal, providerServers } from '../helpers/test-models.js';
 
 function fakeTools() {
   const ran: { name: string; args: string }[] = [];
@@ -26,25 +25,9 @@ async function setup(entries: { kind: string; data: unknown }[] = []) {
   const servers = await providerServers();
   const model = servers.model('deepseek');
   const journal = memoryJournal(entries);
-  const notes: string[] = [];
-  const call: ExecuteCall = {
-    model,
-    taskId: 't',
-    requestId: 'r',
-    attempt: 1,
-    task: { description: 'read a.txt and summarise it' },
-    journal,
-    signal: new AbortController().signal,
-    progress: (note) => notes.push(note),
-    classification: {
-      complexity: 'simple',
-      type: 'coding',
-      model: 'deepseek',
-      reason: '',
-      source: 'cto',
-    },
-    previous: null,
-  };
+  const call = executeCall(model, 'read a.txt and summarise it', journal);
+  const { notes } = call;
+
   return { ...servers, model, journal, call, notes, client: openAiClientFor(model) };
 }
 

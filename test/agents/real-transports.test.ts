@@ -8,7 +8,7 @@ import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
 import { simulatedModels } from '../../src/simulate/simulated-models.js';
 import type { RecordedRequest } from '../../src/testing/recorded-request.js';
 import type { ScriptedReply } from '../../src/testing/scripted-reply.js';
-import { memoryJournal, providerServers } from '../helpers/test-models.js';
+import { executeCall, memoryJournal, providerServers } from '../helpers/test-models.js';
 
 const claudeEnv = {
   PATH: process.env.PATH,
@@ -201,25 +201,9 @@ describe('Claude Code edges through the real CLI', () => {
     const journal = memoryJournal([
       { kind: 'session', data: { sessionId: '00000000-0000-4000-8000-000000000000' } },
     ]);
-    const notes: string[] = [];
-    const result = await ports.execute({
-      model: model('sonnet'),
-      taskId: 't1',
-      requestId: 't1:execute:1',
-      attempt: 1,
-      task: { description: 'say done' },
-      journal,
-      signal: new AbortController().signal,
-      progress: (note) => notes.push(note),
-      classification: {
-        complexity: 'simple',
-        type: 'coding',
-        model: 'sonnet',
-        reason: '',
-        source: 'cto',
-      },
-      previous: null,
-    });
+    const call = executeCall(model('sonnet'), 'say done', journal);
+    const { notes } = call;
+    const result = await ports.execute(call);
     expect(result.output).toBe('done afresh');
     expect(notes[0]).toMatch(/has no transcript to resume; starting a new session/);
     expect(journal.all.filter((e) => e.kind === 'session')).toHaveLength(2);

@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load-config.js';
 import type { ResolvedModel } from '../../src/config/resolved-model.js';
-import type { StepJournal } from '../../src/runtime/model-ports.js';
+import type { ExecuteCall, StepJournal } from '../../src/runtime/model-ports.js';
 import { pointModelsAt } from '../../src/simulate/point-models-at.js';
 import type { JournalEntry } from '../../src/store/store.js';
 import { startAnthropicMessagesServer } from '../../src/testing/anthropic-messages-server.js';
@@ -53,5 +53,33 @@ export function memoryJournal(
     async append(kind, data) {
       all.push({ taskId: 't', requestId: 'r', seq: all.length + 1, kind, data, at: 0 });
     },
+  };
+}
+
+/** An execute call for a worker test: a simple coding task on `model`, notes collected. */
+export function executeCall(
+  model: ResolvedModel,
+  description: string,
+  journal: StepJournal = memoryJournal(),
+): ExecuteCall & { notes: string[] } {
+  const notes: string[] = [];
+  return {
+    model,
+    taskId: 't1',
+    requestId: 't1:execute:1',
+    attempt: 1,
+    task: { description },
+    journal,
+    signal: new AbortController().signal,
+    progress: (note) => notes.push(note),
+    classification: {
+      complexity: 'simple',
+      type: 'coding',
+      model: model.id,
+      reason: '',
+      source: 'cto',
+    },
+    previous: null,
+    notes,
   };
 }
