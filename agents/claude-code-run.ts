@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { z } from 'zod';
 import { ModelCallError } from '../src/runtime/model-ports.js';
+import { oneLine } from './short-text.js';
 
 const initLine = z.object({
   type: z.literal('system'),
@@ -194,9 +195,4 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
     tokens,
     cliCostUsd: result.total_cost_usd ?? null,
   };
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

@@ -8,6 +8,7 @@ import {
   ModelCallError,
 } from '../src/runtime/model-ports.js';
 import { type ClaudeCodeResult, printModeArgs, runClaudeCode } from './claude-code-run.js';
+import { firstLine } from './short-text.js';
 import { childEnvironment } from './tools/sandbox-policy.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
@@ -140,8 +141,7 @@ export async function runClaudeCodeTask({
       cwd,
       env,
       signal: call.signal,
-      onTool: (name, input) =>
-        call.progress(`${name} ${input.length > 120 ? `${input.slice(0, 120)}…` : input}`),
+      onTool: (name, input) => call.progress(`${name} ${firstLine(input)}`),
       onSession: async (sessionId, pid) => {
         if (sessionId !== resumeId) await journal.append('session', { sessionId, pid });
       },

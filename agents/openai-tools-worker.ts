@@ -13,6 +13,7 @@ import {
   reportedUsageSchema,
 } from '../src/runtime/model-ports.js';
 import { addUsage, chatOnce } from './openai-chat.js';
+import { firstLine } from './short-text.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
 /** What runs the tools a model calls; `run` answers every call, refusals included, in text. */
@@ -45,12 +46,6 @@ const turnEntry = z.object({
 // A tool call is known by its turn and position: models do not always give unique ids.
 const toolStartedEntry = z.object({ key: z.string(), name: z.string() });
 const toolFinishedEntry = z.object({ key: z.string(), ok: z.boolean(), output: z.string() });
-
-/** The first line of a tool's arguments or output, short enough for a log line. */
-function oneLine(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
-}
 
 /** The result a model sees for a call that started before a crash and may or may not have run. */
 export const interruptedToolResult =
@@ -118,9 +113,9 @@ export async function runToolLoop({
         } else {
           const { name, arguments: args } = toolCall.function;
           await journal.append('tool-started', { key, name });
-          call.progress(`${name} ${oneLine(args)}`);
+          call.progress(`${name} ${firstLine(args)}`);
           const result = await tools.run(name, args, signal);
-          call.progress(`${name} ${result.ok ? 'ok' : 'failed'}: ${oneLine(result.output)}`);
+          call.progress(`${name} ${result.ok ? 'ok' : 'failed'}: ${firstLine(result.output)}`);
           output = result.output;
           await journal.append('tool-finished', { key, ok: result.ok, output });
         }

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { ModelCallError } from '../src/runtime/model-ports.js';
+import { oneLine } from './short-text.js';
 
 /** Seconds or an HTTP date in `retry-after`, as milliseconds; null when absent or unreadable. */
 function retryAfterMs(headers: Headers | undefined, now: number): number | null {
@@ -46,9 +47,4 @@ export function providerError(error: unknown, modelId: string, now = Date.now())
   return new ModelCallError(`${modelId}: unreadable reply: ${oneLine(message)}`, {
     transient: true,
   });
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
