@@ -242,6 +242,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return { claude: used.claude, external: used.external };
   }
 
+  /** Counts a call's tokens against today's budget of its model's group. */
+  function countUsage(model: ResolvedModel, usage: { inputTokens: number; outputTokens: number }) {
+    usedToday();
+    used[model.group] += usage.inputTokens + usage.outputTokens;
+  }
+
   /**
    * Brings today's counters up to what the store holds, so that usage of earlier processes (a
    * restart, `cto status` in another shell) counts against today's budgets.
@@ -580,8 +586,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         batcher.stage({ blobs: [[step.data.outputRef, step.output]] }).catch(() => {});
       }
       call.outcome = { ok: true, step: step.data };
-      usedToday();
-      used[chosen.group] += step.data.usage.inputTokens + step.data.usage.outputTokens;
+      countUsage(chosen, step.data.usage);
       endSpan?.({ usage: step.data.usage });
       queue.send({ type: 'SUCCEEDED', requestId });
     } catch (error) {
@@ -606,10 +611,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         error: failure.message,
         ...(failure.usage && spent !== null ? { usage: { ...failure.usage, costUsd: spent } } : {}),
       });
-      if (failure.usage && model) {
-        usedToday();
-        used[model.group] += failure.usage.inputTokens + failure.usage.outputTokens;
-      }
+      if (failure.usage && model) countUsage(model, failure.usage);
       batcher
         .stage({
           journal: [

@@ -18,6 +18,31 @@ export interface TaskOutcome {
 }
 
 /**
+ * Every call's usage in a task: the classification and each review (on the CTO, `worker`
+ * null), and each attempt's execution (on its model).
+ *
+ * @example
+ * callUsages(context); // [{ usage: …, worker: null }, { usage: …, worker: 'deepseek' }, …]
+ */
+export function callUsages<U>(context: {
+  classifyUsage?: U | null;
+  attempts: readonly {
+    model: { id: string };
+    usage?: U | null;
+    review: { usage?: U | null } | null;
+  }[];
+}): { usage: U; worker: string | null }[] {
+  const calls: { usage: U | null | undefined; worker: string | null }[] = [
+    { usage: context.classifyUsage, worker: null },
+    ...context.attempts.flatMap((a) => [
+      { usage: a.usage, worker: a.model.id },
+      { usage: a.review?.usage, worker: null },
+    ]),
+  ];
+  return calls.flatMap(({ usage, worker }) => (usage ? [{ usage, worker }] : []));
+}
+
+/**
  * Adds up what a task's model calls used: the classification, every attempt's execution and
  * its review.
  *
@@ -26,12 +51,7 @@ export interface TaskOutcome {
  */
 export function totalUsage(context: TaskContext): TaskOutcome['usage'] {
   const total = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  const usages = [
-    context.classifyUsage,
-    ...context.attempts.flatMap((a) => [a.usage, a.review?.usage]),
-  ];
-  for (const usage of usages) {
-    if (!usage) continue;
+  for (const { usage } of callUsages(context)) {
     total.inputTokens += usage.inputTokens;
     total.outputTokens += usage.outputTokens;
     total.costUsd += usage.costUsd;

@@ -3,6 +3,7 @@ import type { ModelGroup } from '../../agents/model-entry.js';
 import { usageSchema } from '../../machines/task-events.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { StoredTask } from '../store/store.js';
+import { callUsages } from './task-outcome.js';
 
 const tokens = usageSchema.pick({ inputTokens: true, outputTokens: true }).nullish();
 
@@ -35,19 +36,11 @@ export function usageByGroup(
     loaded.models.find((m) => m.id === id)?.group ?? 'external';
   const cto = groupOf(loaded.config.cto_model);
   const used: Record<ModelGroup, number> = { claude: 0, external: 0 };
-  const add = (
-    group: ModelGroup,
-    usage: { inputTokens: number; outputTokens: number } | null | undefined,
-  ) => {
-    if (usage) used[group] += usage.inputTokens + usage.outputTokens;
-  };
   for (const task of tasks) {
     const context = usageOfTask.safeParse((task.snapshot as { context?: unknown }).context);
     if (!context.success) continue;
-    add(cto, context.data.classifyUsage);
-    for (const attempt of context.data.attempts) {
-      add(groupOf(attempt.model.id), attempt.usage);
-      add(cto, attempt.review?.usage);
+    for (const { usage, worker } of callUsages(context.data)) {
+      used[worker === null ? cto : groupOf(worker)] += usage.inputTokens + usage.outputTokens;
     }
   }
   return used;
