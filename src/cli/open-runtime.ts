@@ -11,7 +11,7 @@ import {
 } from '../runtime/create-orchestrator.js';
 import type { ModelPorts } from '../runtime/model-ports.js';
 import { startSimulation } from '../simulate/start-simulation.js';
-import { defaultStorePath } from '../store/open-store.js';
+import { defaultStorePath, sqliteFile } from '../store/open-store.js';
 import { startTracing } from '../telemetry/start-tracing.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
@@ -74,10 +74,8 @@ function inspectorPort(value: boolean | string): number {
 
 /** The state directory: the SQLite file's directory, else `./.cto`. */
 export function stateDirectory(io: CliIo, options: RuntimeOptions): string {
-  const location = storeLocation(io, options).replace(/^sqlite:/, '');
-  return /^[a-z]+:\/\//.test(location) || location === ':memory:'
-    ? resolve(io.cwd, '.cto')
-    : dirname(resolve(io.cwd, location));
+  const file = sqliteFile(storeLocation(io, options), io.cwd);
+  return file ? dirname(file) : resolve(io.cwd, '.cto');
 }
 
 /**

@@ -18,7 +18,24 @@ export function openStore(location: string | undefined, cwd: string): Store {
       'the PostgreSQL store is not available in this version; use a SQLite file',
     );
   }
-  const path = where.startsWith('sqlite:') ? where.slice('sqlite:'.length) : where;
+  const path = sqliteFile(where, cwd);
   if (path === '') throw new StoreError('sqlite: needs a file path, e.g. sqlite:.cto/state.db');
-  return openSqliteStore(path === ':memory:' ? path : resolve(cwd, path));
+  if (path === null && !where.endsWith(':memory:')) {
+    throw new StoreError(`${where}: not a store this version can open; use a SQLite file`);
+  }
+  return openSqliteStore(path ?? ':memory:');
+}
+
+/**
+ * The SQLite file a location names, resolved against `cwd`: null for an in-memory store or a
+ * location that is not a SQLite one (`postgres://…`), `''` for a `sqlite:` without a path.
+ *
+ * @example
+ * sqliteFile('sqlite:.cto/state.db', '/repo'); // '/repo/.cto/state.db'
+ */
+export function sqliteFile(location: string, cwd: string): string | null {
+  if (/^[a-z]+:\/\//.test(location)) return null;
+  const path = location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location;
+  if (path === ':memory:') return null;
+  return path === '' ? '' : resolve(cwd, path);
 }

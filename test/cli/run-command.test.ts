@@ -98,6 +98,12 @@ describe('cto run --simulate', () => {
       stdout: '',
       stderr: 'cto: the PostgreSQL store is not available in this version; use a SQLite file\n',
     });
+    expect((await sandbox.cli('--store', 'mysql://db/cto', 'status')).stderr).toBe(
+      'cto: mysql://db/cto: not a store this version can open; use a SQLite file\n',
+    );
+    expect((await sandbox.cli('--store', 'sqlite:', 'status')).stderr).toBe(
+      'cto: sqlite: needs a file path, e.g. sqlite:.cto/state.db\n',
+    );
   });
 });
 
