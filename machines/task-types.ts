@@ -33,10 +33,28 @@ export const modelRefSchema = z.object({
 });
 export type ModelRef = z.infer<typeof modelRefSchema>;
 
+/** What learned routing estimated for one candidate model (null where it is unpriced). */
+export const routeEstimateSchema = z.object({
+  model: z.string(),
+  /** Chance the CTO approves this model's attempt. */
+  approval: z.number(),
+  attemptCostUsd: z.number().nullable(),
+  /** Expected cost of the attempt and of the escalations a failure leads to. */
+  expectedCostUsd: z.number().nullable(),
+  /** Chance that chain ends in an approved result. */
+  approvedChance: z.number(),
+  costPerApprovalUsd: z.number().nullable(),
+  /** The model and the escalation ladder after it. */
+  path: z.array(z.string()),
+});
+export type RouteEstimate = z.infer<typeof routeEstimateSchema>;
+
 /** A routing decision: the model (or none) and the human-readable reason. */
 export const routeSchema = z.object({
   model: modelRefSchema.nullable(),
   reason: z.string(),
+  /** Learned routing's estimates for every candidate, when it made the choice. */
+  estimates: z.array(routeEstimateSchema).optional(),
 });
 export type Route = z.infer<typeof routeSchema>;
 

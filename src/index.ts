@@ -60,8 +60,20 @@ export type { Logger, LoggerOptions } from './log/logger.js';
 export { createLogger } from './log/logger.js';
 export { escalate, escalationLadder } from './routing/escalate.js';
 export { heuristicClassification } from './routing/heuristic-classification.js';
+export type { LearnedChoice } from './routing/learned-choice.js';
+export {
+  approvalChance,
+  attemptCost,
+  learnedChoice,
+  routeEstimates,
+} from './routing/learned-choice.js';
 export { routeTask } from './routing/route-task.js';
-export type { ModelHistory, RoutingModel, RoutingView } from './routing/routing-view.js';
+export type {
+  GroupBudget,
+  RoutingModel,
+  RoutingView,
+  ScopeBudget,
+} from './routing/routing-view.js';
 export { routingViewFrom } from './routing/routing-view-from-config.js';
 export type { Clock } from './runtime/clock.js';
 export { systemClock } from './runtime/clock.js';
@@ -94,7 +106,16 @@ export type { CallTimeouts, RetryPolicy } from './runtime/retry-policy.js';
 export { defaultCallTimeouts, defaultRetryPolicy } from './runtime/retry-policy.js';
 export { SimulatedClock } from './runtime/simulated-clock.js';
 export type { TaskOutcome } from './runtime/task-outcome.js';
+export type {
+  BudgetLimit,
+  BudgetRefusal,
+  BudgetReservation,
+  BudgetSettlement,
+  BudgetUsage,
+} from './store/budget-records.js';
 export { openStore } from './store/open-store.js';
+export type { PerformanceRow } from './store/performance-row.js';
+export { addPerformance, emptyPerformance } from './store/performance-row.js';
 export { openSqliteStore } from './store/sqlite-store.js';
 export type {
   CommitBatch,

@@ -91,5 +91,13 @@ export function checkConfig(
       }
     });
   }
+  for (const id of Object.keys(config.cost_optimization.model_budget_per_day)) {
+    if (!byId.has(id)) {
+      problems.push({
+        where: `cost_optimization.model_budget_per_day.${id}`,
+        message: `unknown model "${id}"; known models: ${list(known)}`,
+      });
+    }
+  }
   return { problems, notices };
 }

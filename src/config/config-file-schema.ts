@@ -39,6 +39,12 @@ export const providerEndpointSchema = z.strictObject({
   context_window: z.int().positive().optional(),
 });
 
+/** Extension: one model's own daily caps, besides its group's token budget. */
+export const modelBudgetSchema = z.strictObject({
+  tokens: nonNegativeInteger.optional(),
+  usd: z.number({ error: 'expected a non-negative number' }).nonnegative().optional(),
+});
+
 export const costOptimizationSchema = z.strictObject({
   enabled: z.boolean().optional(),
   prefer_external_for_routine: z.boolean().optional(),
@@ -49,7 +55,31 @@ export const costOptimizationSchema = z.strictObject({
       external: nonNegativeInteger.optional(),
     })
     .optional(),
+  // Extensions of the original format.
+  /** Daily caps per model in tokens and dollars. */
+  model_budget_per_day: z.record(z.string(), modelBudgetSchema).optional(),
+  /** When every model that could take a task is over budget: wait for the next window, or block. */
+  when_over_budget: z.enum(['wait', 'block']).optional(),
+  /** The budget day's offset from UTC (`+02:00`): windows are UTC days unless set. */
+  budget_utc_offset: z
+    .string()
+    .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, { error: 'expected an offset such as "+02:00"' })
+    .optional(),
+  /** Tokens a call is assumed to use before its model has history: what is reserved. */
+  estimated_tokens_per_call: z.int({ error: 'expected a positive integer' }).min(1).optional(),
+  /**
+   * How `cost_aware` picks among the models a task may move to: `learned` (lowest expected cost
+   * to an approved result, from history) or `rotation` (the original: favour little history).
+   */
+  routing: z.enum(['learned', 'rotation']).optional(),
+  /** Share of non-critical tasks `learned` routing gives to the least-known model, to learn. */
+  exploration_share: z
+    .number({ error: 'expected a number from 0 to 0.5' })
+    .min(0, { error: 'expected a number from 0 to 0.5' })
+    .max(0.5, { error: 'expected a number from 0 to 0.5' })
+    .optional(),
 });
+export type CostOptimization = z.infer<typeof costOptimizationSchema>;
 
 /** Extension: how Claude models are run through the Claude Code CLI. */
 export const claudeCodeSettingsSchema = z.strictObject({
@@ -100,3 +130,4 @@ export const configFileSchema = z.strictObject({
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;
+export type ModelBudget = z.infer<typeof modelBudgetSchema>;

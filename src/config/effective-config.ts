@@ -1,4 +1,9 @@
-import type { ConfigFile, ProviderEndpoint } from './config-file-schema.js';
+import type {
+  ConfigFile,
+  CostOptimization,
+  ModelBudget,
+  ProviderEndpoint,
+} from './config-file-schema.js';
 
 type Complete<T> = T extends readonly (infer U)[]
   ? U[]
@@ -10,8 +15,14 @@ type Complete<T> = T extends readonly (infer U)[]
  * The configuration after defaults, file and environment are merged: the file's shape with
  * every field present. Endpoints stay partial: each of their fields has its own fallback.
  */
-export type EffectiveConfig = Complete<Omit<ConfigFile, 'provider_endpoints' | 'claude_code'>> & {
+export type EffectiveConfig = Complete<
+  Omit<ConfigFile, 'provider_endpoints' | 'claude_code' | 'cost_optimization'>
+> & {
   provider_endpoints: Record<string, ProviderEndpoint>;
+  /** A model's caps stay partial: a cap not set is no cap. */
+  cost_optimization: Complete<Omit<CostOptimization, 'model_budget_per_day'>> & {
+    model_budget_per_day: Record<string, ModelBudget>;
+  };
   /** `command` and `permission_mode` stay null unless set: the CLI is looked up, its mode kept. */
   claude_code: {
     command: string | null;

@@ -69,7 +69,7 @@ export const configPresets: Readonly<Record<PresetName, ConfigFile>> = {
     cto_model: 'sonnet',
     model_selection_strategy: 'cost_aware',
     worker_models: models(everyModel),
-    cost_optimization: costOptimizationOn,
+    cost_optimization: { ...costOptimizationOn, routing: 'rotation' },
   },
   // External APIs are down: Claude only, escalating haiku → sonnet → opus.
   emergency: {

@@ -4,8 +4,9 @@ import {
   type ModelRef,
   type Route,
 } from '../../machines/task-types.js';
+import { executionOverBudget } from './budget-check.js';
 import { modelRef } from './model-choice.js';
-import type { RoutingView } from './routing-view.js';
+import type { RoutingModel, RoutingView } from './routing-view.js';
 
 /** The original's ladders: haiku → sonnet → opus, and any external model → sonnet → opus. */
 const defaultLadders: Readonly<Record<string, readonly string[]>> = {
@@ -37,7 +38,9 @@ export interface EscalateInput {
 
 /**
  * Where a task goes after an attempt fails: the first model up the ladder that is available,
- * can do the work and is not weaker. When the ladder is exhausted, a rejected task gets another
+ * can do the work, is not weaker and has budget left (under `when_over_budget: wait`, a model
+ * short only of budget is taken when no other is, and the call waits for the next window).
+ * When the ladder is exhausted, a rejected task gets another
  * try on the same model with the reviewer's feedback (if that model is still available); a
  * model that could not run the task is not tried again. Never used for the first route:
  * escalations are not subject to cost overrides.
@@ -49,9 +52,11 @@ export interface EscalateInput {
 export function escalate({ classification, from, failure, view }: EscalateInput): Route {
   const ladder = escalationLadder(from.id, view);
   const skipped: string[] = [];
+  // The first model short only of budget: where the task waits, under `when_over_budget: wait`.
+  let waitFor: RoutingModel | null = null;
   for (const id of ladder) {
     const model = view.models.find((m) => m.id === id);
-    const why = !model
+    const unfit = !model
       ? 'not configured'
       : !model.enabled
         ? 'disabled'
@@ -62,6 +67,8 @@ export function escalate({ classification, from, failure, view }: EscalateInput)
             : !canRun(modelRef(model), classification)
               ? 'text-only'
               : null;
+    const why = unfit ?? (model ? executionOverBudget(view, model, classification.type) : null);
+    if (model && unfit === null && why !== null) waitFor ??= model;
     if (model && why === null) {
       const note = skipped.length > 0 ? ` (skipped ${skipped.join(', ')})` : '';
       return {
@@ -71,8 +78,19 @@ export function escalate({ classification, from, failure, view }: EscalateInput)
     }
     skipped.push(`${id}: ${why}`);
   }
+  if (waitFor && view.costOptimization.whenOverBudget === 'wait') {
+    return {
+      model: modelRef(waitFor),
+      reason: `${from.id} ${failure}; no model on its ladder has budget left (${skipped.join('; ')}); ${waitFor.id} waits for its budget (when_over_budget: wait)`,
+    };
+  }
   const self = view.models.find((m) => m.id === from.id);
-  if (failure === 'rejected' && self?.enabled && self.unavailable === null) {
+  if (
+    failure === 'rejected' &&
+    self?.enabled &&
+    self.unavailable === null &&
+    executionOverBudget(view, self, classification.type) === null
+  ) {
     return {
       model: modelRef(self),
       reason: `${from.id} rejected and no stronger model is available; trying ${from.id} again with the reviewer's feedback`,

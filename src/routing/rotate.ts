@@ -1,18 +1,19 @@
 import { stableFraction } from './model-choice.js';
+import { historyOf } from './model-history.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
 
 /**
  * Rotation weights: models with little history get more work, so that performance data is
- * collected on every eligible model (weight 1 / (1 + tasks so far)).
+ * collected on every eligible model (weight 1 / (1 + attempts so far)).
  *
  * @example
- * rotationWeights([deepseek, minimax], { deepseek: { tasks: 9, approvals: 8 } }); // [0.1, 1]
+ * rotationWeights([deepseek, minimax], history); // [0.1, 1] when deepseek has 9 attempts
  */
 export function rotationWeights(
   candidates: readonly RoutingModel[],
   history: RoutingView['history'],
 ): number[] {
-  return candidates.map((model) => 1 / (1 + (history[model.id]?.tasks ?? 0)));
+  return candidates.map((model) => 1 / (1 + historyOf(history, model.id).attempts));
 }
 
 /**

@@ -5,6 +5,8 @@ import {
   type Route,
   type TaskInput,
 } from '../../machines/task-types.js';
+import { executionOverBudget } from './budget-check.js';
+import { learnedChoice } from './learned-choice.js';
 import { availableModels, modelRef, priceOf, unfitReason } from './model-choice.js';
 import { rotate } from './rotate.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
@@ -19,43 +21,58 @@ export interface RouteTaskInput {
 /** Share of a group's daily budget past which `preserve_claude_tokens` moves complex work too. */
 const budgetPressure = 0.8;
 
-function chosen(model: RoutingModel, reason: string): Route {
-  return { model: modelRef(model), reason };
+function chosen(model: RoutingModel, reason: string, estimates?: Route['estimates']): Route {
+  return { model: modelRef(model), reason, ...(estimates ? { estimates } : {}) };
 }
 
-function overBudget(view: RoutingView, model: RoutingModel): boolean {
-  const budget = view.budgets[model.group];
-  return budget.used >= budget.limit;
+/** Available models that can do the work and whose budgets have room for it. */
+function usableModels(view: RoutingView, classification: Classification): RoutingModel[] {
+  return availableModels(view).filter(
+    (m) =>
+      canRun(modelRef(m), classification) &&
+      executionOverBudget(view, m, classification.type) === null,
+  );
 }
 
-/** The cheapest available model that can do the work, at least as strong as `minTier`. */
+/** The cheapest usable model at least as strong as `minTier`. */
 function cheapestCapable(
   view: RoutingView,
   classification: Classification,
   minTier: number,
 ): RoutingModel | undefined {
-  return availableModels(view)
-    .filter((m) => m.tier >= minTier && canRun(modelRef(m), classification) && !overBudget(view, m))
+  return usableModels(view, classification)
+    .filter((m) => m.tier >= minTier)
     .sort((a, b) => priceOf(a) - priceOf(b) || a.tier - b.tier)[0];
 }
 
 /**
- * Rotates among the models work can move to from `from`. Off Claude, any of them will do: the
- * point is to keep Claude's tokens for what only Claude can do. Between external models, only
- * a cheaper one is worth the move.
+ * The models work can move to from `from`. Off Claude, any of them will do: the point is to
+ * keep Claude's tokens for what only Claude can do. Between external models, only a cheaper
+ * one is worth the move (under rotation); learned routing weighs staying against moving.
  */
-function moveRotation(
-  view: RoutingView,
-  candidates: RoutingModel[],
-  from: RoutingModel,
-  key: string,
-): RoutingModel | undefined {
-  const targets = candidates.filter(
+function moveTargets(candidates: RoutingModel[], from: RoutingModel): RoutingModel[] {
+  return candidates.filter(
     (m) => m.id !== from.id && (from.group === 'claude' || priceOf(m) < priceOf(from)),
   );
-  return rotate(targets, view.history, key);
 }
 
+/**
+ * Picks among candidates with the configured method: learned (lowest expected cost to an
+ * approved result) or rotation (favouring little history).
+ */
+function pickAmong(
+  view: RoutingView,
+  candidates: readonly RoutingModel[],
+  classification: Classification,
+  taskId: string,
+): { model: RoutingModel; note: string; estimates?: Route['estimates'] } | undefined {
+  if (view.costOptimization.routing === 'rotation') {
+    const model = rotate(candidates, view.history, `${taskId}:route`);
+    return model && { model, note: 'rotation favours models with little history' };
+  }
+  const choice = learnedChoice({ taskId, candidates, classification, view });
+  return choice && { model: choice.model, note: choice.reason, estimates: choice.estimates };
+}
 /**
  * Phase 2 of a task (SPEC §3): takes the CTO's recommendation and applies the configured
  * strategy. Never overridden: complex tasks on opus, email tasks, a model the user asked for
@@ -106,37 +123,55 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
     return chosen(pick, `${reason} (complex tasks on opus are never overridden)`);
   }
 
-  const available = availableModels(view).filter((m) => !overBudget(view, m));
-  const key = `${taskId}:route`;
+  const usable = usableModels(view, classification);
+  const learned = view.costOptimization.routing === 'learned';
+  const move = (
+    candidates: RoutingModel[],
+    from: RoutingModel,
+    what: (to: RoutingModel) => string,
+  ) => {
+    // Learned routing may keep the pick when it is external: staying is one of the options.
+    const pool =
+      learned && from.group === 'external' && candidates.length > 0
+        ? [from, ...candidates]
+        : candidates;
+    const choice = pickAmong(view, pool, classification, taskId);
+    if (!choice) return null;
+    if (choice.model.id === from.id)
+      return chosen(from, `${reason} (${choice.note})`, choice.estimates);
+    return chosen(choice.model, `${what(choice.model)} (${choice.note})`, choice.estimates);
+  };
 
-  if ((type === 'research' || type === 'analysis') && pick.kind !== 'text-only') {
-    const researchOnly = available.filter((m) => m.kind === 'text-only');
-    const moved = moveRotation(view, researchOnly, pick, key);
-    if (moved)
-      return chosen(
-        moved,
-        `${view.strategy}: ${type} moved from ${pick.id} to the research-only ${moved.id}`,
-      );
+  if ((type === 'research' || type === 'analysis') && (pick.kind !== 'text-only' || learned)) {
+    const researchOnly = usable.filter((m) => m.kind === 'text-only');
+    const targets =
+      pick.kind === 'text-only'
+        ? researchOnly.filter((m) => m.id !== pick.id)
+        : moveTargets(researchOnly, pick);
+    const moved = move(
+      targets,
+      pick,
+      (to) => `${view.strategy}: ${type} moved from ${pick.id} to the research-only ${to.id}`,
+    );
+    if (moved) return moved;
   }
   if (view.strategy === 'balanced')
     return chosen(pick, `${reason} (balanced: only research and analysis move)`);
 
-  const capableExternal = available.filter(
-    (m) => m.group === 'external' && canRun(modelRef(m), classification),
-  );
+  const capableExternal = usable.filter((m) => m.group === 'external');
   const toolNote = needsTools(type) ? 'a tool-capable' : 'an';
   if (
     pick.group === 'claude' &&
     complexity !== 'complex' &&
     view.costOptimization.preferExternalForRoutine
   ) {
-    const moved = moveRotation(view, capableExternal, pick, key);
-    if (moved) {
-      return chosen(
-        moved,
-        `cost-aware: ${complexity} ${type} moved from ${pick.id} to ${toolNote} external model, ${moved.id}`,
-      );
-    }
+    const moved = move(
+      moveTargets(capableExternal, pick),
+      pick,
+      (to) =>
+        `cost-aware: ${complexity} ${type} moved from ${pick.id} to ${toolNote} external model, ${to.id}`,
+    );
+    if (moved) return moved;
   }
   const claude = view.budgets.claude;
   const pressure = claude.limit === 0 ? 1 : claude.used / claude.limit;
@@ -145,18 +180,33 @@ export function routeTask({ taskId, input, classification, view }: RouteTaskInpu
     view.costOptimization.preserveClaudeTokens &&
     pressure >= budgetPressure
   ) {
-    const moved = rotate(capableExternal, view.history, key);
-    if (moved) {
-      return chosen(
-        moved,
-        `cost-aware: the claude budget is ${Math.round(pressure * 100)}% used; ${complexity} ${type} moved from ${pick.id} to ${moved.id}`,
-      );
-    }
+    const moved = move(
+      capableExternal,
+      pick,
+      (to) =>
+        `cost-aware: the claude budget is ${Math.round(pressure * 100)}% used; ${complexity} ${type} moved from ${pick.id} to ${to.id}`,
+    );
+    if (moved) return moved;
   }
-  if (overBudget(view, pick)) {
+  if (learned && pick.group === 'external') {
+    const moved = move(
+      capableExternal.filter((m) => m.id !== pick.id),
+      pick,
+      (to) => `cost-aware: ${complexity} ${type} moved from ${pick.id} to ${to.id}`,
+    );
+    if (moved) return moved;
+  }
+  const short = executionOverBudget(view, pick, type);
+  if (short) {
+    if (view.costOptimization.whenOverBudget === 'block') {
+      return {
+        model: null,
+        reason: `${reason}, but ${short}, and no other model that can take the task has budget left (when_over_budget: block)`,
+      };
+    }
     return chosen(
       pick,
-      `${reason}; its ${pick.group} budget is used up and no other model can take the task`,
+      `${reason}; ${short}, and no other model that can take the task has budget left: it waits for the next budget window (when_over_budget: wait)`,
     );
   }
   return chosen(pick, reason);

@@ -1,13 +1,15 @@
-import type { ModelGroup } from '../../agents/model-entry.js';
 import type { LoadedConfig } from '../config/load-config.js';
-import type { ModelHistory, RoutingView } from './routing-view.js';
+import type { BudgetUsage } from '../store/budget-records.js';
+import type { PerformanceRow } from '../store/performance-row.js';
+import { budgetLimits } from './budget-limits.js';
+import type { RoutingView } from './routing-view.js';
 
 export interface RuntimeState {
   /** Models that cannot take work right now, with why (a cooldown …). */
   unavailable?: Readonly<Record<string, string>>;
-  /** Tokens used today per group. */
-  used?: Readonly<Record<ModelGroup, number>>;
-  history?: Readonly<Record<string, ModelHistory>>;
+  /** Settled and reserved use of each budget scope in the current window. */
+  usage?: readonly BudgetUsage[];
+  history?: readonly PerformanceRow[];
 }
 
 /**
@@ -18,13 +20,22 @@ export interface RuntimeState {
  */
 export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}): RoutingView {
   const { config } = loaded;
-  const budget = config.cost_optimization.token_budget_per_day;
+  const costs = config.cost_optimization;
+  const used = (scope: string) => state.usage?.find((u) => u.scope === scope);
+  const usedTokens = (scope: string) => {
+    const use = used(scope);
+    return use ? use.tokens + use.reservedTokens : 0;
+  };
   return {
     strategy: config.model_selection_strategy,
     costOptimization: {
-      enabled: config.cost_optimization.enabled,
-      preferExternalForRoutine: config.cost_optimization.prefer_external_for_routine,
-      preserveClaudeTokens: config.cost_optimization.preserve_claude_tokens,
+      enabled: costs.enabled,
+      preferExternalForRoutine: costs.prefer_external_for_routine,
+      preserveClaudeTokens: costs.preserve_claude_tokens,
+      routing: costs.routing,
+      explorationShare: costs.exploration_share,
+      whenOverBudget: costs.when_over_budget,
+      estimatedTokensPerCall: costs.estimated_tokens_per_call,
     },
     models: loaded.models.map((model) => ({
       id: model.id,
@@ -33,14 +44,22 @@ export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}):
       tier: model.tier,
       enabled: model.enabled,
       unavailable: model.unusable_reason ?? state.unavailable?.[model.id] ?? null,
+      budgets: budgetLimits(config, model).map((limit) => ({
+        scope: limit.scope,
+        limitTokens: limit.tokens,
+        limitUsd: limit.usd,
+        usedTokens: usedTokens(limit.scope),
+        usedUsd: (used(limit.scope)?.usd ?? 0) + (used(limit.scope)?.reservedUsd ?? 0),
+      })),
       inputPrice: model.input_price_per_mtok,
       outputPrice: model.output_price_per_mtok,
     })),
     fallbackChain: config.fallback_chain,
     budgets: {
-      claude: { limit: budget.claude, used: state.used?.claude ?? 0 },
-      external: { limit: budget.external, used: state.used?.external ?? 0 },
+      claude: { limit: costs.token_budget_per_day.claude, used: usedTokens('group:claude') },
+      external: { limit: costs.token_budget_per_day.external, used: usedTokens('group:external') },
     },
-    history: state.history ?? {},
+    history: state.history ?? [],
+    maxAttempts: config.max_attempts,
   };
 }

@@ -1,5 +1,6 @@
 import type { ModelGroup, ModelKind } from '../../agents/model-entry.js';
 import type { SelectionStrategy } from '../config/config-file-schema.js';
+import type { PerformanceRow } from '../store/performance-row.js';
 
 /** A model as routing sees it. */
 export interface RoutingModel {
@@ -11,19 +12,26 @@ export interface RoutingModel {
   enabled: boolean;
   /** Why it cannot take work now (no endpoint, cooling down …), or null. */
   unavailable: string | null;
+  /** Its group's budget and its own caps in the current window: what a call reserves against. */
+  budgets: readonly ScopeBudget[];
   /** USD per million tokens; null when unknown (never counted as cheaper). */
   inputPrice: number | null;
   outputPrice: number | null;
 }
 
-/** Past outcomes of one model, the input rotation and (later) learned routing use. */
-export interface ModelHistory {
-  tasks: number;
-  approvals: number;
+/** One budget a model's calls count in, with what is settled and reserved in this window. */
+export interface ScopeBudget {
+  /** `group:claude`, `model:deepseek` … */
+  scope: string;
+  limitTokens: number | null;
+  limitUsd: number | null;
+  usedTokens: number;
+  usedUsd: number;
 }
 
 export interface GroupBudget {
   limit: number;
+  /** Settled and reserved tokens in the current window. */
   used: number;
 }
 
@@ -37,9 +45,20 @@ export interface RoutingView {
     enabled: boolean;
     preferExternalForRoutine: boolean;
     preserveClaudeTokens: boolean;
+    /** How `cost_aware` picks among the models a task may move to. */
+    routing: 'learned' | 'rotation';
+    /** Share of non-critical tasks learned routing gives to the least-known model. */
+    explorationShare: number;
+    /** What happens when every model that could take a task is over budget. */
+    whenOverBudget: 'wait' | 'block';
+    /** Tokens a call is assumed to use before its model has history. */
+    estimatedTokensPerCall: number;
   };
   models: readonly RoutingModel[];
   fallbackChain: Readonly<Record<string, readonly string[]>>;
   budgets: Readonly<Record<ModelGroup, GroupBudget>>;
-  history: Readonly<Record<string, ModelHistory>>;
+  /** Performance history: one row per model and task type. */
+  history: readonly PerformanceRow[];
+  /** Failed attempts before a task is blocked: how far an escalation chain can go. */
+  maxAttempts: number;
 }

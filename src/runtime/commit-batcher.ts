@@ -1,9 +1,7 @@
-import type { CommitBatch, NewJournalEntry, Store, TaskCommit } from '../store/store.js';
+import type { CommitBatch, Store, TaskCommit } from '../store/store.js';
 
-interface Staged {
+interface Staged extends Omit<CommitBatch, 'tasks'> {
   task?: TaskCommit;
-  journal?: readonly NewJournalEntry[];
-  blobs?: readonly (readonly [string, string])[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -67,11 +65,15 @@ export class CommitBatcher {
         tasks: [],
         journal: [],
         blobs: [],
+        performance: [],
+        settlements: [],
       };
       for (const part of parts) {
         if (part.task) batch.tasks.push(part.task);
         if (part.journal) batch.journal.push(...part.journal);
         if (part.blobs) batch.blobs.push(...part.blobs);
+        if (part.performance) batch.performance.push(...part.performance);
+        if (part.settlements) batch.settlements.push(...part.settlements);
       }
       try {
         await this.#store.commit(batch);

@@ -13,8 +13,13 @@ import { type ConfigSource, createConfigSource } from '../config/config-source.j
 import type { LoadedConfig } from '../config/load-config.js';
 import type { ResolvedModel } from '../config/resolved-model.js';
 import type { Logger } from '../log/logger.js';
+import { budgetLimits } from '../routing/budget-limits.js';
+import { budgetWindow, nextBudgetWindow } from '../routing/budget-window.js';
+import { estimateCall } from '../routing/estimate-call.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
+import type { BudgetRefusal, BudgetSettlement, BudgetUsage } from '../store/budget-records.js';
 import { openStore } from '../store/open-store.js';
+import { addPerformance, type PerformanceRow } from '../store/performance-row.js';
 import {
   finalStatuses,
   type Store,
@@ -25,6 +30,7 @@ import {
   taskStatusSchema,
 } from '../store/store.js';
 import { type CallEnd, taskTracing } from '../telemetry/task-tracing.js';
+import { attemptPerformance } from './attempt-performance.js';
 import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher } from './commit-batcher.js';
@@ -37,7 +43,6 @@ import {
   type RetryPolicy,
 } from './retry-policy.js';
 import { outcomeOf, type TaskOutcome } from './task-outcome.js';
-import { usageByGroup } from './usage-by-group.js';
 
 type TaskActor = Actor<typeof taskMachine>;
 type QueueActor = Actor<ReturnType<typeof createCallQueueMachine>>;
@@ -103,7 +108,11 @@ export interface OrchestratorStatus {
     coolingDownUntil: number | null;
   }[];
   config: ReturnType<ConfigSource['status']>;
+  /** Tokens settled and reserved in the current budget window, per group. */
   usedToday: { claude: number; external: number };
+  /** The current budget window (a day) and every scope's use in it. */
+  budgetWindow: string;
+  budgets: BudgetUsage[];
   /** Tasks `resume` could not restore, and why. */
   notResumed: { id: string; reason: string }[];
 }
@@ -139,6 +148,8 @@ interface LiveCall {
   controller: AbortController | null;
   outcome: CallOutcome | null;
   cancelled: boolean;
+  /** Why its last budget reservation was refused. */
+  budgetRefusal?: string;
 }
 
 /** What a task's `result` rejects with when the orchestrator stops before the task ends. */
@@ -161,8 +172,15 @@ function statusOf(snapshot: Snapshot): TaskStatus {
   return taskStatusSchema.parse(typeof snapshot.value === 'string' ? snapshot.value : 'blocked');
 }
 
-function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/** How often a call waiting for budget checks again (settlements free what was reserved). */
+const budgetRecheckMs = 60_000;
+/** How long budget use and history read from the store stand before being read again. */
+const sharedStateMaxAgeMs = { budget: 2_000, history: 5_000 };
+
+function refusalText(refusal: BudgetRefusal): string {
+  const amount = (value: number) =>
+    refusal.measure === 'usd' ? `$${value.toFixed(2)}` : `${Math.round(value)} tokens`;
+  return `${refusal.scope} has ${amount(refusal.committed)} of its ${amount(refusal.limit)} used or reserved; this call needs about ${amount(refusal.requested)}`;
 }
 
 /**
@@ -200,8 +218,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   // Outputs of the live tasks, by blob ref: the review and the outcome read them back at once.
   const outputs = new Map<string, string>();
   const output = async (ref: string) => outputs.get(ref) ?? store.getBlob(ref);
-  let used = { day: utcDay(clock.now()), claude: 0, external: 0 };
-  let caughtUpDay: string | null = null;
+  // Budget use of the current window and the performance history, as last read from the store
+  // (other processes may share it) and kept up to date with this process's own changes.
+  let budget: { window: string; usage: BudgetUsage[]; readAt: number; stale: boolean } = {
+    window: '',
+    usage: [],
+    readAt: 0,
+    stale: true,
+  };
+  let history: { rows: PerformanceRow[]; readAt: number } | null = null;
   let stopping = false;
 
   function later(ms: number, callback: () => void): unknown {
@@ -236,29 +261,34 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   // ---- configuration and routing -------------------------------------------------------
 
-  function usedToday(): { claude: number; external: number } {
-    if (used.day !== utcDay(clock.now()))
-      used = { day: utcDay(clock.now()), claude: 0, external: 0 };
-    return { claude: used.claude, external: used.external };
+  function currentWindow(loaded: LoadedConfig = config.current()): string {
+    return budgetWindow(clock.now(), loaded.config.cost_optimization.budget_utc_offset);
   }
 
-  /** Counts a call's tokens against today's budget of its model's group. */
-  function countUsage(model: ResolvedModel, usage: { inputTokens: number; outputTokens: number }) {
-    usedToday();
-    used[model.group] += usage.inputTokens + usage.outputTokens;
+  /** Reads budget use and history again when they may have changed (here or elsewhere). */
+  async function refreshSharedState(): Promise<void> {
+    const now = clock.now();
+    const window = currentWindow();
+    if (
+      budget.stale ||
+      budget.window !== window ||
+      now - budget.readAt > sharedStateMaxAgeMs.budget
+    ) {
+      budget = { window, usage: await store.budgetUsage(window, now), readAt: now, stale: false };
+    }
+    if (!history || now - history.readAt > sharedStateMaxAgeMs.history) {
+      history = { rows: await store.performance(), readAt: now };
+    }
   }
 
-  /**
-   * Brings today's counters up to what the store holds, so that usage of earlier processes (a
-   * restart, `cto status` in another shell) counts against today's budgets.
-   */
-  async function catchUpUsage(): Promise<void> {
-    usedToday();
-    const start = Date.parse(`${used.day}T00:00:00.000Z`);
-    const stored = usageByGroup(await store.tasksUpdatedSince(start), config.current());
-    used.claude = Math.max(used.claude, stored.claude);
-    used.external = Math.max(used.external, stored.external);
-    caughtUpDay = used.day;
+  /** Adds this process's own history deltas, once stored, without reading the store again. */
+  function addHistory(delta: PerformanceRow): void {
+    if (!history) return;
+    const at = history.rows.findIndex(
+      (row) => row.model === delta.model && row.taskType === delta.taskType,
+    );
+    if (at < 0) history.rows.push(delta);
+    else history.rows[at] = addPerformance(history.rows[at] as PerformanceRow, delta);
   }
 
   function routingView(loaded: LoadedConfig) {
@@ -270,7 +300,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           `cooling down until ${new Date(until).toISOString()}`;
       }
     }
-    return routingViewFrom(loaded, { unavailable, used: usedToday() });
+    return routingViewFrom(loaded, {
+      unavailable,
+      usage: budget.usage,
+      history: history?.rows ?? [],
+    });
   }
 
   function modelFor(loaded: LoadedConfig, request: PendingRequest): ResolvedModel {
@@ -330,13 +364,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     id: string,
     live: LiveTask,
     event: TaskEvent | null,
-    input?: TaskInput,
+    extra: { input?: TaskInput; performance?: PerformanceRow | null } = {},
   ): Promise<void> {
     const snapshot = live.actor.getSnapshot();
     const effects = live.outbox.splice(0);
-    const task = taskCommit(id, live.actor, event, input);
+    const task = taskCommit(id, live.actor, event, extra.input);
     const status = task.status;
-    await batcher.stage({ task });
+    // An attempt's outcome goes into the history in the transaction that records it.
+    const performance = extra.performance ? [extra.performance] : [];
+    await batcher.stage({ task, performance });
+    for (const delta of performance) addHistory(delta);
     if (stopping) return;
     // A final state is the end of the task's span, not a phase of its own.
     if (!finalStatuses.has(status)) tracing?.phase(id, status);
@@ -390,7 +427,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
     live.actor.send(event);
     try {
-      await persist(id, live, event);
+      const performance =
+        pending && attemptPerformance(event, pending.attempt, live.actor.getSnapshot().context);
+      await persist(id, live, event, { performance });
     } catch (error) {
       crash(error);
     }
@@ -487,8 +526,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   }
 
   async function reply(call: LiveCall, outcome: CallOutcome): Promise<void> {
-    const live = tasks.get(call.taskId);
+    let live = tasks.get(call.taskId);
     if (!live || call.cancelled) return;
+    await refreshSharedState();
+    live = tasks.get(call.taskId);
+    if (!live || call.cancelled || stopping) return;
     let event: TaskEvent;
     try {
       event = replyEvent({
@@ -523,6 +565,91 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     };
   }
 
+  function timeoutFor(kind: PendingRequest['kind']): number {
+    return {
+      classify: timeouts.classifyMs,
+      execute: timeouts.executeMs,
+      review: timeouts.reviewMs,
+    }[kind];
+  }
+
+  /**
+   * Reserves what the call is estimated to use against its model's budgets: the settlement's
+   * target, or null when a budget has no room (and the refusal is logged).
+   */
+  async function reserveFor(
+    loaded: LoadedConfig,
+    model: ResolvedModel,
+    call: LiveCall,
+    context: TaskContext,
+  ): Promise<Omit<BudgetSettlement, 'tokens' | 'usd'> | null> {
+    const { request } = call;
+    const window = currentWindow(loaded);
+    const limits = budgetLimits(loaded.config, model);
+    const viewModel = routingView(loaded).models.find((m) => m.id === model.id);
+    const reviewed = request.kind === 'review' ? context.attempts.at(-1)?.outputRef : null;
+    const estimate = estimateCall({
+      kind: request.kind,
+      model: viewModel ?? { id: model.id, inputPrice: null, outputPrice: null },
+      taskType: context.classification?.type ?? null,
+      history: history?.rows ?? [],
+      defaultTokens: loaded.config.cost_optimization.estimated_tokens_per_call,
+      promptChars:
+        context.input.description.length + (reviewed ? ((await output(reviewed))?.length ?? 0) : 0),
+    });
+    const timeoutMs = timeoutFor(request.kind);
+    const refusal = await store.reserveBudget({
+      id: request.requestId,
+      window,
+      ...estimate,
+      limits,
+      at: clock.now(),
+      // Past its timeout a call has ended, settled or not (its process died).
+      expiresAt: clock.now() + timeoutMs + budgetRecheckMs,
+    });
+    budget.stale = true;
+    if (!refusal)
+      return { reservationId: request.requestId, window, scopes: limits.map((l) => l.scope) };
+    call.budgetRefusal = `over budget: ${refusalText(refusal)}`;
+    return null;
+  }
+
+  /**
+   * A call whose budget has no room, under `when_over_budget: wait`: it keeps its place and
+   * tries again a minute later (settlements free what was reserved) or when the next window
+   * starts, whichever is sooner.
+   */
+  function waitForBudget(
+    loaded: LoadedConfig,
+    call: LiveCall,
+    attemptTry: number,
+    queue: QueueActor,
+  ): void {
+    const { requestId } = call.request;
+    const why = call.budgetRefusal ?? 'over budget';
+    const offset = loaded.config.cost_optimization.budget_utc_offset;
+    const now = clock.now();
+    const next = nextBudgetWindow(now, offset);
+    const at = Math.min(next, now + budgetRecheckMs);
+    const note = `waiting for budget (${why}); next check ${new Date(at).toISOString()}, next window ${new Date(next).toISOString()}`;
+    logger?.warn({ ...aboutCall(requestId) }, note);
+    options.onProgress?.({
+      taskId: call.taskId,
+      requestId,
+      model: call.request.model?.id ?? loaded.config.cto_model,
+      phase: call.request.kind,
+      note,
+    });
+    later(at - now, () => void runCall(requestId, attemptTry, queue));
+  }
+
+  /** Stages settlements for calls that end without a reply (cancelled): the reservation goes. */
+  function release(settlements: BudgetSettlement[]): void {
+    if (settlements.length === 0) return;
+    batcher.stage({ settlements }).catch(() => {});
+    budget.stale = true;
+  }
+
   async function runCall(requestId: string, attemptTry: number, queue: QueueActor): Promise<void> {
     const call = calls.get(requestId);
     const live = call && tasks.get(call.taskId);
@@ -530,6 +657,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const { request, taskId } = call;
     let model: ResolvedModel | null = null;
     let endSpan: ((end: CallEnd) => void) | undefined;
+    // What this call set aside, settled with what it really used however it ends.
+    let reserved: Omit<BudgetSettlement, 'tokens' | 'usd'> | null = null;
+    const settlement = (usage?: { inputTokens: number; outputTokens: number; costUsd: number }) =>
+      reserved
+        ? [
+            {
+              ...reserved,
+              tokens: usage ? usage.inputTokens + usage.outputTokens : 0,
+              usd: usage?.costUsd ?? 0,
+            },
+          ]
+        : [];
     try {
       // A retry, or a request re-sent by resume, may have run before; a first try of a new
       // request has no journal yet. The transport continues from what it journaled inside
@@ -539,6 +678,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const loaded = config.current();
       const chosen = modelFor(loaded, request);
       model = chosen;
+      reserved = await reserveFor(loaded, chosen, call, live.actor.getSnapshot().context);
+      if (reserved === null) {
+        const why = call.budgetRefusal ?? 'over budget';
+        // Under `block` the call fails: the task escalates to a model with budget, or is blocked.
+        if (loaded.config.cost_optimization.when_over_budget === 'block')
+          throw new ModelCallError(why, { transient: false });
+        waitForBudget(loaded, call, attemptTry, queue);
+        return;
+      }
+      if (call.cancelled || stopping) return;
       endSpan = tracing?.callStarted(taskId, {
         requestId,
         kind: request.kind,
@@ -548,11 +697,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       });
       const controller = new AbortController();
       call.controller = controller;
-      const timeoutMs = {
-        classify: timeouts.classifyMs,
-        execute: timeouts.executeMs,
-        review: timeouts.reviewMs,
-      }[request.kind];
+      const timeoutMs = timeoutFor(request.kind);
       const timer = later(timeoutMs, () => controller.abort('timeout'));
       const step = await callModel({
         ports: options.ports,
@@ -576,22 +721,32 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       });
       if (call.cancelled || stopping) {
         endSpan?.({ error: 'cancelled' });
+        if (call.cancelled) release(settlement(step.data.usage));
         return;
       }
-      if (step.data.kind === 'execute' && step.output !== undefined) {
-        // The step's result is recorded by the reply's event, staged in this same turn of the
-        // event loop and so written in the same transaction: with the output it refers to, or
-        // not at all (then the step was in flight at a crash, and runs again on resume).
+      // The step's result is recorded by the reply's event, staged in this same turn of the
+      // event loop and so written in the same transaction: with the output it refers to and
+      // its budget settlement, or not at all (then the step was in flight at a crash, and runs
+      // again on resume, reserving again under the same id).
+      if (step.data.kind === 'execute' && step.output !== undefined)
         outputs.set(step.data.outputRef, step.output);
-        batcher.stage({ blobs: [[step.data.outputRef, step.output]] }).catch(() => {});
-      }
+      batcher
+        .stage({
+          blobs:
+            step.data.kind === 'execute' && step.output !== undefined
+              ? [[step.data.outputRef, step.output]]
+              : [],
+          settlements: settlement(step.data.usage),
+        })
+        .catch(() => {});
+      budget.stale = true;
       call.outcome = { ok: true, step: step.data };
-      countUsage(chosen, step.data.usage);
       endSpan?.({ usage: step.data.usage });
       queue.send({ type: 'SUCCEEDED', requestId });
     } catch (error) {
       if (call.cancelled || stopping) {
         endSpan?.({ error: 'cancelled' });
+        if (call.cancelled) release(settlement());
         return;
       }
       if (batcher.failure) return crash(batcher.failure);
@@ -605,15 +760,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         { ...aboutCall(requestId), error: failure.message, transient: failure.transient },
         'model call failed',
       );
-      // What a failed call used (turns before the failure) counts against the budget too.
       const spent = failure.usage && model ? costOf(model, failure.usage) : null;
       endSpan?.({
         error: failure.message,
         ...(failure.usage && spent !== null ? { usage: { ...failure.usage, costUsd: spent } } : {}),
       });
-      if (failure.usage && model) countUsage(model, failure.usage);
+      // What a failed call used (turns before the failure) counts against the budget too.
       batcher
         .stage({
+          settlements: settlement(
+            failure.usage && spent !== null ? { ...failure.usage, costUsd: spent } : undefined,
+          ),
           journal: [
             {
               taskId,
@@ -629,6 +786,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           ],
         })
         .catch(() => {});
+      budget.stale = true;
       queue.send({
         type: 'FAILED',
         requestId,
@@ -665,7 +823,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     actor.start();
     tracing?.taskStarted(id);
     try {
-      await persist(id, live, null, input);
+      await persist(id, live, null, { input });
     } catch (error) {
       crash(error);
       throw error;
@@ -691,8 +849,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function resume(): Promise<TaskHandle[]> {
     if (stopping) throw new Error('the orchestrator is stopped');
     const handles: TaskHandle[] = [];
-    // Once a day is enough here: `cto serve` calls resume() at every poll.
-    if (caughtUpDay !== utcDay(clock.now())) await catchUpUsage();
     for (const stored of await store.unfinishedTasks()) {
       const existing = tasks.get(stored.id);
       if (existing) {
@@ -756,7 +912,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   async function status(): Promise<OrchestratorStatus> {
     const loaded = config.current();
-    await catchUpUsage();
+    budget.stale = true;
+    await refreshSharedState();
+    const groupTokens = (group: string) => {
+      const use = budget.usage.find((u) => u.scope === `group:${group}`);
+      return use ? use.tokens + use.reservedTokens : 0;
+    };
     return {
       tasks: await store.countByStatus(),
       live: tasks.size,
@@ -772,7 +933,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         };
       }),
       config: config.status(),
-      usedToday: usedToday(),
+      usedToday: { claude: groupTokens('claude'), external: groupTokens('external') },
+      budgetWindow: budget.window,
+      budgets: budget.usage,
       notResumed: [...notResumed].map(([id, reason]) => ({ id, reason })),
     };
   }

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
+import { type BudgetRefusal, type BudgetReservation, budgetUsageSchema } from './budget-records.js';
+import { performanceRowSchema } from './performance-row.js';
 import {
   blobRef,
   type CommitBatch,
@@ -49,7 +51,56 @@ CREATE TABLE IF NOT EXISTS blobs (
   hash TEXT PRIMARY KEY,
   content TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS performance (
+  model TEXT NOT NULL,
+  task_type TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  approvals INTEGER NOT NULL,
+  rejections INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  escalations INTEGER NOT NULL,
+  quality_sum REAL NOT NULL,
+  reviews INTEGER NOT NULL,
+  latency_ms REAL NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  max_call_tokens INTEGER NOT NULL,
+  PRIMARY KEY (model, task_type)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS budget_usage (
+  window TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  tokens INTEGER NOT NULL,
+  usd REAL NOT NULL,
+  PRIMARY KEY (window, scope)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS budget_reservations (
+  id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  window TEXT NOT NULL,
+  tokens INTEGER NOT NULL,
+  usd REAL NOT NULL,
+  at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (id, scope)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS budget_reservations_by_scope ON budget_reservations (window, scope);
 `;
+
+const performanceColumns = [
+  ['attempts', 'attempts'],
+  ['approvals', 'approvals'],
+  ['rejections', 'rejections'],
+  ['failures', 'failures'],
+  ['escalations', 'escalations'],
+  ['quality_sum', 'qualitySum'],
+  ['reviews', 'reviews'],
+  ['latency_ms', 'latencyMs'],
+  ['input_tokens', 'inputTokens'],
+  ['output_tokens', 'outputTokens'],
+  ['cost_usd', 'costUsd'],
+] as const;
 
 interface TaskRow {
   id: string;
@@ -118,9 +169,6 @@ export function openSqliteStore(path: string): Store {
   const selectUnfinished = db.prepare(
     `SELECT * FROM tasks WHERE status NOT IN (${[...finalStatuses].map(() => '?').join(', ')}) ORDER BY created_at, id`,
   );
-  const selectUpdatedSince = db.prepare(
-    'SELECT * FROM tasks WHERE updated_at >= ? ORDER BY updated_at, id',
-  );
   const selectCounts = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
   const selectEvents = db.prepare(
     'SELECT task_id, seq, event, at FROM events WHERE task_id = ? ORDER BY seq',
@@ -137,9 +185,48 @@ export function openSqliteStore(path: string): Store {
   );
   const insertBlob = db.prepare('INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)');
   const selectBlob = db.prepare('SELECT content FROM blobs WHERE hash = ?');
+  const upsertPerformance = db.prepare(
+    `INSERT INTO performance (model, task_type, ${performanceColumns.map(([c]) => c).join(', ')}, max_call_tokens)
+     VALUES (@model, @taskType, ${performanceColumns.map(([, k]) => `@${k}`).join(', ')}, @maxCallTokens)
+     ON CONFLICT (model, task_type) DO UPDATE SET
+     ${performanceColumns.map(([c]) => `${c} = ${c} + excluded.${c}`).join(', ')},
+     max_call_tokens = MAX(max_call_tokens, excluded.max_call_tokens)`,
+  );
+  const selectPerformance = db.prepare('SELECT * FROM performance ORDER BY model, task_type');
+  const addUsage = db.prepare(
+    `INSERT INTO budget_usage (window, scope, tokens, usd) VALUES (?, ?, ?, ?)
+     ON CONFLICT (window, scope) DO UPDATE SET tokens = tokens + excluded.tokens, usd = usd + excluded.usd`,
+  );
+  const deleteReservation = db.prepare('DELETE FROM budget_reservations WHERE id = ?');
+  const insertReservation = db.prepare(
+    'INSERT INTO budget_reservations (id, scope, window, tokens, usd, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const deleteExpired = db.prepare('DELETE FROM budget_reservations WHERE expires_at <= ?');
+  const selectCommitted = db.prepare(
+    `SELECT
+       COALESCE((SELECT tokens FROM budget_usage WHERE window = @window AND scope = @scope), 0)
+         + COALESCE((SELECT SUM(tokens) FROM budget_reservations WHERE window = @window AND scope = @scope), 0) AS tokens,
+       COALESCE((SELECT usd FROM budget_usage WHERE window = @window AND scope = @scope), 0)
+         + COALESCE((SELECT SUM(usd) FROM budget_reservations WHERE window = @window AND scope = @scope), 0) AS usd`,
+  );
+  const selectUsage = db.prepare(
+    `SELECT scope, SUM(tokens) AS tokens, SUM(usd) AS usd, SUM(reserved_tokens) AS reservedTokens,
+            SUM(reserved_usd) AS reservedUsd
+     FROM (
+       SELECT scope, tokens, usd, 0 AS reserved_tokens, 0 AS reserved_usd FROM budget_usage WHERE window = @window
+       UNION ALL
+       SELECT scope, 0, 0, tokens, usd FROM budget_reservations WHERE window = @window
+     ) GROUP BY scope ORDER BY scope`,
+  );
 
   const commitAll = db.transaction((batch: CommitBatch) => {
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
+    for (const delta of batch.performance ?? []) upsertPerformance.run(delta);
+    for (const settlement of batch.settlements ?? []) {
+      deleteReservation.run(settlement.reservationId);
+      for (const scope of settlement.scopes)
+        addUsage.run(settlement.window, scope, settlement.tokens, settlement.usd);
+    }
     for (const entry of batch.journal ?? []) {
       insertJournal.run(
         entry.taskId,
@@ -181,6 +268,42 @@ export function openSqliteStore(path: string): Store {
       );
     }
   });
+  const reserve = db.transaction((reservation: BudgetReservation): BudgetRefusal | null => {
+    // A retried or resumed call replaces its own reservation rather than adding to it.
+    deleteReservation.run(reservation.id);
+    deleteExpired.run(reservation.at);
+    for (const limit of reservation.limits) {
+      const committed = selectCommitted.get({
+        window: reservation.window,
+        scope: limit.scope,
+      }) as { tokens: number; usd: number };
+      for (const measure of ['tokens', 'usd'] as const) {
+        const cap = limit[measure];
+        if (cap !== null && committed[measure] + reservation[measure] > cap) {
+          return {
+            scope: limit.scope,
+            measure,
+            committed: committed[measure],
+            requested: reservation[measure],
+            limit: cap,
+          };
+        }
+      }
+    }
+    for (const limit of reservation.limits) {
+      insertReservation.run(
+        reservation.id,
+        limit.scope,
+        reservation.window,
+        reservation.tokens,
+        reservation.usd,
+        reservation.at,
+        reservation.expiresAt,
+      );
+    }
+    return null;
+  });
+
   function toTask(row: TaskRow): StoredTask {
     const what = `task ${row.id}`;
     return checked(
@@ -222,9 +345,6 @@ export function openSqliteStore(path: string): Store {
     },
     async unfinishedTasks() {
       return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(toTask);
-    },
-    async tasksUpdatedSince(since) {
-      return (selectUpdatedSince.all(since) as TaskRow[]).map(toTask);
     },
     async countByStatus() {
       const counts: Partial<Record<TaskStatus, number>> = {};
@@ -290,6 +410,30 @@ export function openSqliteStore(path: string): Store {
     async getBlob(ref) {
       const row = selectBlob.get(ref) as { content: string } | undefined;
       return row?.content ?? null;
+    },
+    async performance() {
+      return (selectPerformance.all() as Record<string, unknown>[]).map((row) => {
+        const what = `performance of ${String(row.model)} on ${String(row.task_type)}`;
+        return checked(
+          performanceRowSchema,
+          {
+            model: row.model,
+            taskType: row.task_type,
+            ...Object.fromEntries(performanceColumns.map(([c, k]) => [k, row[c]])),
+            maxCallTokens: row.max_call_tokens,
+          },
+          what,
+        );
+      });
+    },
+    async reserveBudget(reservation) {
+      return reserve(reservation);
+    },
+    async budgetUsage(window, now) {
+      deleteExpired.run(now);
+      return (selectUsage.all({ window }) as Record<string, unknown>[]).map((row) =>
+        checked(budgetUsageSchema, { ...row, window }, `budget use of ${String(row.scope)}`),
+      );
     },
     async close() {
       if (db.open) db.close();

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { taskInputSchema } from '../../machines/task-types.js';
+import type {
+  BudgetRefusal,
+  BudgetReservation,
+  BudgetSettlement,
+  BudgetUsage,
+} from './budget-records.js';
+import type { PerformanceRow } from './performance-row.js';
 
 export const taskStatusSchema = z.enum([
   'classifying',
@@ -67,13 +74,18 @@ export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
 
 /**
  * What one transaction writes: task transitions, journal entries and blobs together, so that
- * a step's result and the event it causes can never be half-stored.
+ * a step's result and the event it causes can never be half-stored; with them the performance
+ * history a review adds and the budget settlements of the calls that ended.
  */
 export interface CommitBatch {
   tasks?: readonly TaskCommit[];
   journal?: readonly NewJournalEntry[];
   /** Content to store, by its `blobRef`. */
   blobs?: readonly (readonly [ref: string, content: string])[];
+  /** Deltas added to the performance history of their model and task type. */
+  performance?: readonly PerformanceRow[];
+  /** Calls' actual usage, each replacing its reservation. */
+  settlements?: readonly BudgetSettlement[];
 }
 
 /**
@@ -96,8 +108,8 @@ export class StoreError extends Error {
 
 /**
  * Where tasks live: tasks with their latest snapshot, an append-only event log per task, the
- * step journal, and blobs addressed by content hash. Every backend passes the same contract
- * suite (test/store/store-contract.ts).
+ * step journal, blobs addressed by content hash, the performance history and the budget
+ * ledger. Every backend passes the same contract suite (test/store/store-contract.ts).
  */
 export interface Store {
   /** Writes the whole batch in one transaction: all of it or none. */
@@ -106,13 +118,20 @@ export interface Store {
   listTasks(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
   /** Tasks whose latest snapshot is not final, oldest first. */
   unfinishedTasks(): Promise<StoredTask[]>;
-  /** Tasks changed at or after `since` (ms), with their snapshots: what today's usage is read from. */
-  tasksUpdatedSince(since: number): Promise<StoredTask[]>;
   countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
   events(taskId: string): Promise<StoredEvent[]>;
   journal(taskId: string, requestId?: string): Promise<JournalEntry[]>;
   /** Stores a text once, whatever how often it is put; returns its sha256. */
   putBlob(content: string): Promise<string>;
   getBlob(ref: string): Promise<string | null>;
+  /** The performance history: one row per model and task type. */
+  performance(): Promise<PerformanceRow[]>;
+  /**
+   * Sets tokens and dollars aside for a call, atomically against every limit it counts in:
+   * null when reserved, else the first limit it would exceed (and nothing is reserved).
+   */
+  reserveBudget(reservation: BudgetReservation): Promise<BudgetRefusal | null>;
+  /** Settled use of every scope in a window, and what reservations unexpired at `now` hold. */
+  budgetUsage(window: string, now: number): Promise<BudgetUsage[]>;
   close(): Promise<void>;
 }

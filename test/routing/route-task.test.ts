@@ -3,7 +3,8 @@ import { modelCatalog } from '../../agents/model-catalog.js';
 import type { Classification, Complexity, TaskType } from '../../machines/task-types.js';
 import { routeTask } from '../../src/routing/route-task.js';
 import type { RoutingView } from '../../src/routing/routing-view.js';
-import { catalogView, withModels } from './view.js';
+import { emptyPerformance } from '../../src/store/performance-row.js';
+import { catalogView, costOptions, withGroupBudgets, withModels } from './view.js';
 
 const tools = ['deepseek', 'minimax'];
 const researchOnly = ['kimi', 'glm'];
@@ -99,11 +100,11 @@ const rules: [string, TaskType, Complexity, string, RoutingView, string[], strin
     'simple',
     'sonnet',
     catalogView({
-      costOptimization: {
+      costOptimization: costOptions({
         enabled: false,
         preferExternalForRoutine: true,
         preserveClaudeTokens: true,
-      },
+      }),
     }),
     ['sonnet'],
     'cost optimization off',
@@ -132,11 +133,11 @@ const rules: [string, TaskType, Complexity, string, RoutingView, string[], strin
     'simple',
     'haiku',
     catalogView({
-      costOptimization: {
+      costOptimization: costOptions({
         enabled: true,
         preferExternalForRoutine: false,
         preserveClaudeTokens: true,
-      },
+      }),
     }),
     ['haiku'],
     'as the CTO recommends',
@@ -158,11 +159,11 @@ const rules: [string, TaskType, Complexity, string, RoutingView, string[], strin
     'complex',
     'sonnet',
     catalogView({
-      costOptimization: {
+      costOptimization: costOptions({
         enabled: true,
         preferExternalForRoutine: true,
         preserveClaudeTokens: false,
-      },
+      }),
       budgets: { claude: { limit: 100, used: 90 }, external: { limit: 1000, used: 0 } },
     }),
     ['sonnet'],
@@ -209,8 +210,9 @@ const rules: [string, TaskType, Complexity, string, RoutingView, string[], strin
     'coding',
     'simple',
     'sonnet',
-    catalogView({
-      budgets: { claude: { limit: 100, used: 0 }, external: { limit: 100, used: 100 } },
+    withGroupBudgets(catalogView(), {
+      claude: { limit: 100_000, used: 0 },
+      external: { limit: 100, used: 100 },
     }),
     ['sonnet'],
     'as the CTO recommends',
@@ -285,21 +287,23 @@ describe('routing: the cost-aware override of SPEC §3', () => {
       expect(route('coding', 'simple', 'sonnet', catalogView(), 'task-42')).toEqual(first);
   });
 
-  it('spreads routine work over the eligible models, favouring those with little history', () => {
+  it('under rotation, spreads routine work over the eligible models, favouring little history', () => {
+    const rotation = costOptions({ routing: 'rotation' });
     const chosen = (history: RoutingView['history']) => {
       const counts: Record<string, number> = {};
       for (let i = 0; i < 2_000; i++) {
-        const id =
-          route('coding', 'simple', 'sonnet', catalogView({ history }), `task-${i}`).model?.id ??
-          '';
+        const view = catalogView({ history, costOptimization: rotation });
+        const id = route('coding', 'simple', 'sonnet', view, `task-${i}`).model?.id ?? '';
         counts[id] = (counts[id] ?? 0) + 1;
       }
       return counts;
     };
-    const even = chosen({});
+    const even = chosen([]);
     expect(Object.keys(even).sort()).toEqual(['deepseek', 'minimax']);
     expect(Math.abs((even.deepseek ?? 0) - (even.minimax ?? 0))).toBeLessThan(200);
-    const skewed = chosen({ deepseek: { tasks: 99, approvals: 90 } });
+    const skewed = chosen([
+      { ...emptyPerformance('deepseek', 'coding'), attempts: 99, approvals: 90 },
+    ]);
     expect(skewed.minimax ?? 0).toBeGreaterThan(1_800);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyPerformance, type PerformanceRow } from '../../src/store/performance-row.js';
 import { blobRef, type Store, type TaskCommit } from '../../src/store/store.js';
 
 /** A fresh, empty store, and a way to open the same data again (a restart). */
@@ -108,17 +109,150 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect((await store.listTasks({ limit: 2 })).map((t) => t.id)).toEqual(['late', 'gone']);
     });
 
-    it('gives the tasks changed since a time, with their latest snapshots', async () => {
+    it('adds performance deltas per model and task type, in the commit that carries them', async () => {
       const { store } = await open();
-      await store.commit({ tasks: [created('old', 1), created('new', 10), created('moved', 2)] });
-      await store.commit({ tasks: [moved('moved', 'executing', 'CLASSIFIED', 20)] });
-      const since = await store.tasksUpdatedSince(10);
-      expect(since.map((t) => t.id)).toEqual(['new', 'moved']);
-      expect(since[1]?.snapshot).toEqual({
-        value: 'executing',
-        context: { taskId: 'moved', step: 'CLASSIFIED' },
+      const delta = (model: string, taskType: string, patch: Partial<PerformanceRow>) => ({
+        ...emptyPerformance(model, taskType),
+        ...patch,
       });
-      expect(await store.tasksUpdatedSince(21)).toEqual([]);
+      await store.commit({ tasks: [created('a')] });
+      await store.commit({
+        tasks: [moved('a', 'done', 'REVIEWED', 2)],
+        performance: [
+          delta('deepseek', 'coding', {
+            attempts: 1,
+            approvals: 1,
+            qualitySum: 8,
+            reviews: 1,
+            costUsd: 0.25,
+            maxCallTokens: 900,
+          }),
+        ],
+      });
+      await store.commit({
+        performance: [
+          delta('deepseek', 'coding', {
+            attempts: 1,
+            rejections: 1,
+            escalations: 1,
+            qualitySum: 3,
+            reviews: 1,
+            costUsd: 0.5,
+            maxCallTokens: 400,
+          }),
+          delta('kimi', 'research', { attempts: 1, failures: 1 }),
+        ],
+      });
+      // A batch that fails adds nothing.
+      await expect(
+        store.commit({
+          tasks: [moved('missing', 'done', 'REVIEWED', 3)],
+          performance: [delta('deepseek', 'coding', { attempts: 5 })],
+        }),
+      ).rejects.toThrow();
+      expect(await store.performance()).toEqual([
+        delta('deepseek', 'coding', {
+          attempts: 2,
+          approvals: 1,
+          rejections: 1,
+          escalations: 1,
+          qualitySum: 11,
+          reviews: 2,
+          costUsd: 0.75,
+          maxCallTokens: 900,
+        }),
+        delta('kimi', 'research', { attempts: 1, failures: 1 }),
+      ]);
+    });
+
+    it('reserves budget atomically against every limit, and settles with the actual use', async () => {
+      const { store } = await open();
+      const limits = [
+        { scope: 'group:external', tokens: 1_000, usd: null },
+        { scope: 'model:deepseek', tokens: null, usd: 1 },
+      ];
+      const reservation = (id: string, tokens: number, usd: number) => ({
+        id,
+        window: '2026-11-24',
+        tokens,
+        usd,
+        limits,
+        at: 1,
+        expiresAt: 1_000,
+      });
+      expect(await store.reserveBudget(reservation('r1', 600, 0.5))).toBeNull();
+      // Over the group's tokens: refused, and nothing of it is reserved.
+      expect(await store.reserveBudget(reservation('r2', 500, 0.1))).toEqual({
+        scope: 'group:external',
+        measure: 'tokens',
+        committed: 600,
+        requested: 500,
+        limit: 1_000,
+      });
+      // Over the model's dollars.
+      expect(await store.reserveBudget(reservation('r3', 100, 0.6))).toMatchObject({
+        scope: 'model:deepseek',
+        measure: 'usd',
+      });
+      // A call reserving again (a retry) replaces its own reservation.
+      expect(await store.reserveBudget(reservation('r1', 700, 0.5))).toBeNull();
+      expect(await store.budgetUsage('2026-11-24', 2)).toEqual([
+        {
+          scope: 'group:external',
+          window: '2026-11-24',
+          tokens: 0,
+          usd: 0,
+          reservedTokens: 700,
+          reservedUsd: 0.5,
+        },
+        {
+          scope: 'model:deepseek',
+          window: '2026-11-24',
+          tokens: 0,
+          usd: 0,
+          reservedTokens: 700,
+          reservedUsd: 0.5,
+        },
+      ]);
+      await store.commit({
+        settlements: [
+          {
+            reservationId: 'r1',
+            window: '2026-11-24',
+            scopes: ['group:external', 'model:deepseek'],
+            tokens: 250,
+            usd: 0.2,
+          },
+        ],
+      });
+      expect(await store.budgetUsage('2026-11-24', 2)).toEqual([
+        {
+          scope: 'group:external',
+          window: '2026-11-24',
+          tokens: 250,
+          usd: 0.2,
+          reservedTokens: 0,
+          reservedUsd: 0,
+        },
+        {
+          scope: 'model:deepseek',
+          window: '2026-11-24',
+          tokens: 250,
+          usd: 0.2,
+          reservedTokens: 0,
+          reservedUsd: 0,
+        },
+      ]);
+      // What was settled counts: 250 + 800 is over the 1,000 tokens.
+      expect(await store.reserveBudget(reservation('r4', 800, 0.1))).toMatchObject({
+        committed: 250,
+      });
+      expect(await store.reserveBudget(reservation('r4', 700, 0.1))).toBeNull();
+      // Another window starts empty.
+      expect(await store.budgetUsage('2026-11-25', 2)).toEqual([]);
+      expect(
+        await store.reserveBudget({ ...reservation('r5', 1_000, 1), window: '2026-11-25' }),
+      ).toBeNull();
     });
 
     it('appends journal entries per request, in order', async () => {

@@ -1,0 +1,177 @@
+import type { Classification, RouteEstimate } from '../../machines/task-types.js';
+import { escalate } from './escalate.js';
+import { estimateCall } from './estimate-call.js';
+import { modelRef, stableFraction } from './model-choice.js';
+import { historyOf } from './model-history.js';
+import type { RoutingModel, RoutingView } from './routing-view.js';
+
+/**
+ * Pseudo-observations the prior is worth: weak, so that a few real outcomes outweigh it.
+ */
+const priorStrength = 2;
+const complexityShift = { simple: 0.1, moderate: 0, complex: -0.15 } as const;
+
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+
+/**
+ * The chance the CTO approves `model`'s work on a task of this classification: the mean of a
+ * Beta posterior over its approvals on this task type, whose prior comes from the catalog tier
+ * (stronger, likelier) shifted by the complexity.
+ *
+ * @example
+ * approvalChance(deepseek, { type: 'coding', complexity: 'simple' }, history); // 0.74
+ */
+export function approvalChance(
+  model: Pick<RoutingModel, 'id' | 'tier'>,
+  classification: Pick<Classification, 'type' | 'complexity'>,
+  history: RoutingView['history'],
+): number {
+  const prior = clamp(
+    0.35 + 0.12 * model.tier + complexityShift[classification.complexity],
+    0.05,
+    0.95,
+  );
+  const seen = historyOf(history, model.id, classification.type);
+  return (prior * priorStrength + seen.approvals) / (priorStrength + seen.attempts);
+}
+
+/**
+ * What one execution of `model` on this task type is expected to cost: the mean of what its
+ * executions cost, starting from the estimate at catalog prices (worth one execution). An
+ * unpriced model with no history is taken as the most expensive.
+ *
+ * @example
+ * attemptCost(deepseek, 'coding', view); // 0.012
+ */
+export function attemptCost(model: RoutingModel, taskType: string, view: RoutingView): number {
+  const seen = historyOf(view.history, model.id, taskType);
+  const priced = model.inputPrice !== null && model.outputPrice !== null;
+  if (!priced && seen.attempts === 0) return Number.POSITIVE_INFINITY;
+  const prior = estimateCall({
+    kind: 'execute',
+    model,
+    taskType: null,
+    history: [],
+    defaultTokens: view.costOptimization.estimatedTokensPerCall,
+    promptChars: 0,
+  }).usd;
+  return ((priced ? prior : 0) + seen.costUsd) / ((priced ? 1 : 0) + seen.attempts);
+}
+
+/**
+ * Starting on `model`, what reaching an approved result is expected to cost, counting the
+ * escalations a failure leads to (the real ladder, up to the attempts left), and the chance
+ * the task ends approved at all.
+ */
+function chainFrom(
+  model: RoutingModel,
+  classification: Classification,
+  view: RoutingView,
+  attemptsLeft: number,
+): { cost: number; chance: number; path: string[] } {
+  const p = approvalChance(model, classification, view.history);
+  const cost = attemptCost(model, classification.type, view);
+  const next =
+    attemptsLeft > 1
+      ? escalate({ classification, from: modelRef(model), failure: 'rejected', view }).model
+      : null;
+  const nextModel = next ? view.models.find((m) => m.id === next.id) : undefined;
+  const rest = nextModel
+    ? chainFrom(nextModel, classification, view, attemptsLeft - 1)
+    : { cost: 0, chance: 0, path: [] };
+  return {
+    cost: cost + (1 - p) * rest.cost,
+    chance: p + (1 - p) * rest.chance,
+    path: [model.id, ...rest.path],
+  };
+}
+
+/**
+ * The estimate for each candidate: its approval chance and cost per try, and over its whole
+ * escalation chain the expected cost, the chance of an approved result and their ratio.
+ *
+ * @example
+ * routeEstimates([deepseek, minimax], classification, view)[0];
+ * // { model: 'deepseek', approval: 0.62, attemptCostUsd: 0.01, expectedCostUsd: 0.31, approvedChance: 0.97, costPerApprovalUsd: 0.32, path: ['deepseek', 'sonnet', 'opus'] }
+ */
+export function routeEstimates(
+  candidates: readonly RoutingModel[],
+  classification: Classification,
+  view: RoutingView,
+): RouteEstimate[] {
+  const finite = (value: number) => (Number.isFinite(value) ? value : null);
+  return candidates.map((model) => {
+    const chain = chainFrom(model, classification, view, view.maxAttempts);
+    return {
+      model: model.id,
+      approval: approvalChance(model, classification, view.history),
+      attemptCostUsd: finite(attemptCost(model, classification.type, view)),
+      expectedCostUsd: finite(chain.cost),
+      approvedChance: chain.chance,
+      costPerApprovalUsd: chain.chance > 0 ? finite(chain.cost / chain.chance) : null,
+      path: chain.path,
+    };
+  });
+}
+
+function describe(estimate: RouteEstimate): string {
+  const usd = (value: number | null) => (value === null ? 'unpriced' : `$${value.toFixed(4)}`);
+  return `${estimate.model} ${usd(estimate.costPerApprovalUsd)} per approval (p=${estimate.approval.toFixed(2)}, ${usd(estimate.attemptCostUsd)} a try, chain ${estimate.path.join(' → ')} approves ${Math.round(estimate.approvedChance * 100)}%)`;
+}
+
+export interface LearnedChoice {
+  model: RoutingModel;
+  /** In words: the choice, why, and every candidate's estimate. */
+  reason: string;
+  estimates: RouteEstimate[];
+}
+
+/**
+ * Learned routing's pick among the models a task may go to: the lowest expected cost to an
+ * approved result. A small share of non-critical tasks (not complex, not deployments) goes
+ * instead to the candidate with the least history for the task type, so that estimates keep
+ * improving; which tasks explore is fixed by the task id, so a replay decides the same.
+ *
+ * @example
+ * learnedChoice({ taskId: 't1', candidates: [deepseek, minimax], classification, view });
+ * // { model: deepseek, reason: 'learned: deepseek has the lowest expected cost per approved result: …', estimates: [...] }
+ */
+export function learnedChoice({
+  taskId,
+  candidates,
+  classification,
+  view,
+}: {
+  taskId: string;
+  candidates: readonly RoutingModel[];
+  classification: Classification;
+  view: RoutingView;
+}): LearnedChoice | undefined {
+  if (candidates.length === 0) return undefined;
+  const estimates = routeEstimates(candidates, classification, view);
+  const score = (e: RouteEstimate) => e.costPerApprovalUsd ?? Number.POSITIVE_INFINITY;
+  const order = estimates
+    .map((estimate, index) => ({ estimate, model: candidates[index] as RoutingModel }))
+    .sort((a, b) => score(a.estimate) - score(b.estimate) || b.model.tier - a.model.tier);
+  const ranked = order.map((o) => describe(o.estimate)).join('; ');
+  const critical = classification.complexity === 'complex' || classification.type === 'deployment';
+  const share = view.costOptimization.explorationShare;
+  if (!critical && candidates.length > 1 && stableFraction(`${taskId}:explore`) < share) {
+    const attempts = (m: RoutingModel) =>
+      historyOf(view.history, m.id, classification.type).attempts;
+    const least = [...order].sort((a, b) => attempts(a.model) - attempts(b.model))[0];
+    if (least) {
+      return {
+        model: least.model,
+        reason: `learned, exploring (${Math.round(share * 100)}% of non-critical tasks): ${least.model.id} has the least ${classification.type} history (${attempts(least.model)} attempts); estimates: ${ranked}`,
+        estimates,
+      };
+    }
+  }
+  const best = order[0] as (typeof order)[number];
+  return {
+    model: best.model,
+    reason: `learned: ${best.model.id} has the lowest expected cost per approved result; estimates: ${ranked}`,
+    estimates,
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const count = z.int().nonnegative();
+const amount = z.number().nonnegative();
+
+/**
+ * The outcomes of one model on one task type, added up. The same shape is a delta (what one
+ * attempt adds, written in the transaction that stores the review) and a stored total.
+ */
+export const performanceRowSchema = z.object({
+  model: z.string().min(1),
+  taskType: z.string().min(1),
+  /** Executions tried. */
+  attempts: count,
+  /** Attempts the CTO approved. */
+  approvals: count,
+  /** Attempts the CTO rejected (or whose review failed). */
+  rejections: count,
+  /** Executions that failed (errors, turn limit …). */
+  failures: count,
+  /** Failed or rejected attempts after which the task moved to another model. */
+  escalations: count,
+  /** Sum and count of the review's quality scores (1–10). */
+  qualitySum: amount,
+  reviews: count,
+  /** Sums over the executions: time, tokens and dollars. */
+  latencyMs: amount,
+  inputTokens: count,
+  outputTokens: count,
+  costUsd: amount,
+  /** The most tokens one execution used: what a reservation estimates from. */
+  maxCallTokens: count,
+});
+export type PerformanceRow = z.infer<typeof performanceRowSchema>;
+
+/**
+ * An empty row for a model and task type, to add deltas to.
+ *
+ * @example
+ * addPerformance(emptyPerformance('deepseek', 'coding'), delta);
+ */
+export function emptyPerformance(model: string, taskType: string): PerformanceRow {
+  return {
+    model,
+    taskType,
+    attempts: 0,
+    approvals: 0,
+    rejections: 0,
+    failures: 0,
+    escalations: 0,
+    qualitySum: 0,
+    reviews: 0,
+    latencyMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    maxCallTokens: 0,
+  };
+}
+
+/**
+ * Adds a delta to a row of the same model and task type (counts and sums add, the largest
+ * call is kept): what every backend's upsert does, and what in-memory caches do.
+ *
+ * @example
+ * addPerformance(total, { ...emptyPerformance('deepseek', 'coding'), attempts: 1, approvals: 1 });
+ */
+export function addPerformance(row: PerformanceRow, delta: PerformanceRow): PerformanceRow {
+  return {
+    model: row.model,
+    taskType: row.taskType,
+    attempts: row.attempts + delta.attempts,
+    approvals: row.approvals + delta.approvals,
+    rejections: row.rejections + delta.rejections,
+    failures: row.failures + delta.failures,
+    escalations: row.escalations + delta.escalations,
+    qualitySum: row.qualitySum + delta.qualitySum,
+    reviews: row.reviews + delta.reviews,
+    latencyMs: row.latencyMs + delta.latencyMs,
+    inputTokens: row.inputTokens + delta.inputTokens,
+    outputTokens: row.outputTokens + delta.outputTokens,
+    costUsd: row.costUsd + delta.costUsd,
+    maxCallTokens: Math.max(row.maxCallTokens, delta.maxCallTokens),
+  };
+}
