@@ -3,6 +3,13 @@ import { createInterface } from 'node:readline';
 import { processEnvironment } from '../config/config-environment.js';
 import { runCli } from './run-cli.js';
 
+// A reader that stops early (`cto logs --json | head -1`) is not an error: stop writing.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
   ...processEnvironment(),
   stdout: (text) => process.stdout.write(text),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { budgetLimits } from '../routing/budget-limits.js';
 import type { TaskView } from '../runtime/create-orchestrator.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
@@ -14,6 +15,18 @@ function taskText(task: TaskView): string {
   if (context.classification) {
     const c = context.classification;
     lines.push(`  classified: ${c.complexity} ${c.type} (${c.source}), recommended ${c.model}`);
+  }
+  if (context.route?.estimates) {
+    lines.push(
+      '  routing estimates (approval chance, cost a try, expected cost per approved result):',
+    );
+    const usd = (value: number | null) => (value === null ? 'unpriced' : `$${value.toFixed(4)}`);
+    for (const e of context.route.estimates) {
+      const mark = e.model === context.route.model?.id ? '*' : ' ';
+      lines.push(
+        `   ${mark}${e.model.padEnd(10)} p=${e.approval.toFixed(2)}  ${usd(e.attemptCostUsd).padStart(9)} a try  ${usd(e.costPerApprovalUsd).padStart(9)} per approval  via ${e.path.join(' → ')} (${Math.round(e.approvedChance * 100)}% approved)`,
+      );
+    }
   }
   for (const attempt of context.attempts) {
     const usage = attempt.usage
@@ -58,6 +71,14 @@ export function addStatusCommand(program: Command, io: CliIo): void {
         const status = await runtime.orchestrator.status();
         const { config, models } = runtime.source.current();
         const budgets = config.cost_optimization.token_budget_per_day;
+        // Every scope's limits, as the models' calls reserve against them.
+        const limits = new Map(
+          models.flatMap((m) => budgetLimits(config, m)).map((l) => [l.scope, l] as const),
+        );
+        const limitsOf = (scope: string) => ({
+          limitTokens: limits.get(scope)?.tokens ?? null,
+          limitUsd: limits.get(scope)?.usd ?? null,
+        });
         const report = {
           store: storeLocation(io, globals),
           log: runtime.logFile,
@@ -71,7 +92,13 @@ export function addStatusCommand(program: Command, io: CliIo): void {
             note: m.unusable_reason,
             coolingDownUntil: status.models.find((s) => s.id === m.id)?.coolingDownUntil ?? null,
           })),
-          budgets: { perDay: budgets, usedToday: status.usedToday },
+          budgets: {
+            perDay: budgets,
+            usedToday: status.usedToday,
+            window: status.budgetWindow,
+            whenOverBudget: config.cost_optimization.when_over_budget,
+            scopes: status.budgets.map((use) => ({ ...use, ...limitsOf(use.scope) })),
+          },
         };
         if (options.json) {
           io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -88,7 +115,18 @@ export function addStatusCommand(program: Command, io: CliIo): void {
             (m) =>
               `  ${m.id.padEnd(10)} ${m.kind.padEnd(13)} ${m.enabled ? 'enabled ' : 'disabled'}${m.note ? `  (${m.note})` : ''}${m.coolingDownUntil ? `  cooling down until ${new Date(m.coolingDownUntil).toISOString()}` : ''}`,
           ),
-          `tokens today:  claude ${status.usedToday.claude.toLocaleString('en-US')} of ${budgets.claude.toLocaleString('en-US')}, external ${status.usedToday.external.toLocaleString('en-US')} of ${budgets.external.toLocaleString('en-US')} (UTC day)`,
+          `tokens today:  claude ${status.usedToday.claude.toLocaleString('en-US')} of ${budgets.claude.toLocaleString('en-US')}, external ${status.usedToday.external.toLocaleString('en-US')} of ${budgets.external.toLocaleString('en-US')} (budget day ${status.budgetWindow}, UTC${config.cost_optimization.budget_utc_offset}; settled and reserved; when over budget: ${config.cost_optimization.when_over_budget})`,
+          ...report.budgets.scopes
+            .filter((scope) => scope.scope.startsWith('model:'))
+            .map((scope) => {
+              const cap = [
+                scope.limitTokens !== null
+                  ? `${scope.limitTokens.toLocaleString('en-US')} tokens`
+                  : null,
+                scope.limitUsd !== null ? `$${scope.limitUsd.toFixed(2)}` : null,
+              ].filter(Boolean);
+              return `  ${scope.scope.slice('model:'.length).padEnd(10)} ${(scope.tokens + scope.reservedTokens).toLocaleString('en-US')} tokens, $${(scope.usd + scope.reservedUsd).toFixed(4)}${cap.length ? ` of ${cap.join(' and ')}` : ''}${scope.reservedTokens ? ` (${scope.reservedTokens.toLocaleString('en-US')} reserved)` : ''}`;
+            }),
         ];
         io.stdout(`${lines.join('\n')}\n`);
       } finally {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ctoProcess } from '../helpers/cto-process.js';
+import { ctoProcess, startCtoProcess } from '../helpers/cto-process.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -30,6 +30,21 @@ describe('the cto executable', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n')[0]).toBe("error: unknown command 'confgi'");
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops quietly when the reader of its output goes away (`| head -1`)', async () => {
+    const sandbox = createSandbox();
+    const { child, output, exited } = startCtoProcess(
+      sandbox.cwd,
+      { HOME: sandbox.home },
+      'config',
+      'show',
+      '--json',
+    );
+    // Close the pipe before the output is written, as `head` does once it has its line.
+    child.stdout?.destroy();
+    expect(await exited).toBe(0);
+    expect(output.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
   it('reads ORCHESTRATOR_CONFIG and CTO_MODEL from its environment', async () => {

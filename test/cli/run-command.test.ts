@@ -125,8 +125,8 @@ describe('cto submit, resume, status and logs', () => {
     expect(before.stdout).toContain('tasks:  classifying 1');
     expect(before.stdout).toMatch(/log: {4}.*\.cto\/simulated\/cto\.log/);
     expect(before.stdout).toMatch(/gemini {5}text-only {5}disabled/);
-    expect(before.stdout).toContain(
-      'tokens today:  claude 0 of 100,000, external 0 of 1,000,000 (UTC day)',
+    expect(before.stdout).toMatch(
+      /tokens today: {2}claude 0 of 100,000, external 0 of 1,000,000 \(budget day \d{4}-\d\d-\d\d, UTC\+00:00; settled and reserved; when over budget: block\)\n$/,
     );
 
     const resumed = await sandbox.cli('resume', '--simulate');
@@ -138,6 +138,13 @@ describe('cto submit, resume, status and logs', () => {
     const story = await sandbox.cli('status', id);
     expect(story.stdout).toContain(`task ${id}: done`);
     expect(story.stdout).toMatch(/attempt 1 on \w+, \d+ tokens, \$[\d.]+, reject \(quality 4\)/);
+    // The learned choice keeps its figures: the chosen model is starred.
+    expect(story.stdout).toContain('  routing estimates (approval chance');
+    expect(story.stdout).toMatch(
+      /^ {3}\*(kimi|glm) +p=0\.\d\d +\$[\d.]+ a try +\$[\d.]+ per approval {2}via \w+ → /m,
+    );
+    const after = await sandbox.cli('status');
+    expect(after.stdout).toMatch(/^ {2}(kimi|glm) +[\d,]+ tokens, \$[\d.]+$/m);
     const json = JSON.parse((await sandbox.cli('status', '--json')).stdout);
     expect(json.tasks).toEqual({ done: 1 });
     expect(json.budgets.usedToday.external).toBeGreaterThan(0);
