@@ -55,14 +55,23 @@ export function productionRouter(
   return {
     task(taskId) {
       let current: ModelRef | null = null;
+      const tried: string[] = [];
       return {
         first() {
           current = routeTask({ taskId, input: {}, classification, view }).model;
+          if (current) tried.push(current.id);
           return current?.id ?? null;
         },
         next(model) {
           if (current?.id !== model) throw new Error(`${taskId}: ${model} is not the routed model`);
-          current = escalate({ classification, from: current, failure: 'rejected', view }).model;
+          current = escalate({
+            classification,
+            from: current,
+            failure: 'rejected',
+            view,
+            tried,
+          }).model;
+          if (current) tried.push(current.id);
           return current?.id ?? null;
         },
         record: learn,

@@ -36,12 +36,18 @@ export interface ReplayTaskInput {
   maxAttempts: number;
   /** The data's single run of `model` on `instance`: a retry on the same model repeats it. */
   outcome: (model: string, instance: string) => Outcome;
+  /**
+   * Whether an approval ends the task (a cascade), or every model of the policy runs and is
+   * paid for, the first approved result shipping (the cost-matched control). Default true.
+   */
+  stopAtApproval?: boolean;
 }
 
 /**
  * Replays one task: runs the policy's model, has the reviewer judge it, and on a rejection
  * asks the policy for the next model, until an approval, no next model, or `maxAttempts`
- * attempts (the task is then blocked and counts as not solved). Cost is every attempt's.
+ * attempts (the task is then blocked and counts as not solved). Cost is every attempt's. The
+ * shipped result is the first approved one.
  *
  * @example
  * replayTask({ instance: 'a', policy: sequencePolicy(['deepseek', 'opus']), review, maxAttempts: 3, outcome });
@@ -53,6 +59,7 @@ export function replayTask({
   review,
   maxAttempts,
   outcome,
+  stopAtApproval = true,
 }: ReplayTaskInput): TaskRun {
   const attempts: Attempt[] = [];
   let model = policy.first();
@@ -60,15 +67,16 @@ export function replayTask({
     const { resolved, costUsd } = outcome(model, instance);
     const attempt = { model, resolved, costUsd, approved: review(resolved) };
     attempts.push(attempt);
-    const next = attempt.approved || attempts.length >= maxAttempts ? null : policy.next(model);
+    const done = (attempt.approved && stopAtApproval) || attempts.length >= maxAttempts;
+    const next = done ? null : policy.next(model);
     policy.record?.(attempt, next !== null);
     model = next;
   }
-  const last = attempts.at(-1);
+  const shipped = attempts.find((a) => a.approved);
   return {
     instance,
     attempts,
-    solved: last?.approved === true && last.resolved,
+    solved: shipped?.resolved === true,
     costUsd: attempts.reduce((sum, a) => sum + a.costUsd, 0),
   };
 }

@@ -31,9 +31,9 @@ export interface PolicyRunsInput {
  * Replays every policy over all the dataset's tasks, streamed in an order fixed by the seed;
  * each policy's runs come in that order. Single-model policies run once and ship as is; the
  * others are judged by a reviewer erring with `errorRate`. The shuffled control runs ours'
- * model sequences dealt out to other tasks (stopping at the reviewer's first approval): ours'
- * mix of models without ours' choices (it spends less than ours, since a long sequence dealt to
- * a task a cheap model solves stops early).
+ * model sequences dealt out to other tasks, every model of a sequence run and paid for (the
+ * first approved result ships): ours' mix of models and, in expectation, ours' spend, without
+ * ours' choice of which task gets which models.
  *
  * @example
  * runPolicies({ dataset, configs, seed: 1, errorRate: 0.1 })['ours (learned)'][0].solved;
@@ -49,9 +49,20 @@ export function runPolicies({
   const outcome = (model: string, instance: string) =>
     outcomeOf(dataset, datasetModel(model), instance);
   const reviewer = (name: PolicyName) => noisyReviewer(errorRate, rngFor(seed, `review:${name}`));
-  const stream = (policyFor: (instance: string, index: number) => TaskPolicy, review: Review) =>
+  const stream = (
+    policyFor: (instance: string, index: number) => TaskPolicy,
+    review: Review,
+    stopAtApproval = true,
+  ) =>
     order.map((instance, index) =>
-      replayTask({ instance, policy: policyFor(instance, index), review, maxAttempts, outcome }),
+      replayTask({
+        instance,
+        policy: policyFor(instance, index),
+        review,
+        maxAttempts,
+        outcome,
+        stopAtApproval,
+      }),
     );
   const production = (loaded: LoadedConfig, name: PolicyName) => {
     const router = productionRouter(loaded, benchClassification);
@@ -78,6 +89,7 @@ export function runPolicies({
     'shuffled control': stream(
       (_, index) => sequencePolicy(dealt[index] ?? []),
       reviewer('shuffled control'),
+      false,
     ),
   };
 }

@@ -34,6 +34,8 @@ export interface EscalateInput {
   /** Why: the work fell short (the reviewer rejected it) or the model could not run it. */
   failure: 'rejected' | 'failed';
   view: RoutingView;
+  /** Models the task has already run on: skipped, so that ladders that meet never loop. */
+  tried?: readonly string[];
 }
 
 /**
@@ -49,7 +51,13 @@ export interface EscalateInput {
  * escalate({ classification, from: haikuRef, failure: 'rejected', view });
  * // { model: { id: 'sonnet', … }, reason: 'haiku rejected; next on its ladder (sonnet → opus): sonnet' }
  */
-export function escalate({ classification, from, failure, view }: EscalateInput): Route {
+export function escalate({
+  classification,
+  from,
+  failure,
+  view,
+  tried = [],
+}: EscalateInput): Route {
   const ladder = escalationLadder(from.id, view);
   const skipped: string[] = [];
   // The first model short only of budget: where the task waits, under `when_over_budget: wait`.
@@ -58,15 +66,17 @@ export function escalate({ classification, from, failure, view }: EscalateInput)
     const model = view.models.find((m) => m.id === id);
     const unfit = !model
       ? 'not configured'
-      : !model.enabled
-        ? 'disabled'
-        : model.unavailable
-          ? model.unavailable
-          : model.tier < from.tier
-            ? 'weaker'
-            : !canRun(modelRef(model), classification)
-              ? 'text-only'
-              : null;
+      : tried.includes(id)
+        ? 'already tried'
+        : !model.enabled
+          ? 'disabled'
+          : model.unavailable
+            ? model.unavailable
+            : model.tier < from.tier
+              ? 'weaker'
+              : !canRun(modelRef(model), classification)
+                ? 'text-only'
+                : null;
     const why = unfit ?? (model ? executionOverBudget(view, model, classification.type) : null);
     if (model && unfit === null && why !== null) waitFor ??= model;
     if (model && why === null) {

@@ -68,16 +68,19 @@ function chainFrom(
   classification: Classification,
   view: RoutingView,
   attemptsLeft: number,
+  tried: readonly string[] = [],
 ): { cost: number; chance: number; path: string[] } {
   const p = approvalChance(model, classification, view.history);
   const cost = attemptCost(model, classification.type, view);
+  const path = [...tried, model.id];
   const next =
     attemptsLeft > 1
-      ? escalate({ classification, from: modelRef(model), failure: 'rejected', view }).model
+      ? escalate({ classification, from: modelRef(model), failure: 'rejected', view, tried: path })
+          .model
       : null;
   const nextModel = next ? view.models.find((m) => m.id === next.id) : undefined;
   const rest = nextModel
-    ? chainFrom(nextModel, classification, view, attemptsLeft - 1)
+    ? chainFrom(nextModel, classification, view, attemptsLeft - 1, path)
     : { cost: 0, chance: 0, path: [] };
   return {
     cost: cost + (1 - p) * rest.cost,

@@ -27,6 +27,8 @@ export interface ReplayedTask {
     tokens: number;
     /** Whether it ended done (approved). */
     approved: boolean;
+    /** Whether the CTO approved its first attempt. */
+    approvedFirstTry: boolean;
     status: NonNullable<TaskContext['outcome']>['status'];
   };
   replayed: {
@@ -39,6 +41,8 @@ export interface ReplayedTask {
      */
     expectedCostUsd: number | null;
     approvedChance: number;
+    /** The chance the CTO approves the first attempt on that model. */
+    firstTryChance: number;
     path: string[];
   };
   moved: boolean;
@@ -63,6 +67,8 @@ export interface ReplayTotals {
     executionCostUsd: number;
     /** Share of the tasks that ended done; null without tasks. */
     approvalRate: number | null;
+    /** Share whose first attempt the CTO approved. */
+    firstTryApprovalRate: number | null;
   };
   expected: {
     /** Sum of the priced expectations (executions only). */
@@ -71,6 +77,8 @@ export interface ReplayTotals {
     unpriced: number;
     /** Mean chance of ending approved; null without tasks. */
     approvalRate: number | null;
+    /** Mean chance the CTO approves the first attempt. */
+    firstTryApprovalRate: number | null;
   };
 }
 
@@ -131,6 +139,7 @@ function replayOne(
       executionCostUsd: executionCost(context),
       tokens: usage.inputTokens + usage.outputTokens,
       approved: outcome.status === 'done',
+      approvedFirstTry: context.attempts[0]?.review?.verdict === 'approve',
       status: outcome.status,
     },
     replayed: {
@@ -138,6 +147,7 @@ function replayOne(
       reason: route.reason,
       expectedCostUsd: route.model === null ? 0 : (estimate?.expectedCostUsd ?? null),
       approvedChance: estimate?.approvedChance ?? 0,
+      firstTryChance: estimate?.approval ?? 0,
       path: estimate?.path ?? [],
     },
     moved: route.model !== actualModel,
@@ -167,11 +177,13 @@ function totalsOf(tasks: readonly ReplayedTask[]): ReplayTotals {
       costUsd: sum((t) => t.actual.costUsd),
       executionCostUsd: sum((t) => t.actual.executionCostUsd),
       approvalRate: mean((t) => (t.actual.approved ? 1 : 0)),
+      firstTryApprovalRate: mean((t) => (t.actual.approvedFirstTry ? 1 : 0)),
     },
     expected: {
       costUsd: sum((t) => t.replayed.expectedCostUsd ?? 0),
       unpriced: tasks.filter((t) => t.replayed.expectedCostUsd === null).length,
       approvalRate: mean((t) => t.replayed.approvedChance),
+      firstTryApprovalRate: mean((t) => t.replayed.firstTryChance),
     },
   };
 }
@@ -189,8 +201,8 @@ function totalsOf(tasks: readonly ReplayedTask[]): ReplayTotals {
  * const view = routingViewFrom(other, { history: await store.performance() });
  * replayDecisions([{ id: 't1', context: snapshot.context }], view).totals;
  * // { tasks: 1, moved: 1, moves: [{ from: 'minimax', to: 'deepseek', tasks: 1 }],
- * //   actual: { costUsd: 0.03, executionCostUsd: 0.025, approvalRate: 1 },
- * //   expected: { costUsd: 0.012, unpriced: 0, approvalRate: 0.96 } }
+ * //   actual: { costUsd: 0.03, executionCostUsd: 0.025, approvalRate: 1, firstTryApprovalRate: 0 },
+ * //   expected: { costUsd: 0.012, unpriced: 0, approvalRate: 0.96, firstTryApprovalRate: 0.8 } }
  */
 export function replayDecisions(stored: readonly StoredContext[], view: RoutingView): ReplayResult {
   const skipped: ReplaySkips = { notFinished: 0, unclassified: 0, invalid: [] };

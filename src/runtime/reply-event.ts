@@ -64,7 +64,8 @@ export function replyEvent({
     const from = request.model;
     if (!from || !context.classification)
       return { model: null, reason: 'nothing to escalate from' };
-    return escalate({ classification: context.classification, from, failure, view });
+    const tried = context.attempts.map((attempt) => attempt.model.id);
+    return escalate({ classification: context.classification, from, failure, view, tried });
   };
 
   switch (request.kind) {

@@ -91,4 +91,18 @@ describe('replayTask', () => {
       ['B', false],
     ]);
   });
+
+  it('runs and pays for the whole sequence when approvals do not stop it, shipping the first approved', () => {
+    const run = replayTask({
+      instance: 't1',
+      policy: sequencePolicy(['A', 'B']),
+      review: (resolved) => resolved,
+      maxAttempts: 3,
+      outcome,
+      stopAtApproval: false,
+    });
+    expect(run.attempts.map((a) => a.model)).toEqual(['A', 'B']);
+    expect(run.solved).toBe(true);
+    expect(run.costUsd).toBe(1 + 10);
+  });
 });

@@ -124,4 +124,22 @@ describe('escalation', () => {
       }).model,
     ).toBeNull();
   });
+
+  it('skips models the task already ran on, so that ladders that meet never loop', () => {
+    // deepseek and minimax escalate to each other before Claude.
+    const view = catalogView({
+      fallbackChain: { deepseek: ['minimax', 'opus'], minimax: ['deepseek', 'opus'] },
+    });
+    const next = escalate({
+      classification: coding,
+      from: ref('minimax', 2),
+      failure: 'rejected',
+      view,
+      tried: ['deepseek', 'minimax'],
+    });
+    expect(next.model?.id).toBe('opus');
+    expect(next.reason).toBe(
+      'minimax rejected; next on its ladder (deepseek → opus): opus (skipped deepseek: already tried)',
+    );
+  });
 });
