@@ -46,6 +46,23 @@ const cases: { name: string; config: unknown; env?: Record<string, string>; line
     lines: [`fallback_chain.haiku[1]: unknown model "gpt5"; known models: ${known}`],
   },
   {
+    name: 'a budget cap for an unknown model',
+    config: { cost_optimization: { model_budget_per_day: { nosuch: { usd: 5 } } } },
+    lines: [
+      `cost_optimization.model_budget_per_day.nosuch: unknown model "nosuch"; known models: ${known}`,
+    ],
+  },
+  {
+    name: 'a budget day offset that is not one',
+    config: { cost_optimization: { budget_utc_offset: '2h' } },
+    lines: ['cost_optimization.budget_utc_offset: expected an offset such as "+02:00", got "2h"'],
+  },
+  {
+    name: 'an exploration share over a half',
+    config: { cost_optimization: { exploration_share: 0.9 } },
+    lines: ['cost_optimization.exploration_share: expected a number from 0 to 0.5, got 0.9'],
+  },
+  {
     name: 'a fallback chain for an unknown model',
     config: { fallback_chain: { nosuch: ['opus'] } },
     lines: [`fallback_chain.nosuch: unknown model "nosuch"; known models: ${known}`],
