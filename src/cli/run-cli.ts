@@ -6,6 +6,8 @@ import { addConfigCommand } from './config-command.js';
 import { ExitCode } from './exit-code.js';
 import { addGraphCommand } from './graph-command.js';
 import { addLogsCommand } from './logs-command.js';
+import { addPerfCommand } from './perf-command.js';
+import { addReplayHistoryCommand } from './replay-history-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommands } from './serve-command.js';
 import { addStatusCommand } from './status-command.js';
@@ -46,6 +48,8 @@ export function createProgram(io: CliIo): Command {
   addStatusCommand(program, io);
   addLogsCommand(program, io);
   addGraphCommand(program, io);
+  addPerfCommand(program, io);
+  addReplayHistoryCommand(program, io);
   return program;
 }
 

@@ -3,8 +3,10 @@ import {
   canRun,
   type ModelRef,
   type Route,
+  type RouteEstimate,
 } from '../../machines/task-types.js';
 import { executionOverBudget } from './budget-check.js';
+import { describeEstimate, routeEstimates } from './learned-choice.js';
 import { modelRef } from './model-choice.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
 
@@ -36,11 +38,47 @@ export interface EscalateInput {
   view: RoutingView;
   /** Models the task has already run on: skipped, so that ladders that meet never loop. */
   tried?: readonly string[];
+  /** Attempts the task has left after this failure (default: `maxAttempts` less `tried`). */
+  attemptsLeft?: number;
+}
+
+/** Learned escalation looks this many attempts ahead at most: enough, and bounded. */
+const lookahead = 3;
+
+/**
+ * Under learned routing, the ladder's order is a preference: of the models on it that can
+ * take the task, the one with the lowest expected cost per approved result after a failure
+ * (its chain included) is chosen. Ladders still decide which models may follow which.
+ */
+function learnedEscalation(
+  eligible: readonly RoutingModel[],
+  input: Required<Omit<EscalateInput, 'failure'>>,
+): { model: RoutingModel; note: string; estimates: RouteEstimate[] } | null {
+  const { view, classification, tried, attemptsLeft } = input;
+  const learning =
+    view.strategy === 'cost_aware' &&
+    view.costOptimization.enabled &&
+    view.costOptimization.routing === 'learned';
+  if (!learning || eligible.length < 2) return null;
+  const estimates = routeEstimates(eligible, classification, view, {
+    tried,
+    attemptsLeft: Math.min(attemptsLeft, lookahead),
+  });
+  const score = (e: RouteEstimate) => e.costPerApprovalUsd ?? Number.POSITIVE_INFINITY;
+  let best = 0;
+  estimates.forEach((estimate, index) => {
+    if (score(estimate) < score(estimates[best] as RouteEstimate)) best = index;
+  });
+  const model = eligible[best] as RoutingModel;
+  const ranked = [...estimates].sort((a, b) => score(a) - score(b)).map(describeEstimate);
+  return { model, note: `learned, after a failure: ${ranked.join('; ')}`, estimates };
 }
 
 /**
  * Where a task goes after an attempt fails: the first model up the ladder that is available,
- * can do the work, is not weaker and has budget left (under `when_over_budget: wait`, a model
+ * can do the work, is not weaker, has not run the task yet and has budget left (under learned
+ * routing, the one of those with the lowest expected cost per approved result; under
+ * `when_over_budget: wait`, a model
  * short only of budget is taken when no other is, and the call waits for the next window).
  * When the ladder is exhausted, a rejected task gets another
  * try on the same model with the reviewer's feedback (if that model is still available); a
@@ -57,9 +95,11 @@ export function escalate({
   failure,
   view,
   tried = [],
+  attemptsLeft = view.maxAttempts - Math.max(tried.length, 1),
 }: EscalateInput): Route {
   const ladder = escalationLadder(from.id, view);
   const skipped: string[] = [];
+  const eligible: RoutingModel[] = [];
   // The first model short only of budget: where the task waits, under `when_over_budget: wait`.
   let waitFor: RoutingModel | null = null;
   for (const id of ladder) {
@@ -79,14 +119,31 @@ export function escalate({
                 : null;
     const why = unfit ?? (model ? executionOverBudget(view, model, classification.type) : null);
     if (model && unfit === null && why !== null) waitFor ??= model;
-    if (model && why === null) {
-      const note = skipped.length > 0 ? ` (skipped ${skipped.join(', ')})` : '';
+    if (model && why === null) eligible.push(model);
+    else if (eligible.length === 0) skipped.push(`${id}: ${why}`);
+  }
+  const first = eligible[0];
+  if (first) {
+    const note = skipped.length > 0 ? ` (skipped ${skipped.join(', ')})` : '';
+    const steps = ladder.join(' → ') || 'empty';
+    const learned = learnedEscalation(eligible, {
+      classification,
+      from,
+      view,
+      tried,
+      attemptsLeft,
+    });
+    if (learned) {
       return {
-        model: modelRef(model),
-        reason: `${from.id} ${failure}; next on its ladder (${ladder.join(' → ') || 'empty'}): ${model.id}${note}`,
+        model: modelRef(learned.model),
+        reason: `${from.id} ${failure}; from its ladder (${steps}): ${learned.model.id}${note} (${learned.note})`,
+        estimates: learned.estimates,
       };
     }
-    skipped.push(`${id}: ${why}`);
+    return {
+      model: modelRef(first),
+      reason: `${from.id} ${failure}; next on its ladder (${steps}): ${first.id}${note}`,
+    };
   }
   if (waitFor && view.costOptimization.whenOverBudget === 'wait') {
     return {

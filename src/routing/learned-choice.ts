@@ -13,18 +13,25 @@ const complexityShift = { simple: 0.1, moderate: 0, complex: -0.15 } as const;
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
+const posterior = (prior: number, approvals: number, attempts: number) =>
+  (prior * priorStrength + approvals) / (priorStrength + attempts);
+
 /**
  * The chance the CTO approves `model`'s work on a task of this classification: the mean of a
  * Beta posterior over its approvals on this task type, whose prior comes from the catalog tier
- * (stronger, likelier) shifted by the complexity.
+ * (stronger, likelier) shifted by the complexity. As a first attempt it counts first attempts;
+ * after an earlier attempt failed (`afterFailure`) the task is likely harder, so it counts the
+ * attempts that came after a failure, starting from the model's chance over all its attempts.
  *
  * @example
  * approvalChance(deepseek, { type: 'coding', complexity: 'simple' }, history); // 0.74
+ * approvalChance(opus, classification, history, { afterFailure: true }); // 0.52
  */
 export function approvalChance(
   model: Pick<RoutingModel, 'id' | 'tier'>,
   classification: Pick<Classification, 'type' | 'complexity'>,
   history: RoutingView['history'],
+  { afterFailure = false }: { afterFailure?: boolean } = {},
 ): number {
   const prior = clamp(
     0.35 + 0.12 * model.tier + complexityShift[classification.complexity],
@@ -32,7 +39,11 @@ export function approvalChance(
     0.95,
   );
   const seen = historyOf(history, model.id, classification.type);
-  return (prior * priorStrength + seen.approvals) / (priorStrength + seen.attempts);
+  if (afterFailure) {
+    const overall = posterior(prior, seen.approvals, seen.attempts);
+    return posterior(overall, seen.laterApprovals, seen.laterAttempts);
+  }
+  return posterior(prior, seen.approvals - seen.laterApprovals, seen.attempts - seen.laterAttempts);
 }
 
 /**
@@ -58,25 +69,42 @@ export function attemptCost(model: RoutingModel, taskType: string, view: Routing
   return ((priced ? prior : 0) + seen.costUsd) / ((priced ? 1 : 0) + seen.attempts);
 }
 
+export interface Chain {
+  cost: number;
+  chance: number;
+  path: string[];
+}
+
 /**
- * Starting on `model`, what reaching an approved result is expected to cost, counting the
- * escalations a failure leads to (the real ladder, up to the attempts left), and the chance
- * the task ends approved at all.
+ * Starting on `model` (after the models `tried`, which failed), what reaching an approved
+ * result is expected to cost, counting the escalations a failure leads to (the real ladder,
+ * up to the attempts left), and the chance the task ends approved at all.
+ *
+ * @example
+ * chainFrom(deepseek, classification, view, 3); // { cost: 0.31, chance: 0.97, path: ['deepseek', 'sonnet', 'opus'] }
  */
-function chainFrom(
+export function chainFrom(
   model: RoutingModel,
   classification: Classification,
   view: RoutingView,
   attemptsLeft: number,
   tried: readonly string[] = [],
-): { cost: number; chance: number; path: string[] } {
-  const p = approvalChance(model, classification, view.history);
+): Chain {
+  const p = approvalChance(model, classification, view.history, {
+    afterFailure: tried.length > 0,
+  });
   const cost = attemptCost(model, classification.type, view);
   const path = [...tried, model.id];
   const next =
     attemptsLeft > 1
-      ? escalate({ classification, from: modelRef(model), failure: 'rejected', view, tried: path })
-          .model
+      ? escalate({
+          classification,
+          from: modelRef(model),
+          failure: 'rejected',
+          view,
+          tried: path,
+          attemptsLeft: attemptsLeft - 1,
+        }).model
       : null;
   const nextModel = next ? view.models.find((m) => m.id === next.id) : undefined;
   const rest = nextModel
@@ -91,7 +119,8 @@ function chainFrom(
 
 /**
  * The estimate for each candidate: its approval chance and cost per try, and over its whole
- * escalation chain the expected cost, the chance of an approved result and their ratio.
+ * escalation chain the expected cost, the chance of an approved result and their ratio. For
+ * an escalation, `tried` names the models that failed and `attemptsLeft` what remains.
  *
  * @example
  * routeEstimates([deepseek, minimax], classification, view)[0];
@@ -101,13 +130,19 @@ export function routeEstimates(
   candidates: readonly RoutingModel[],
   classification: Classification,
   view: RoutingView,
+  {
+    tried = [],
+    attemptsLeft = view.maxAttempts,
+  }: { tried?: readonly string[]; attemptsLeft?: number } = {},
 ): RouteEstimate[] {
   const finite = (value: number) => (Number.isFinite(value) ? value : null);
   return candidates.map((model) => {
-    const chain = chainFrom(model, classification, view, view.maxAttempts);
+    const chain = chainFrom(model, classification, view, attemptsLeft, tried);
     return {
       model: model.id,
-      approval: approvalChance(model, classification, view.history),
+      approval: approvalChance(model, classification, view.history, {
+        afterFailure: tried.length > 0,
+      }),
       attemptCostUsd: finite(attemptCost(model, classification.type, view)),
       expectedCostUsd: finite(chain.cost),
       approvedChance: chain.chance,
@@ -117,7 +152,13 @@ export function routeEstimates(
   });
 }
 
-function describe(estimate: RouteEstimate): string {
+/**
+ * One estimate in words, as decisions keep it.
+ *
+ * @example
+ * describeEstimate(estimate); // 'deepseek $0.0312 per approval (p=0.62, $0.0096 a try, chain deepseek → sonnet → opus approves 97%)'
+ */
+export function describeEstimate(estimate: RouteEstimate): string {
   const usd = (value: number | null) => (value === null ? 'unpriced' : `$${value.toFixed(4)}`);
   return `${estimate.model} ${usd(estimate.costPerApprovalUsd)} per approval (p=${estimate.approval.toFixed(2)}, ${usd(estimate.attemptCostUsd)} a try, chain ${estimate.path.join(' → ')} approves ${Math.round(estimate.approvedChance * 100)}%)`;
 }
@@ -156,7 +197,7 @@ export function learnedChoice({
   const order = estimates
     .map((estimate, index) => ({ estimate, model: candidates[index] as RoutingModel }))
     .sort((a, b) => score(a.estimate) - score(b.estimate) || b.model.tier - a.model.tier);
-  const ranked = order.map((o) => describe(o.estimate)).join('; ');
+  const ranked = order.map((o) => describeEstimate(o.estimate)).join('; ');
   const critical = classification.complexity === 'complex' || classification.type === 'deployment';
   const share = view.costOptimization.explorationShare;
   if (!critical && candidates.length > 1 && stableFraction(`${taskId}:explore`) < share) {

@@ -35,6 +35,8 @@ export function attemptPerformance(
     rejections: event.type === 'EXECUTE_FAILED' || approved ? 0 : 1,
     failures: event.type === 'EXECUTE_FAILED' ? 1 : 0,
     escalations: next && next.model.id !== attempt.model.id ? 1 : 0,
+    laterAttempts: attemptN > 1 ? 1 : 0,
+    laterApprovals: attemptN > 1 && approved ? 1 : 0,
     qualitySum: event.type === 'REVIEWED' ? event.quality : 0,
     reviews: event.type === 'REVIEWED' ? 1 : 0,
     latencyMs: usage?.latencyMs ?? 0,

@@ -20,6 +20,12 @@ export const performanceRowSchema = z.object({
   failures: count,
   /** Failed or rejected attempts after which the task moved to another model. */
   escalations: count,
+  /**
+   * Of the attempts and approvals, those that came after an earlier attempt of the task had
+   * failed: harder work than first attempts get, so estimated apart.
+   */
+  laterAttempts: count,
+  laterApprovals: count,
   /** Sum and count of the review's quality scores (1–10). */
   qualitySum: amount,
   reviews: count,
@@ -48,6 +54,8 @@ export function emptyPerformance(model: string, taskType: string): PerformanceRo
     rejections: 0,
     failures: 0,
     escalations: 0,
+    laterAttempts: 0,
+    laterApprovals: 0,
     qualitySum: 0,
     reviews: 0,
     latencyMs: 0,
@@ -74,6 +82,8 @@ export function addPerformance(row: PerformanceRow, delta: PerformanceRow): Perf
     rejections: row.rejections + delta.rejections,
     failures: row.failures + delta.failures,
     escalations: row.escalations + delta.escalations,
+    laterAttempts: row.laterAttempts + delta.laterAttempts,
+    laterApprovals: row.laterApprovals + delta.laterApprovals,
     qualitySum: row.qualitySum + delta.qualitySum,
     reviews: row.reviews + delta.reviews,
     latencyMs: row.latencyMs + delta.latencyMs,

@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS performance (
   rejections INTEGER NOT NULL,
   failures INTEGER NOT NULL,
   escalations INTEGER NOT NULL,
+  later_attempts INTEGER NOT NULL,
+  later_approvals INTEGER NOT NULL,
   quality_sum REAL NOT NULL,
   reviews INTEGER NOT NULL,
   latency_ms REAL NOT NULL,
@@ -94,6 +96,8 @@ const performanceColumns = [
   ['rejections', 'rejections'],
   ['failures', 'failures'],
   ['escalations', 'escalations'],
+  ['later_attempts', 'laterAttempts'],
+  ['later_approvals', 'laterApprovals'],
   ['quality_sum', 'qualitySum'],
   ['reviews', 'reviews'],
   ['latency_ms', 'latencyMs'],
@@ -101,6 +105,20 @@ const performanceColumns = [
   ['output_tokens', 'outputTokens'],
   ['cost_usd', 'costUsd'],
 ] as const;
+
+/** Columns added to a table after it first shipped: added, empty, to a store made before. */
+const addedColumns: readonly [table: string, column: string, definition: string][] = [
+  ['performance', 'later_attempts', 'INTEGER NOT NULL DEFAULT 0'],
+  ['performance', 'later_approvals', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+function addMissingColumns(db: Database.Database): void {
+  for (const [table, column, definition] of addedColumns) {
+    const columns = db.pragma(`table_info(${table})`) as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+}
 
 interface TaskRow {
   id: string;
@@ -152,6 +170,7 @@ export function openSqliteStore(path: string): Store {
     db.pragma('cache_size = -65536');
     db.pragma('wal_autocheckpoint = 10000');
     db.exec(schema);
+    addMissingColumns(db);
   } catch (error) {
     throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
   }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Classification, ModelRef } from '../../machines/task-types.js';
 import { escalate, escalationLadder } from '../../src/routing/escalate.js';
-import { catalogView, withModels } from './view.js';
+import { approvalChance } from '../../src/routing/learned-choice.js';
+import type { RoutingView } from '../../src/routing/routing-view.js';
+import { emptyPerformance } from '../../src/store/performance-row.js';
+import { costOptions, catalogView as learnedView, withModels } from './view.js';
+
+/** The ladders as the original climbs them: in order (rotation rather than learned routing). */
+const catalogView = (patch: Partial<RoutingView> = {}) =>
+  learnedView({ costOptimization: costOptions({ routing: 'rotation' }), ...patch });
 
 const coding: Classification = {
   type: 'coding',
@@ -141,5 +148,69 @@ describe('escalation', () => {
     expect(next.reason).toBe(
       'minimax rejected; next on its ladder (deepseek → opus): opus (skipped deepseek: already tried)',
     );
+  });
+
+  it('under learned routing, picks from the ladder by expected cost per approved result after a failure', () => {
+    const after = (
+      model: string,
+      laterAttempts: number,
+      laterApprovals: number,
+      costUsd: number,
+    ) => ({
+      ...emptyPerformance(model, 'coding'),
+      attempts: laterAttempts,
+      approvals: laterApprovals,
+      laterAttempts,
+      laterApprovals,
+      costUsd: costUsd * laterAttempts,
+    });
+    // After a failure minimax is approved as often as opus, for a tenth of the price.
+    const view = learnedView({
+      fallbackChain: { deepseek: ['opus', 'minimax'], minimax: [], opus: [] },
+      history: [after('opus', 40, 30, 1), after('minimax', 40, 30, 0.1)],
+    });
+    const next = escalate({
+      classification: coding,
+      from: ref('deepseek', 2, 'openai-tools'),
+      failure: 'rejected',
+      view,
+      tried: ['deepseek'],
+    });
+    expect(next.model?.id).toBe('minimax');
+    expect(next.reason).toMatch(
+      /^deepseek rejected; from its ladder \(opus → minimax\): minimax \(learned, after a failure: minimax \$[\d.]+ per approval \(p=0\.7\d/,
+    );
+    expect(next.estimates?.map((e) => e.model)).toEqual(['opus', 'minimax']);
+    // When opus does much better after failures, it is worth its price.
+    const better = learnedView({
+      fallbackChain: { deepseek: ['opus', 'minimax'], minimax: [], opus: [] },
+      history: [after('opus', 40, 39, 1), after('minimax', 40, 1, 0.1)],
+    });
+    expect(
+      escalate({
+        classification: coding,
+        from: ref('deepseek', 2, 'openai-tools'),
+        failure: 'rejected',
+        view: better,
+        tried: ['deepseek'],
+      }).model?.id,
+    ).toBe('opus');
+  });
+
+  it('estimates a model after a failure from its later attempts, starting from all of them', () => {
+    const row = {
+      ...emptyPerformance('minimax', 'coding'),
+      attempts: 100,
+      approvals: 50,
+      laterAttempts: 50,
+      laterApprovals: 10,
+    };
+    const minimax = learnedView().models.find((m) => m.id === 'minimax');
+    if (!minimax) throw new Error('minimax');
+    const first = approvalChance(minimax, coding, [row]);
+    const later = approvalChance(minimax, coding, [row], { afterFailure: true });
+    // 40 of 50 first attempts approved; 10 of 50 after a failure.
+    expect(first).toBeGreaterThan(0.75);
+    expect(later).toBeLessThan(0.25);
   });
 });

@@ -59,6 +59,8 @@ describe('performance history', () => {
         ...emptyPerformance('sonnet', 'coding'),
         attempts: 1,
         approvals: 1,
+        laterAttempts: 1,
+        laterApprovals: 1,
         qualitySum: 9,
         reviews: 1,
         inputTokens: 3_000,
@@ -98,6 +100,8 @@ describe('performance history', () => {
     const { orchestrator } = testOrchestrator({
       configFile: { cost_optimization: { exploration_share: 0 } },
       script: {
+        // Executions as large as routing's prior assumes, so that prices compare fairly.
+        execute: () => ({ output: 'work', usage: { inputTokens: 16_000, outputTokens: 4_000 } }),
         review: (call) =>
           call.worker === 'minimax'
             ? { verdict: 'reject', quality: 2, feedback: 'no', usage }

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
@@ -21,6 +21,33 @@ describe('SQLite store', () => {
     const store = openSqliteStore(path);
     expect(new Database(path).pragma('journal_mode', { simple: true })).toBe('wal');
     void store.close();
+  });
+
+  it('opens a store whose performance table predates the later-attempt columns', async () => {
+    const path = freshPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new Database(path);
+    old.exec(`CREATE TABLE performance (
+      model TEXT NOT NULL, task_type TEXT NOT NULL, attempts INTEGER NOT NULL,
+      approvals INTEGER NOT NULL, rejections INTEGER NOT NULL, failures INTEGER NOT NULL,
+      escalations INTEGER NOT NULL, quality_sum REAL NOT NULL, reviews INTEGER NOT NULL,
+      latency_ms REAL NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+      cost_usd REAL NOT NULL, max_call_tokens INTEGER NOT NULL, PRIMARY KEY (model, task_type)
+    ) WITHOUT ROWID`);
+    old.exec(
+      `INSERT INTO performance VALUES ('deepseek', 'coding', 3, 2, 1, 0, 1, 20, 3, 90, 300, 60, 0.1, 200)`,
+    );
+    old.close();
+    const store = openSqliteStore(path);
+    expect(await store.performance()).toEqual([
+      expect.objectContaining({
+        model: 'deepseek',
+        attempts: 3,
+        laterAttempts: 0,
+        laterApprovals: 0,
+      }),
+    ]);
+    await store.close();
   });
 
   it('names a corrupted row instead of passing it on', async () => {
