@@ -43,7 +43,8 @@ export const routeEstimateSchema = z.object({
   expectedCostUsd: z.number().nullable(),
   /** Chance that chain ends in an approved result. */
   approvedChance: z.number(),
-  costPerApprovalUsd: z.number().nullable(),
+  /** The chain's expected cost, plus finishing on the strongest model if it ends unapproved. */
+  costToApprovalUsd: z.number().nullable(),
   /** The model and the escalation ladder after it. */
   path: z.array(z.string()),
 });

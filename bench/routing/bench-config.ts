@@ -12,24 +12,36 @@ export type Routing = 'learned' | 'rotation';
 /** External models of the bench: every one ran with bash tools in the dataset. */
 const externalModels = ['deepseek', 'minimax', 'kimi', 'glm', 'gemini', 'gpt-5-mini'];
 
-/**
- * Our escalation ladders: after a rejection, one cheap second opinion from another vendor's
- * tool model (gpt-5-mini, 59.8% alone at $0.035 a task), then the strongest model, opus, so
- * that every chain reaches opus within the three attempts a task has. `escalate` reads only the
- * ladder of the model that just failed, so ladders chain: deepseek → gpt-5-mini → opus, and
- * gpt-5-mini goes straight to opus (were its ladder to start with deepseek, a task starting on
- * deepseek would bounce deepseek → gpt-5-mini → deepseek and never reach opus). Escalation never
- * goes to a weaker tier (glm and kimi are tier 1, the other external models tier 2).
- */
-export const oursFallbackChain: Readonly<Record<string, string[]>> = {
-  deepseek: ['gpt-5-mini', 'opus'],
-  'gpt-5-mini': ['opus'],
-  minimax: ['gpt-5-mini', 'opus'],
-  glm: ['gpt-5-mini', 'opus'],
-  kimi: ['gpt-5-mini', 'opus'],
-  gemini: ['opus'],
-  sonnet: ['opus'],
+/** The bench models' catalog tiers (gpt-5-mini's is set below) and list prices, in & out per Mtok. */
+const benchModelFacts: Readonly<Record<string, { tier: number; price: number }>> = {
+  glm: { tier: 1, price: 1.4 + 4.4 },
+  kimi: { tier: 1, price: 0.95 + 4 },
+  deepseek: { tier: 2, price: 0.3 + 1.2 },
+  'gpt-5-mini': { tier: 2, price: 0.25 + 2 },
+  minimax: { tier: 2, price: 0.6 + 2.4 },
+  gemini: { tier: 2, price: 4 + 20 },
+  sonnet: { tier: 3, price: 2 + 10 },
+  opus: { tier: 4, price: 4 + 20 },
 };
+
+/**
+ * Our escalation ladders, with no knowledge of the data: after a model fails, any other bench
+ * model at least as strong may follow (escalation never goes to a weaker tier), cheapest first.
+ * Learned routing treats a ladder as the set to choose from and picks by expected cost per
+ * approved result after a failure, learned as tasks stream in; rotation would take the first.
+ *
+ * @example
+ * oursFallbackChain.sonnet; // ['opus']
+ */
+export const oursFallbackChain: Readonly<Record<string, string[]>> = Object.fromEntries(
+  Object.entries(benchModelFacts).map(([id, own]) => [
+    id,
+    Object.entries(benchModelFacts)
+      .filter(([other, facts]) => other !== id && facts.tier >= own.tier)
+      .sort(([, a], [, b]) => a.tier - b.tier || a.price - b.price)
+      .map(([other]) => other),
+  ]),
+);
 
 /** High enough that no budget ever binds: the replay measures routing, not budgets. */
 const unlimitedTokens = 1_000_000_000_000;

@@ -39,7 +39,7 @@ export function productionRouter(
 ): { task(taskId: string): TaskPolicy } {
   const history = new Map<string, PerformanceRow>();
   let view = routingViewFrom(loaded, { history: [] });
-  const learn = (attempt: Attempt, escalated: boolean) => {
+  const learn = (attempt: Attempt, escalated: boolean, later: boolean) => {
     const empty = emptyPerformance(attempt.model, classification.type);
     const delta: PerformanceRow = {
       ...empty,
@@ -47,6 +47,8 @@ export function productionRouter(
       approvals: attempt.approved ? 1 : 0,
       rejections: attempt.approved ? 0 : 1,
       escalations: escalated ? 1 : 0,
+      laterAttempts: later ? 1 : 0,
+      laterApprovals: later && attempt.approved ? 1 : 0,
       costUsd: attempt.costUsd,
     };
     history.set(attempt.model, addPerformance(history.get(attempt.model) ?? empty, delta));
@@ -56,6 +58,7 @@ export function productionRouter(
     task(taskId) {
       let current: ModelRef | null = null;
       const tried: string[] = [];
+      let recorded = 0;
       return {
         first() {
           current = routeTask({ taskId, input: {}, classification, view }).model;
@@ -74,7 +77,8 @@ export function productionRouter(
           if (current) tried.push(current.id);
           return current?.id ?? null;
         },
-        record: learn,
+        // Attempts after the first came after a failure: production counts them apart.
+        record: (attempt, escalated) => learn(attempt, escalated, ++recorded > 1),
       };
     },
   };

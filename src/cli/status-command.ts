@@ -18,13 +18,13 @@ function taskText(task: TaskView): string {
   }
   if (context.route?.estimates) {
     lines.push(
-      '  routing estimates (approval chance, cost a try, expected cost per approved result):',
+      '  routing estimates (approval chance, cost a try, expected cost to an approved result):',
     );
     const usd = (value: number | null) => (value === null ? 'unpriced' : `$${value.toFixed(4)}`);
     for (const e of context.route.estimates) {
       const mark = e.model === context.route.model?.id ? '*' : ' ';
       lines.push(
-        `   ${mark}${e.model.padEnd(10)} p=${e.approval.toFixed(2)}  ${usd(e.attemptCostUsd).padStart(9)} a try  ${usd(e.costPerApprovalUsd).padStart(9)} per approval  via ${e.path.join(' → ')} (${Math.round(e.approvedChance * 100)}% approved)`,
+        `   ${mark}${e.model.padEnd(10)} p=${e.approval.toFixed(2)}  ${usd(e.attemptCostUsd).padStart(9)} a try  ${usd(e.costToApprovalUsd).padStart(9)} to approval  via ${e.path.join(' → ')} (${Math.round(e.approvedChance * 100)}% approved)`,
       );
     }
   }

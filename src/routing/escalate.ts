@@ -47,7 +47,7 @@ const lookahead = 3;
 
 /**
  * Under learned routing, the ladder's order is a preference: of the models on it that can
- * take the task, the one with the lowest expected cost per approved result after a failure
+ * take the task, the one with the lowest expected cost to an approved result after a failure
  * (its chain included) is chosen. Ladders still decide which models may follow which.
  */
 function learnedEscalation(
@@ -64,7 +64,7 @@ function learnedEscalation(
     tried,
     attemptsLeft: Math.min(attemptsLeft, lookahead),
   });
-  const score = (e: RouteEstimate) => e.costPerApprovalUsd ?? Number.POSITIVE_INFINITY;
+  const score = (e: RouteEstimate) => e.costToApprovalUsd ?? Number.POSITIVE_INFINITY;
   let best = 0;
   estimates.forEach((estimate, index) => {
     if (score(estimate) < score(estimates[best] as RouteEstimate)) best = index;
@@ -77,7 +77,7 @@ function learnedEscalation(
 /**
  * Where a task goes after an attempt fails: the first model up the ladder that is available,
  * can do the work, is not weaker, has not run the task yet and has budget left (under learned
- * routing, the one of those with the lowest expected cost per approved result; under
+ * routing, the one of those with the lowest expected cost to an approved result; under
  * `when_over_budget: wait`, a model
  * short only of budget is taken when no other is, and the call waits for the next window).
  * When the ladder is exhausted, a rejected task gets another

@@ -1,4 +1,4 @@
-import type { Classification, RouteEstimate } from '../../machines/task-types.js';
+import { type Classification, canRun, type RouteEstimate } from '../../machines/task-types.js';
 import { escalate } from './escalate.js';
 import { estimateCall } from './estimate-call.js';
 import { modelRef, stableFraction } from './model-choice.js';
@@ -13,15 +13,20 @@ const complexityShift = { simple: 0.1, moderate: 0, complex: -0.15 } as const;
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
-const posterior = (prior: number, approvals: number, attempts: number) =>
-  (prior * priorStrength + approvals) / (priorStrength + attempts);
+/** A Beta posterior's mean and how many observations (prior included) it rests on. */
+function posterior(prior: number, approvals: number, attempts: number) {
+  const weight = priorStrength + attempts;
+  return { mean: (prior * priorStrength + approvals) / weight, weight };
+}
 
 /**
  * The chance the CTO approves `model`'s work on a task of this classification: the mean of a
  * Beta posterior over its approvals on this task type, whose prior comes from the catalog tier
- * (stronger, likelier) shifted by the complexity. As a first attempt it counts first attempts;
- * after an earlier attempt failed (`afterFailure`) the task is likely harder, so it counts the
- * attempts that came after a failure, starting from the model's chance over all its attempts.
+ * (stronger, likelier) shifted by the complexity. A task that reaches a model after another
+ * failed is likely harder, so first attempts and attempts after a failure (`afterFailure`) are
+ * estimated apart, each starting from the model's chance over all its attempts.
+ * With `optimism`, that many standard deviations of the posterior are added: what exploration
+ * ranks by, so that a model little known (or unlucky early) gets its chance to show better.
  *
  * @example
  * approvalChance(deepseek, { type: 'coding', complexity: 'simple' }, history); // 0.74
@@ -31,7 +36,7 @@ export function approvalChance(
   model: Pick<RoutingModel, 'id' | 'tier'>,
   classification: Pick<Classification, 'type' | 'complexity'>,
   history: RoutingView['history'],
-  { afterFailure = false }: { afterFailure?: boolean } = {},
+  { afterFailure = false, optimism = 0 }: { afterFailure?: boolean; optimism?: number } = {},
 ): number {
   const prior = clamp(
     0.35 + 0.12 * model.tier + complexityShift[classification.complexity],
@@ -39,11 +44,13 @@ export function approvalChance(
     0.95,
   );
   const seen = historyOf(history, model.id, classification.type);
-  if (afterFailure) {
-    const overall = posterior(prior, seen.approvals, seen.attempts);
-    return posterior(overall, seen.laterApprovals, seen.laterAttempts);
-  }
-  return posterior(prior, seen.approvals - seen.laterApprovals, seen.attempts - seen.laterAttempts);
+  // Every attempt informs both: the chance over all of them is where each position starts.
+  const overall = posterior(prior, seen.approvals, seen.attempts).mean;
+  const belief = afterFailure
+    ? posterior(overall, seen.laterApprovals, seen.laterAttempts)
+    : posterior(overall, seen.approvals - seen.laterApprovals, seen.attempts - seen.laterAttempts);
+  const spread = Math.sqrt((belief.mean * (1 - belief.mean)) / (belief.weight + 1));
+  return Math.min(0.99, belief.mean + optimism * spread);
 }
 
 /**
@@ -89,9 +96,11 @@ export function chainFrom(
   view: RoutingView,
   attemptsLeft: number,
   tried: readonly string[] = [],
+  optimism = 0,
 ): Chain {
   const p = approvalChance(model, classification, view.history, {
     afterFailure: tried.length > 0,
+    optimism,
   });
   const cost = attemptCost(model, classification.type, view);
   const path = [...tried, model.id];
@@ -118,13 +127,37 @@ export function chainFrom(
 }
 
 /**
+ * What a task still costs when its chain ends unapproved (blocked): it has to be done anyway,
+ * so it is priced as finishing on the strongest model that can take it, at that model's cost
+ * per try over its chance after a failure. Infinite when no model can.
+ *
+ * @example
+ * finishCost(classification, view); // 1.9 (opus: $0.95 a try, approved half the time after a failure)
+ */
+export function finishCost(classification: Classification, view: RoutingView): number {
+  const strongest = view.models
+    .filter((m) => m.enabled && m.unavailable === null && canRun(modelRef(m), classification))
+    .sort(
+      (a, b) =>
+        b.tier - a.tier ||
+        attemptCost(a, classification.type, view) - attemptCost(b, classification.type, view),
+    )[0];
+  if (!strongest) return Number.POSITIVE_INFINITY;
+  const chance = approvalChance(strongest, classification, view.history, { afterFailure: true });
+  return attemptCost(strongest, classification.type, view) / chance;
+}
+
+/**
  * The estimate for each candidate: its approval chance and cost per try, and over its whole
- * escalation chain the expected cost, the chance of an approved result and their ratio. For
- * an escalation, `tried` names the models that failed and `attemptsLeft` what remains.
+ * escalation chain the expected cost and the chance of an approved result; then the expected
+ * cost to an approved result, which is what learned routing minimises: the chain's cost, plus
+ * the {@link finishCost} of a task the chain leaves unapproved. For an escalation, `tried`
+ * names the models that failed and `attemptsLeft` what remains; with `optimism`, each
+ * candidate's own chance is taken that many standard deviations high (exploration).
  *
  * @example
  * routeEstimates([deepseek, minimax], classification, view)[0];
- * // { model: 'deepseek', approval: 0.62, attemptCostUsd: 0.01, expectedCostUsd: 0.31, approvedChance: 0.97, costPerApprovalUsd: 0.32, path: ['deepseek', 'sonnet', 'opus'] }
+ * // { model: 'deepseek', approval: 0.62, attemptCostUsd: 0.01, expectedCostUsd: 0.31, approvedChance: 0.97, costToApprovalUsd: 0.37, path: ['deepseek', 'sonnet', 'opus'] }
  */
 export function routeEstimates(
   candidates: readonly RoutingModel[],
@@ -133,20 +166,24 @@ export function routeEstimates(
   {
     tried = [],
     attemptsLeft = view.maxAttempts,
-  }: { tried?: readonly string[]; attemptsLeft?: number } = {},
+    optimism = 0,
+  }: { tried?: readonly string[]; attemptsLeft?: number; optimism?: number } = {},
 ): RouteEstimate[] {
   const finite = (value: number) => (Number.isFinite(value) ? value : null);
+  const finish = finishCost(classification, view);
   return candidates.map((model) => {
-    const chain = chainFrom(model, classification, view, attemptsLeft, tried);
+    const chain = chainFrom(model, classification, view, attemptsLeft, tried, optimism);
+    const unapproved = 1 - chain.chance;
     return {
       model: model.id,
       approval: approvalChance(model, classification, view.history, {
         afterFailure: tried.length > 0,
+        optimism,
       }),
       attemptCostUsd: finite(attemptCost(model, classification.type, view)),
       expectedCostUsd: finite(chain.cost),
       approvedChance: chain.chance,
-      costPerApprovalUsd: chain.chance > 0 ? finite(chain.cost / chain.chance) : null,
+      costToApprovalUsd: finite(chain.cost + (unapproved > 0 ? unapproved * finish : 0)),
       path: chain.path,
     };
   });
@@ -156,11 +193,11 @@ export function routeEstimates(
  * One estimate in words, as decisions keep it.
  *
  * @example
- * describeEstimate(estimate); // 'deepseek $0.0312 per approval (p=0.62, $0.0096 a try, chain deepseek → sonnet → opus approves 97%)'
+ * describeEstimate(estimate); // 'deepseek $0.0312 to approval (p=0.62, $0.0096 a try, chain deepseek → sonnet → opus approves 97%)'
  */
 export function describeEstimate(estimate: RouteEstimate): string {
   const usd = (value: number | null) => (value === null ? 'unpriced' : `$${value.toFixed(4)}`);
-  return `${estimate.model} ${usd(estimate.costPerApprovalUsd)} per approval (p=${estimate.approval.toFixed(2)}, ${usd(estimate.attemptCostUsd)} a try, chain ${estimate.path.join(' → ')} approves ${Math.round(estimate.approvedChance * 100)}%)`;
+  return `${estimate.model} ${usd(estimate.costToApprovalUsd)} to approval (p=${estimate.approval.toFixed(2)}, ${usd(estimate.attemptCostUsd)} a try, chain ${estimate.path.join(' → ')} approves ${Math.round(estimate.approvedChance * 100)}%)`;
 }
 
 export interface LearnedChoice {
@@ -170,15 +207,30 @@ export interface LearnedChoice {
   estimates: RouteEstimate[];
 }
 
+/** How far above its mean an exploring task takes each model's chance: two standard deviations. */
+const explorationOptimism = 2;
+
+function ranked(
+  candidates: readonly RoutingModel[],
+  estimates: readonly RouteEstimate[],
+): { estimate: RouteEstimate; model: RoutingModel }[] {
+  const score = (e: RouteEstimate) => e.costToApprovalUsd ?? Number.POSITIVE_INFINITY;
+  return estimates
+    .map((estimate, index) => ({ estimate, model: candidates[index] as RoutingModel }))
+    .sort((a, b) => score(a.estimate) - score(b.estimate) || b.model.tier - a.model.tier);
+}
+
 /**
  * Learned routing's pick among the models a task may go to: the lowest expected cost to an
- * approved result. A small share of non-critical tasks (not complex, not deployments) goes
- * instead to the candidate with the least history for the task type, so that estimates keep
- * improving; which tasks explore is fixed by the task id, so a replay decides the same.
+ * approved result. A small share of non-critical tasks (not complex, not deployments) explores
+ * instead: each model's chance is taken optimistically (two standard deviations above its
+ * posterior mean), so that a model little known, or unlucky early, is tried again in
+ * proportion to how uncertain it is. Which tasks explore is fixed by the task id, so a replay
+ * decides the same.
  *
  * @example
  * learnedChoice({ taskId: 't1', candidates: [deepseek, minimax], classification, view });
- * // { model: deepseek, reason: 'learned: deepseek has the lowest expected cost per approved result: …', estimates: [...] }
+ * // { model: deepseek, reason: 'learned: deepseek has the lowest expected cost to an approved result; …', estimates: [...] }
  */
 export function learnedChoice({
   taskId,
@@ -192,30 +244,18 @@ export function learnedChoice({
   view: RoutingView;
 }): LearnedChoice | undefined {
   if (candidates.length === 0) return undefined;
-  const estimates = routeEstimates(candidates, classification, view);
-  const score = (e: RouteEstimate) => e.costPerApprovalUsd ?? Number.POSITIVE_INFINITY;
-  const order = estimates
-    .map((estimate, index) => ({ estimate, model: candidates[index] as RoutingModel }))
-    .sort((a, b) => score(a.estimate) - score(b.estimate) || b.model.tier - a.model.tier);
-  const ranked = order.map((o) => describeEstimate(o.estimate)).join('; ');
   const critical = classification.complexity === 'complex' || classification.type === 'deployment';
   const share = view.costOptimization.explorationShare;
-  if (!critical && candidates.length > 1 && stableFraction(`${taskId}:explore`) < share) {
-    const attempts = (m: RoutingModel) =>
-      historyOf(view.history, m.id, classification.type).attempts;
-    const least = [...order].sort((a, b) => attempts(a.model) - attempts(b.model))[0];
-    if (least) {
-      return {
-        model: least.model,
-        reason: `learned, exploring (${Math.round(share * 100)}% of non-critical tasks): ${least.model.id} has the least ${classification.type} history (${attempts(least.model)} attempts); estimates: ${ranked}`,
-        estimates,
-      };
-    }
-  }
+  const exploring =
+    !critical && candidates.length > 1 && stableFraction(`${taskId}:explore`) < share;
+  const estimates = routeEstimates(candidates, classification, view, {
+    optimism: exploring ? explorationOptimism : 0,
+  });
+  const order = ranked(candidates, estimates);
   const best = order[0] as (typeof order)[number];
-  return {
-    model: best.model,
-    reason: `learned: ${best.model.id} has the lowest expected cost per approved result; estimates: ${ranked}`,
-    estimates,
-  };
+  const figures = order.map((o) => describeEstimate(o.estimate)).join('; ');
+  const why = exploring
+    ? `learned, exploring (${Math.round(share * 100)}% of non-critical tasks, chances taken ${explorationOptimism} standard deviations high): ${best.model.id} has the lowest optimistic cost to an approved result`
+    : `learned: ${best.model.id} has the lowest expected cost to an approved result`;
+  return { model: best.model, reason: `${why}; estimates: ${figures}`, estimates };
 }

@@ -141,7 +141,7 @@ describe('cto submit, resume, status and logs', () => {
     // The learned choice keeps its figures: the chosen model is starred.
     expect(story.stdout).toContain('  routing estimates (approval chance');
     expect(story.stdout).toMatch(
-      /^ {3}\*(kimi|glm) +p=0\.\d\d +\$[\d.]+ a try +\$[\d.]+ per approval {2}via \w+ → /m,
+      /^ {3}\*(kimi|glm) +p=0\.\d\d +\$[\d.]+ a try +\$[\d.]+ to approval {2}via \w+ → /m,
     );
     const after = await sandbox.cli('status');
     expect(after.stdout).toMatch(/^ {2}(kimi|glm) +[\d,]+ tokens, \$[\d.]+$/m);

@@ -178,7 +178,7 @@ describe('escalation', () => {
     });
     expect(next.model?.id).toBe('minimax');
     expect(next.reason).toMatch(
-      /^deepseek rejected; from its ladder \(opus → minimax\): minimax \(learned, after a failure: minimax \$[\d.]+ per approval \(p=0\.7\d/,
+      /^deepseek rejected; from its ladder \(opus → minimax\): minimax \(learned, after a failure: minimax \$[\d.]+ to approval \(p=0\.7\d/,
     );
     expect(next.estimates?.map((e) => e.model)).toEqual(['opus', 'minimax']);
     // When opus does much better after failures, it is worth its price.
