@@ -73,6 +73,7 @@ export function productionRouter(
             failure: 'rejected',
             view,
             tried,
+            taskId,
           }).model;
           if (current) tried.push(current.id);
           return current?.id ?? null;

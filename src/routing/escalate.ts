@@ -6,7 +6,12 @@ import {
   type RouteEstimate,
 } from '../../machines/task-types.js';
 import { executionOverBudget } from './budget-check.js';
-import { describeEstimate, routeEstimates } from './learned-choice.js';
+import {
+  describeEstimate,
+  explorationOptimism,
+  explores,
+  routeEstimates,
+} from './learned-choice.js';
 import { modelRef } from './model-choice.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
 
@@ -40,6 +45,8 @@ export interface EscalateInput {
   tried?: readonly string[];
   /** Attempts the task has left after this failure (default: `maxAttempts` less `tried`). */
   attemptsLeft?: number;
+  /** The task, when known: an exploring task explores its escalations too. */
+  taskId?: string;
 }
 
 /** Learned escalation looks this many attempts ahead at most: enough, and bounded. */
@@ -52,17 +59,19 @@ const lookahead = 3;
  */
 function learnedEscalation(
   eligible: readonly RoutingModel[],
-  input: Required<Omit<EscalateInput, 'failure'>>,
+  input: Required<Omit<EscalateInput, 'failure' | 'taskId'>> & { taskId: string | undefined },
 ): { model: RoutingModel; note: string; estimates: RouteEstimate[] } | null {
-  const { view, classification, tried, attemptsLeft } = input;
+  const { view, classification, tried, attemptsLeft, taskId } = input;
   const learning =
     view.strategy === 'cost_aware' &&
     view.costOptimization.enabled &&
     view.costOptimization.routing === 'learned';
   if (!learning || eligible.length < 2) return null;
+  const exploring = taskId !== undefined && explores(taskId, classification, view);
   const estimates = routeEstimates(eligible, classification, view, {
     tried,
     attemptsLeft: Math.min(attemptsLeft, lookahead),
+    optimism: exploring ? explorationOptimism : 0,
   });
   const score = (e: RouteEstimate) => e.costToApprovalUsd ?? Number.POSITIVE_INFINITY;
   let best = 0;
@@ -71,7 +80,8 @@ function learnedEscalation(
   });
   const model = eligible[best] as RoutingModel;
   const ranked = [...estimates].sort((a, b) => score(a) - score(b)).map(describeEstimate);
-  return { model, note: `learned, after a failure: ${ranked.join('; ')}`, estimates };
+  const how = exploring ? 'learned, exploring after a failure' : 'learned, after a failure';
+  return { model, note: `${how}: ${ranked.join('; ')}`, estimates };
 }
 
 /**
@@ -96,6 +106,7 @@ export function escalate({
   view,
   tried = [],
   attemptsLeft = view.maxAttempts - Math.max(tried.length, 1),
+  taskId,
 }: EscalateInput): Route {
   const ladder = escalationLadder(from.id, view);
   const skipped: string[] = [];
@@ -132,6 +143,7 @@ export function escalate({
       view,
       tried,
       attemptsLeft,
+      taskId,
     });
     if (learned) {
       return {

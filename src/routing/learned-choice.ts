@@ -208,7 +208,23 @@ export interface LearnedChoice {
 }
 
 /** How far above its mean an exploring task takes each model's chance: two standard deviations. */
-const explorationOptimism = 2;
+export const explorationOptimism = 2;
+
+/**
+ * Whether this task explores: a non-critical one (not complex, not a deployment) among the
+ * configured share, chosen by its id so that a replay or a resumed task decides the same.
+ *
+ * @example
+ * explores('t1', classification, view); // false for 95 tasks in 100 by default
+ */
+export function explores(
+  taskId: string,
+  classification: Pick<Classification, 'type' | 'complexity'>,
+  view: RoutingView,
+): boolean {
+  const critical = classification.complexity === 'complex' || classification.type === 'deployment';
+  return !critical && stableFraction(`${taskId}:explore`) < view.costOptimization.explorationShare;
+}
 
 function ranked(
   candidates: readonly RoutingModel[],
@@ -244,10 +260,8 @@ export function learnedChoice({
   view: RoutingView;
 }): LearnedChoice | undefined {
   if (candidates.length === 0) return undefined;
-  const critical = classification.complexity === 'complex' || classification.type === 'deployment';
   const share = view.costOptimization.explorationShare;
-  const exploring =
-    !critical && candidates.length > 1 && stableFraction(`${taskId}:explore`) < share;
+  const exploring = candidates.length > 1 && explores(taskId, classification, view);
   const estimates = routeEstimates(candidates, classification, view, {
     optimism: exploring ? explorationOptimism : 0,
   });

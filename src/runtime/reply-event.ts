@@ -65,7 +65,14 @@ export function replyEvent({
     if (!from || !context.classification)
       return { model: null, reason: 'nothing to escalate from' };
     const tried = context.attempts.map((attempt) => attempt.model.id);
-    return escalate({ classification: context.classification, from, failure, view, tried });
+    return escalate({
+      classification: context.classification,
+      from,
+      failure,
+      view,
+      tried,
+      taskId: context.taskId,
+    });
   };
 
   switch (request.kind) {

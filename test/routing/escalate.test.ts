@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Classification, ModelRef } from '../../machines/task-types.js';
 import { escalate, escalationLadder } from '../../src/routing/escalate.js';
-import { approvalChance } from '../../src/routing/learned-choice.js';
+import { approvalChance, explores } from '../../src/routing/learned-choice.js';
 import type { RoutingView } from '../../src/routing/routing-view.js';
 import { emptyPerformance } from '../../src/store/performance-row.js';
 import { costOptions, catalogView as learnedView, withModels } from './view.js';
@@ -212,5 +212,26 @@ describe('escalation', () => {
     // 40 of 50 first attempts approved; 10 of 50 after a failure.
     expect(first).toBeGreaterThan(0.75);
     expect(later).toBeLessThan(0.25);
+  });
+
+  it('explores after a failure too, on the tasks that explore', () => {
+    const view = learnedView({
+      costOptimization: costOptions({ explorationShare: 0.5 }),
+      fallbackChain: { deepseek: ['minimax', 'opus'] },
+    });
+    const ids = Array.from({ length: 40 }, (_, i) => `task-${i}`);
+    const exploring = ids.find((id) => explores(id, coding, view));
+    const plain = ids.find((id) => !explores(id, coding, view));
+    const reason = (taskId: string | undefined) =>
+      escalate({
+        classification: coding,
+        from: ref('deepseek', 2, 'openai-tools'),
+        failure: 'rejected',
+        view,
+        tried: ['deepseek'],
+        ...(taskId ? { taskId } : {}),
+      }).reason;
+    expect(reason(exploring)).toContain('(learned, exploring after a failure: ');
+    expect(reason(plain)).toContain('(learned, after a failure: ');
   });
 });
