@@ -31,6 +31,10 @@ function config() {
         claude: { haiku: concurrency, sonnet: concurrency, opus: concurrency },
         external: { deepseek: concurrency, minimax: concurrency },
       },
+      // Budgets are reserved and settled as ever, but never bind: this measures the lifecycle.
+      cost_optimization: {
+        token_budget_per_day: { claude: 1_000_000_000_000, external: 1_000_000_000_000 },
+      },
     }),
   );
   const result = loadConfig({ env: {}, cwd: root, homeDir: join(root, 'home') });

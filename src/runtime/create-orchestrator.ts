@@ -15,7 +15,7 @@ import type { ResolvedModel } from '../config/resolved-model.js';
 import type { Logger } from '../log/logger.js';
 import { budgetLimits } from '../routing/budget-limits.js';
 import { budgetWindow, nextBudgetWindow } from '../routing/budget-window.js';
-import { estimateCall } from '../routing/estimate-call.js';
+import { type CallEstimate, estimateCall } from '../routing/estimate-call.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
 import type { BudgetRefusal, BudgetSettlement, BudgetUsage } from '../store/budget-records.js';
 import { openStore } from '../store/open-store.js';
@@ -170,6 +170,11 @@ export class TaskInputError extends Error {
 
 function statusOf(snapshot: Snapshot): TaskStatus {
   return taskStatusSchema.parse(typeof snapshot.value === 'string' ? snapshot.value : 'blocked');
+}
+
+/** A call's reservation: what it settles, and the estimate it set aside. */
+interface Reservation extends Omit<BudgetSettlement, 'tokens' | 'usd'> {
+  estimate: CallEstimate;
 }
 
 /** How often a call waiting for budget checks again (settlements free what was reserved). */
@@ -582,15 +587,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     model: ResolvedModel,
     call: LiveCall,
     context: TaskContext,
-  ): Promise<Omit<BudgetSettlement, 'tokens' | 'usd'> | null> {
+  ): Promise<Reservation | null> {
     const { request } = call;
     const window = currentWindow(loaded);
     const limits = budgetLimits(loaded.config, model);
-    const viewModel = routingView(loaded).models.find((m) => m.id === model.id);
     const reviewed = request.kind === 'review' ? context.attempts.at(-1)?.outputRef : null;
     const estimate = estimateCall({
       kind: request.kind,
-      model: viewModel ?? { id: model.id, inputPrice: null, outputPrice: null },
+      model: {
+        id: model.id,
+        inputPrice: model.input_price_per_mtok,
+        outputPrice: model.output_price_per_mtok,
+      },
       taskType: context.classification?.type ?? null,
       history: history?.rows ?? [],
       defaultTokens: loaded.config.cost_optimization.estimated_tokens_per_call,
@@ -607,11 +615,63 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       // Past its timeout a call has ended, settled or not (its process died).
       expiresAt: clock.now() + timeoutMs + budgetRecheckMs,
     });
-    budget.stale = true;
-    if (!refusal)
-      return { reservationId: request.requestId, window, scopes: limits.map((l) => l.scope) };
-    call.budgetRefusal = `over budget: ${refusalText(refusal)}`;
-    return null;
+    if (refusal) {
+      call.budgetRefusal = `over budget: ${refusalText(refusal)}`;
+      return null;
+    }
+    const reservation = {
+      reservationId: request.requestId,
+      window,
+      scopes: limits.map((l) => l.scope),
+      estimate,
+    };
+    countLocally(reservation, { tokens: 0, usd: 0 }, estimate);
+    return reservation;
+  }
+
+  /**
+   * Keeps this process's view of the window's budget use up to date with its own reservations
+   * and settlements (`reserved` added, `used` added), without reading the store again.
+   */
+  function countLocally(
+    reservation: Reservation,
+    used: CallEstimate,
+    reserved: CallEstimate,
+  ): void {
+    if (reservation.window !== budget.window) return;
+    for (const scope of reservation.scopes) {
+      let entry = budget.usage.find((u) => u.scope === scope);
+      if (!entry) {
+        entry = {
+          scope,
+          window: budget.window,
+          tokens: 0,
+          usd: 0,
+          reservedTokens: 0,
+          reservedUsd: 0,
+        };
+        budget.usage.push(entry);
+      }
+      entry.tokens += used.tokens;
+      entry.usd += used.usd;
+      entry.reservedTokens = Math.max(0, entry.reservedTokens + reserved.tokens);
+      entry.reservedUsd = Math.max(0, entry.reservedUsd + reserved.usd);
+    }
+  }
+
+  /** What settles a call's reservation with its actual usage (none when it reserved nothing). */
+  function settlementOf(
+    reservation: Reservation | null,
+    usage?: { inputTokens: number; outputTokens: number; costUsd: number },
+  ): BudgetSettlement[] {
+    if (!reservation) return [];
+    const { estimate, ...target } = reservation;
+    const used = {
+      tokens: usage ? usage.inputTokens + usage.outputTokens : 0,
+      usd: usage?.costUsd ?? 0,
+    };
+    countLocally(reservation, used, { tokens: -estimate.tokens, usd: -estimate.usd });
+    return [{ ...target, ...used }];
   }
 
   /**
@@ -647,7 +707,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   function release(settlements: BudgetSettlement[]): void {
     if (settlements.length === 0) return;
     batcher.stage({ settlements }).catch(() => {});
-    budget.stale = true;
   }
 
   async function runCall(requestId: string, attemptTry: number, queue: QueueActor): Promise<void> {
@@ -658,17 +717,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     let model: ResolvedModel | null = null;
     let endSpan: ((end: CallEnd) => void) | undefined;
     // What this call set aside, settled with what it really used however it ends.
-    let reserved: Omit<BudgetSettlement, 'tokens' | 'usd'> | null = null;
+    let reserved: Reservation | null = null;
     const settlement = (usage?: { inputTokens: number; outputTokens: number; costUsd: number }) =>
-      reserved
-        ? [
-            {
-              ...reserved,
-              tokens: usage ? usage.inputTokens + usage.outputTokens : 0,
-              usd: usage?.costUsd ?? 0,
-            },
-          ]
-        : [];
+      settlementOf(reserved, usage);
     try {
       // A retry, or a request re-sent by resume, may have run before; a first try of a new
       // request has no journal yet. The transport continues from what it journaled inside
@@ -739,7 +790,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           settlements: settlement(step.data.usage),
         })
         .catch(() => {});
-      budget.stale = true;
       call.outcome = { ok: true, step: step.data };
       endSpan?.({ usage: step.data.usage });
       queue.send({ type: 'SUCCEEDED', requestId });
@@ -786,7 +836,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           ],
         })
         .catch(() => {});
-      budget.stale = true;
       queue.send({
         type: 'FAILED',
         requestId,

@@ -75,6 +75,8 @@ CREATE TABLE IF NOT EXISTS budget_usage (
   scope TEXT NOT NULL,
   tokens INTEGER NOT NULL,
   usd REAL NOT NULL,
+  reserved_tokens INTEGER NOT NULL DEFAULT 0,
+  reserved_usd REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (window, scope)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS budget_reservations (
@@ -87,7 +89,7 @@ CREATE TABLE IF NOT EXISTS budget_reservations (
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (id, scope)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS budget_reservations_by_scope ON budget_reservations (window, scope);
+CREATE INDEX IF NOT EXISTS budget_reservations_by_expiry ON budget_reservations (expires_at);
 `;
 
 const performanceColumns = [
@@ -110,6 +112,8 @@ const performanceColumns = [
 const addedColumns: readonly [table: string, column: string, definition: string][] = [
   ['performance', 'later_attempts', 'INTEGER NOT NULL DEFAULT 0'],
   ['performance', 'later_approvals', 'INTEGER NOT NULL DEFAULT 0'],
+  ['budget_usage', 'reserved_tokens', 'INTEGER NOT NULL DEFAULT 0'],
+  ['budget_usage', 'reserved_usd', 'REAL NOT NULL DEFAULT 0'],
 ];
 
 function addMissingColumns(db: Database.Database): void {
@@ -212,39 +216,69 @@ export function openSqliteStore(path: string): Store {
      max_call_tokens = MAX(max_call_tokens, excluded.max_call_tokens)`,
   );
   const selectPerformance = db.prepare('SELECT * FROM performance ORDER BY model, task_type');
+  // Each scope's row keeps its settled use and the sum of its live reservations, so that a
+  // reservation checks one row however many calls are under way.
   const addUsage = db.prepare(
-    `INSERT INTO budget_usage (window, scope, tokens, usd) VALUES (?, ?, ?, ?)
-     ON CONFLICT (window, scope) DO UPDATE SET tokens = tokens + excluded.tokens, usd = usd + excluded.usd`,
+    `INSERT INTO budget_usage (window, scope, tokens, usd, reserved_tokens, reserved_usd)
+     VALUES (@window, @scope, @tokens, @usd, @reservedTokens, @reservedUsd)
+     ON CONFLICT (window, scope) DO UPDATE SET tokens = tokens + excluded.tokens,
+       usd = usd + excluded.usd, reserved_tokens = reserved_tokens + excluded.reserved_tokens,
+       reserved_usd = reserved_usd + excluded.reserved_usd`,
   );
-  const deleteReservation = db.prepare('DELETE FROM budget_reservations WHERE id = ?');
   const insertReservation = db.prepare(
     'INSERT INTO budget_reservations (id, scope, window, tokens, usd, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const deleteExpired = db.prepare('DELETE FROM budget_reservations WHERE expires_at <= ?');
-  const selectCommitted = db.prepare(
-    `SELECT
-       COALESCE((SELECT tokens FROM budget_usage WHERE window = @window AND scope = @scope), 0)
-         + COALESCE((SELECT SUM(tokens) FROM budget_reservations WHERE window = @window AND scope = @scope), 0) AS tokens,
-       COALESCE((SELECT usd FROM budget_usage WHERE window = @window AND scope = @scope), 0)
-         + COALESCE((SELECT SUM(usd) FROM budget_reservations WHERE window = @window AND scope = @scope), 0) AS usd`,
+  const selectReservation = db.prepare('SELECT * FROM budget_reservations WHERE id = ?');
+  const selectExpired = db.prepare('SELECT * FROM budget_reservations WHERE expires_at <= ?');
+  const deleteReservationRow = db.prepare(
+    'DELETE FROM budget_reservations WHERE id = ? AND scope = ?',
+  );
+  const selectScope = db.prepare(
+    'SELECT tokens, usd, reserved_tokens, reserved_usd FROM budget_usage WHERE window = ? AND scope = ?',
   );
   const selectUsage = db.prepare(
-    `SELECT scope, SUM(tokens) AS tokens, SUM(usd) AS usd, SUM(reserved_tokens) AS reservedTokens,
-            SUM(reserved_usd) AS reservedUsd
-     FROM (
-       SELECT scope, tokens, usd, 0 AS reserved_tokens, 0 AS reserved_usd FROM budget_usage WHERE window = @window
-       UNION ALL
-       SELECT scope, 0, 0, tokens, usd FROM budget_reservations WHERE window = @window
-     ) GROUP BY scope ORDER BY scope`,
+    // Sums of dollars that reservations added and took off again may not return to exactly 0.
+    `SELECT scope, tokens, usd, reserved_tokens AS reservedTokens, MAX(0, reserved_usd) AS reservedUsd
+     FROM budget_usage WHERE window = ? ORDER BY scope`,
   );
+
+  interface ReservationRow {
+    id: string;
+    scope: string;
+    window: string;
+    tokens: number;
+    usd: number;
+  }
+  /** Drops reservation rows and takes them off their scopes' reserved sums. */
+  function release(rows: ReservationRow[]): void {
+    for (const row of rows) {
+      deleteReservationRow.run(row.id, row.scope);
+      addUsage.run({
+        window: row.window,
+        scope: row.scope,
+        tokens: 0,
+        usd: 0,
+        reservedTokens: -row.tokens,
+        reservedUsd: -row.usd,
+      });
+    }
+  }
 
   const commitAll = db.transaction((batch: CommitBatch) => {
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
     for (const delta of batch.performance ?? []) upsertPerformance.run(delta);
     for (const settlement of batch.settlements ?? []) {
-      deleteReservation.run(settlement.reservationId);
-      for (const scope of settlement.scopes)
-        addUsage.run(settlement.window, scope, settlement.tokens, settlement.usd);
+      release(selectReservation.all(settlement.reservationId) as ReservationRow[]);
+      for (const scope of settlement.scopes) {
+        addUsage.run({
+          window: settlement.window,
+          scope,
+          tokens: settlement.tokens,
+          usd: settlement.usd,
+          reservedTokens: 0,
+          reservedUsd: 0,
+        });
+      }
     }
     for (const entry of batch.journal ?? []) {
       insertJournal.run(
@@ -289,13 +323,16 @@ export function openSqliteStore(path: string): Store {
   });
   const reserve = db.transaction((reservation: BudgetReservation): BudgetRefusal | null => {
     // A retried or resumed call replaces its own reservation rather than adding to it.
-    deleteReservation.run(reservation.id);
-    deleteExpired.run(reservation.at);
+    release(selectReservation.all(reservation.id) as ReservationRow[]);
+    release(selectExpired.all(reservation.at) as ReservationRow[]);
     for (const limit of reservation.limits) {
-      const committed = selectCommitted.get({
-        window: reservation.window,
-        scope: limit.scope,
-      }) as { tokens: number; usd: number };
+      const row = selectScope.get(reservation.window, limit.scope) as
+        | { tokens: number; usd: number; reserved_tokens: number; reserved_usd: number }
+        | undefined;
+      const committed = {
+        tokens: (row?.tokens ?? 0) + (row?.reserved_tokens ?? 0),
+        usd: (row?.usd ?? 0) + (row?.reserved_usd ?? 0),
+      };
       for (const measure of ['tokens', 'usd'] as const) {
         const cap = limit[measure];
         if (cap !== null && committed[measure] + reservation[measure] > cap) {
@@ -319,8 +356,20 @@ export function openSqliteStore(path: string): Store {
         reservation.at,
         reservation.expiresAt,
       );
+      addUsage.run({
+        window: reservation.window,
+        scope: limit.scope,
+        tokens: 0,
+        usd: 0,
+        reservedTokens: reservation.tokens,
+        reservedUsd: reservation.usd,
+      });
     }
     return null;
+  });
+
+  const releaseExpired = db.transaction((now: number) => {
+    release(selectExpired.all(now) as ReservationRow[]);
   });
 
   function toTask(row: TaskRow): StoredTask {
@@ -449,8 +498,8 @@ export function openSqliteStore(path: string): Store {
       return reserve(reservation);
     },
     async budgetUsage(window, now) {
-      deleteExpired.run(now);
-      return (selectUsage.all({ window }) as Record<string, unknown>[]).map((row) =>
+      releaseExpired(now);
+      return (selectUsage.all(window) as Record<string, unknown>[]).map((row) =>
         checked(budgetUsageSchema, { ...row, window }, `budget use of ${String(row.scope)}`),
       );
     },
