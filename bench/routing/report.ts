@@ -43,7 +43,7 @@ export function formatConfiguration(file: ConfigFile, loaded: LoadedConfig): str
   return [
     'Configuration of ours (loaded with loadConfig, fake API keys):',
     JSON.stringify(file, null, 2),
-    "Ours' ladders: one cheap second opinion (gpt-5-mini), then opus; escalate() follows the failed model's own ladder, so every chain (deepseek → gpt-5-mini → opus, glm → gpt-5-mini → opus, …) reaches opus within max_attempts.",
+    "Ours' ladders: after a failure any bench model at least as strong may follow (cheapest first); learned routing picks among them by expected cost to an approved result after a failure, as it learns.",
     'The fixed cost-aware cascade uses the same file with cost_optimization.routing "rotation" and no fallback_chain (the default ladders: external → sonnet → opus).',
     `Every task is classified ${complexity} ${type}, the CTO recommending ${model} (the data has no task text); cost_aware moves it to an external model.`,
     "Models as resolved (prices from the catalog or the configuration: only learned routing's prior for an untried model uses them; the replay's costs come from the data):",
