@@ -39,6 +39,23 @@ export const performanceRowSchema = z.object({
 });
 export type PerformanceRow = z.infer<typeof performanceRowSchema>;
 
+/** The fields that add up (every one but the keys and the largest call). */
+export const summedPerformanceFields = [
+  'attempts',
+  'approvals',
+  'rejections',
+  'failures',
+  'escalations',
+  'laterAttempts',
+  'laterApprovals',
+  'qualitySum',
+  'reviews',
+  'latencyMs',
+  'inputTokens',
+  'outputTokens',
+  'costUsd',
+] as const satisfies readonly (keyof PerformanceRow)[];
+
 /**
  * An empty row for a model and task type, to add deltas to.
  *
@@ -46,24 +63,14 @@ export type PerformanceRow = z.infer<typeof performanceRowSchema>;
  * addPerformance(emptyPerformance('deepseek', 'coding'), delta);
  */
 export function emptyPerformance(model: string, taskType: string): PerformanceRow {
-  return {
-    model,
-    taskType,
-    attempts: 0,
-    approvals: 0,
-    rejections: 0,
-    failures: 0,
-    escalations: 0,
-    laterAttempts: 0,
-    laterApprovals: 0,
-    qualitySum: 0,
-    reviews: 0,
-    latencyMs: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    maxCallTokens: 0,
-  };
+  return { model, taskType, ...zeros(), maxCallTokens: 0 };
+}
+
+function zeros(): Record<(typeof summedPerformanceFields)[number], number> {
+  return Object.fromEntries(summedPerformanceFields.map((field) => [field, 0])) as Record<
+    (typeof summedPerformanceFields)[number],
+    number
+  >;
 }
 
 /**
@@ -74,22 +81,8 @@ export function emptyPerformance(model: string, taskType: string): PerformanceRo
  * addPerformance(total, { ...emptyPerformance('deepseek', 'coding'), attempts: 1, approvals: 1 });
  */
 export function addPerformance(row: PerformanceRow, delta: PerformanceRow): PerformanceRow {
-  return {
-    model: row.model,
-    taskType: row.taskType,
-    attempts: row.attempts + delta.attempts,
-    approvals: row.approvals + delta.approvals,
-    rejections: row.rejections + delta.rejections,
-    failures: row.failures + delta.failures,
-    escalations: row.escalations + delta.escalations,
-    laterAttempts: row.laterAttempts + delta.laterAttempts,
-    laterApprovals: row.laterApprovals + delta.laterApprovals,
-    qualitySum: row.qualitySum + delta.qualitySum,
-    reviews: row.reviews + delta.reviews,
-    latencyMs: row.latencyMs + delta.latencyMs,
-    inputTokens: row.inputTokens + delta.inputTokens,
-    outputTokens: row.outputTokens + delta.outputTokens,
-    costUsd: row.costUsd + delta.costUsd,
-    maxCallTokens: Math.max(row.maxCallTokens, delta.maxCallTokens),
-  };
+  const sum = { ...row };
+  for (const field of summedPerformanceFields) sum[field] = row[field] + delta[field];
+  sum.maxCallTokens = Math.max(row.maxCallTokens, delta.maxCallTokens);
+  return sum;
 }

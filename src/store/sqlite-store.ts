@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { type BudgetRefusal, type BudgetReservation, budgetUsageSchema } from './budget-records.js';
-import { performanceRowSchema } from './performance-row.js';
+import { performanceRowSchema, summedPerformanceFields } from './performance-row.js';
 import {
   blobRef,
   type CommitBatch,
@@ -92,21 +92,10 @@ CREATE TABLE IF NOT EXISTS budget_reservations (
 CREATE INDEX IF NOT EXISTS budget_reservations_by_expiry ON budget_reservations (expires_at);
 `;
 
-const performanceColumns = [
-  ['attempts', 'attempts'],
-  ['approvals', 'approvals'],
-  ['rejections', 'rejections'],
-  ['failures', 'failures'],
-  ['escalations', 'escalations'],
-  ['later_attempts', 'laterAttempts'],
-  ['later_approvals', 'laterApprovals'],
-  ['quality_sum', 'qualitySum'],
-  ['reviews', 'reviews'],
-  ['latency_ms', 'latencyMs'],
-  ['input_tokens', 'inputTokens'],
-  ['output_tokens', 'outputTokens'],
-  ['cost_usd', 'costUsd'],
-] as const;
+/** Each summed performance field with its column (`laterAttempts` → `later_attempts`). */
+const performanceColumns = summedPerformanceFields.map(
+  (field) => [field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), field] as const,
+);
 
 /** Columns added to a table after it first shipped: added, empty, to a store made before. */
 const addedColumns: readonly [table: string, column: string, definition: string][] = [
