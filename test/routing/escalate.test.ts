@@ -150,8 +150,8 @@ describe('escalation', () => {
     );
   });
 
-  it('under learned routing, picks from the ladder by expected cost per approved result after a failure', () => {
-    const after = (
+  it('under learned routing, picks from the ladder by expected cost to an approved result after a failure', () => {
+    const afterFailures = (
       model: string,
       laterAttempts: number,
       laterApprovals: number,
@@ -167,7 +167,7 @@ describe('escalation', () => {
     // After a failure minimax is approved as often as opus, for a tenth of the price.
     const view = learnedView({
       fallbackChain: { deepseek: ['opus', 'minimax'], minimax: [], opus: [] },
-      history: [after('opus', 40, 30, 1), after('minimax', 40, 30, 0.1)],
+      history: [afterFailures('opus', 40, 30, 1), afterFailures('minimax', 40, 30, 0.1)],
     });
     const next = escalate({
       classification: coding,
@@ -184,7 +184,7 @@ describe('escalation', () => {
     // When opus does much better after failures, it is worth its price.
     const better = learnedView({
       fallbackChain: { deepseek: ['opus', 'minimax'], minimax: [], opus: [] },
-      history: [after('opus', 40, 39, 1), after('minimax', 40, 1, 0.1)],
+      history: [afterFailures('opus', 40, 39, 1), afterFailures('minimax', 40, 1, 0.1)],
     });
     expect(
       escalate({
