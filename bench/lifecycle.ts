@@ -1,46 +1,12 @@
 // The task lifecycle benchmark: tasks through classify → execute → review with instant model
 // ports and a durable SQLite store. Each measurement prints one comparable line.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load-config.js';
-import { staticConfigSource } from '../src/config/static-config-source.js';
 import { createOrchestrator } from '../src/runtime/create-orchestrator.js';
 import type { ModelPorts } from '../src/runtime/model-ports.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { benchConfig as config, instantPorts as instant } from './instant-runtime.js';
 
-const usage = { inputTokens: 100, outputTokens: 50 };
-const instant: ModelPorts = {
-  classify: async () => ({
-    classification: { complexity: 'simple', type: 'coding', model: 'sonnet', reason: 'bench' },
-    usage,
-  }),
-  execute: async () => ({ output: 'done', usage }),
-  review: async () => ({ verdict: 'approve', quality: 8, feedback: 'ok', usage }),
-};
 const waiting: ModelPorts = { ...instant, execute: () => new Promise(() => {}) };
-
-function config() {
-  const root = mkdtempSync(join(tmpdir(), 'cto-bench-'));
-  mkdirSync(join(root, 'home'));
-  const concurrency = { max_concurrency: 1000 };
-  writeFileSync(
-    join(root, 'orchestrator_config.json'),
-    JSON.stringify({
-      worker_models: {
-        claude: { haiku: concurrency, sonnet: concurrency, opus: concurrency },
-        external: { deepseek: concurrency, minimax: concurrency },
-      },
-      // Budgets are reserved and settled as ever, but never bind: this measures the lifecycle.
-      cost_optimization: {
-        token_budget_per_day: { claude: 1_000_000_000_000, external: 1_000_000_000_000 },
-      },
-    }),
-  );
-  const result = loadConfig({ env: {}, cwd: root, homeDir: join(root, 'home') });
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return { source: staticConfigSource(result.loaded), dir: root };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

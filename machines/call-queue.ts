@@ -37,6 +37,8 @@ export type CallQueueEvent =
       error: string;
       now: number;
     }
+  /** The call never reached its provider (its budget had no room): no sign of trouble there. */
+  | { type: 'DECLINED'; requestId: string; error: string }
   | { type: 'RETRY_DUE'; requestId: string }
   | { type: 'CANCEL'; requestId: string }
   | { type: 'COOLDOWN_OVER' }
@@ -167,6 +169,16 @@ export function createCallQueueMachine(id: string) {
           error: `${event.error}${event.transient ? ` (after ${tries} tries)` : ''}`,
         });
       }),
+      decline: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'DECLINED') return;
+        enqueue.assign(without(context, event.requestId));
+        enqueue.emit({
+          type: 'settled',
+          requestId: event.requestId,
+          ok: false,
+          error: event.error,
+        });
+      }),
       startCooldown: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'FAILED') return;
         const until = event.now + context.cooldownMs;
@@ -225,6 +237,7 @@ export function createCallQueueMachine(id: string) {
     on: {
       SUCCEEDED: { guard: 'isActive', actions: ['succeed', 'startWaiting'] },
       RETRY_DUE: { guard: 'isActive', actions: ['countRetry', 'restart'] },
+      DECLINED: { guard: 'isActive', actions: ['decline', 'startWaiting'] },
       CANCEL: { actions: ['cancel', 'startWaiting'] },
       SET_CONCURRENCY: { actions: ['setConcurrency', 'startWaiting'] },
     },

@@ -77,6 +77,7 @@ export type {
 export { routingViewFrom } from './routing/routing-view-from-config.js';
 export type { Clock } from './runtime/clock.js';
 export { systemClock } from './runtime/clock.js';
+export { LeaseLostError } from './runtime/commit-batcher.js';
 export type {
   CallActivity,
   Orchestrator,
@@ -87,6 +88,7 @@ export type {
 } from './runtime/create-orchestrator.js';
 export {
   createOrchestrator,
+  defaultLeaseMs,
   OrchestratorStoppedError,
   TaskInputError,
 } from './runtime/create-orchestrator.js';
@@ -119,7 +121,9 @@ export { addPerformance, emptyPerformance } from './store/performance-row.js';
 export { openSqliteStore } from './store/sqlite-store.js';
 export type {
   CommitBatch,
+  CommitResult,
   JournalEntry,
+  Lease,
   Store,
   StoredEvent,
   StoredTask,

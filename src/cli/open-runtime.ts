@@ -95,6 +95,8 @@ export async function openRuntime(
     onProgress?: OrchestratorOptions['onProgress'];
     /** For commands that call no model (`submit`, `status`): no local servers are started. */
     noModelCalls?: boolean;
+    /** How long this process's leases on tasks last unless renewed (`cto serve --lease`). */
+    leaseMs?: number;
   } = {},
 ): Promise<Runtime> {
   const stateDir = stateDirectory(io, options);
@@ -136,6 +138,9 @@ export async function openRuntime(
     cwd: io.cwd,
     logger,
     onProgress: overrides.onProgress,
+    ...(overrides.leaseMs ? { leaseMs: overrides.leaseMs } : {}),
+    // A name for this process in its leases, where host and pid do not tell processes apart.
+    ...(io.env.CTO_OWNER?.trim() ? { owner: io.env.CTO_OWNER.trim() } : {}),
     ...(inspection ? { inspect: inspection.inspect } : {}),
     ...(tracing ? { tracer: tracing.tracer } : {}),
   });

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import type { TaskHandle } from '../runtime/create-orchestrator.js';
+import { defaultLeaseMs, type TaskHandle } from '../runtime/create-orchestrator.js';
+
+interface ServeOptions {
+  poll: string;
+  maxTasks: string;
+  lease: string;
+}
+
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime.js';
@@ -53,11 +60,21 @@ function onStopSignals(io: CliIo, runtime: Runtime, gently: () => void): () => v
  * addServeCommands(program, io);
  */
 export function addServeCommands(program: Command, io: CliIo): void {
-  async function serve(options: { poll: string }, extra: RuntimeOptions = {}): Promise<void> {
+  async function serve(options: ServeOptions, extra: RuntimeOptions = {}): Promise<void> {
     const poll = Number(options.poll);
     if (!Number.isInteger(poll) || poll < 10)
       throw new ExitCode(1, ['--poll: expected milliseconds, at least 10']);
-    const runtime = await openRuntime(io, { ...program.opts<RuntimeOptions>(), ...extra });
+    const maxTasks = Number(options.maxTasks);
+    if (!Number.isInteger(maxTasks) || maxTasks < 1)
+      throw new ExitCode(1, ['--max-tasks: expected a positive integer']);
+    const leaseMs = Number(options.lease);
+    if (!Number.isInteger(leaseMs) || leaseMs < 100)
+      throw new ExitCode(1, ['--lease: expected milliseconds, at least 100']);
+    const runtime = await openRuntime(
+      io,
+      { ...program.opts<RuntimeOptions>(), ...extra },
+      { leaseMs },
+    );
     let serving = true;
     let wake: () => void = () => {};
     const stopSignals = onStopSignals(io, runtime, () => {
@@ -70,7 +87,9 @@ export function addServeCommands(program: Command, io: CliIo): void {
       while (serving) {
         let handles: TaskHandle[];
         try {
-          handles = await runtime.orchestrator.resume();
+          // Take on no more than --max-tasks at once, leaving the rest to other processes.
+          const { live } = await runtime.orchestrator.status();
+          handles = await runtime.orchestrator.resume({ limit: maxTasks - live });
         } catch (error) {
           // The store failed (or the runtime stopped): nothing more can be done here.
           throw new ExitCode(1, [`cto serve stopped: ${(error as Error).message}`]);
@@ -97,7 +116,17 @@ export function addServeCommands(program: Command, io: CliIo): void {
       'run queued and interrupted tasks until stopped (SIGINT/SIGTERM: finish, twice: stop now)',
     )
     .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
-    .action((options: { poll: string }) => serve(options));
+    .option(
+      '--max-tasks <n>',
+      'tasks this process works on at once; others wait for it, or for another process',
+      '100',
+    )
+    .option(
+      '--lease <ms>',
+      'how long a task stays with this process if it stops renewing (it died)',
+      String(defaultLeaseMs),
+    )
+    .action((options: ServeOptions) => serve(options));
 
   program
     .command('inspect [task]')
@@ -105,6 +134,12 @@ export function addServeCommands(program: Command, io: CliIo): void {
       'serve tasks with the Stately inspector attached (like `serve --inspect`), or replay a stored task into it',
     )
     .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
+    .option('--max-tasks <n>', 'tasks this process works on at once', '100')
+    .option(
+      '--lease <ms>',
+      'how long a task stays with this process if it stops renewing',
+      String(defaultLeaseMs),
+    )
     .option('--port <port>', 'the inspector relay port', '8080')
     .option('--replay', "replay the task's stored event log (no model is called)")
     .option('--speed <x>', 'replay this many times faster than it happened', '1')
@@ -112,7 +147,7 @@ export function addServeCommands(program: Command, io: CliIo): void {
     .action(
       (
         taskId: string | undefined,
-        options: { poll: string; port: string; replay?: boolean; speed: string; step?: boolean },
+        options: ServeOptions & { port: string; replay?: boolean; speed: string; step?: boolean },
       ) => {
         if (taskId && !options.replay)
           throw new ExitCode(1, ['give --replay to replay a stored task']);

@@ -1,9 +1,21 @@
 import type { CommitBatch, Store, TaskCommit } from '../store/store.js';
 
-interface Staged extends Omit<CommitBatch, 'tasks'> {
+interface Staged extends Omit<CommitBatch, 'tasks' | 'fences'> {
   task?: TaskCommit;
+  /** The lease token the writer holds on the task this part belongs to. */
+  fence?: { taskId: string; token: number };
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+/** A write refused because another process has claimed the task since: drop the task. */
+export class LeaseLostError extends Error {
+  readonly taskId: string;
+  constructor(taskId: string) {
+    super(`task ${taskId} was taken over by another process (its lease token is stale)`);
+    this.name = 'LeaseLostError';
+    this.taskId = taskId;
+  }
 }
 
 /**
@@ -11,11 +23,12 @@ interface Staged extends Omit<CommitBatch, 'tasks'> {
  * transaction, and each stager learns when its part is durable. One transaction for many
  * tasks is what makes a persisted step per transition affordable. Batches are written one at a
  * time and in order, so a task's transitions reach the store in the order they happened.
- * After a failed write nothing more is written: the caller treats that as a crash.
+ * After a failed write nothing more is written: the caller treats that as a crash. A part
+ * whose task's lease was lost (fenced by the store) is refused alone, with `LeaseLostError`.
  *
  * @example
  * const batcher = new CommitBatcher(store);
- * await batcher.stage({ task: commit }); // durable now; safe to send the request it implies
+ * await batcher.stage({ task: commit, fence: { taskId, token } }); // durable now; safe to send the request it implies
  */
 export class CommitBatcher {
   readonly #store: Store;
@@ -67,22 +80,33 @@ export class CommitBatcher {
         blobs: [],
         performance: [],
         settlements: [],
+        fences: [],
       };
+      const fenced = new Set<string>();
       for (const part of parts) {
         if (part.task) batch.tasks.push(part.task);
         if (part.journal) batch.journal.push(...part.journal);
         if (part.blobs) batch.blobs.push(...part.blobs);
         if (part.performance) batch.performance.push(...part.performance);
         if (part.settlements) batch.settlements.push(...part.settlements);
+        if (part.fence && !fenced.has(part.fence.taskId)) {
+          fenced.add(part.fence.taskId);
+          batch.fences.push(part.fence);
+        }
       }
+      let refused: ReadonlySet<string>;
       try {
-        await this.#store.commit(batch);
+        refused = new Set((await this.#store.commit(batch)).fenced);
       } catch (error) {
         this.#failure = error;
         for (const part of parts) part.reject(error);
         return;
       }
-      for (const part of parts) part.resolve();
+      for (const part of parts) {
+        if (part.fence && refused.has(part.fence.taskId))
+          part.reject(new LeaseLostError(part.fence.taskId));
+        else part.resolve();
+      }
     });
   }
 }

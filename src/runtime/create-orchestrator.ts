@@ -33,7 +33,8 @@ import { type CallEnd, taskTracing } from '../telemetry/task-tracing.js';
 import { attemptPerformance } from './attempt-performance.js';
 import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
-import { CommitBatcher } from './commit-batcher.js';
+import { CommitBatcher, LeaseLostError } from './commit-batcher.js';
+import { deadLocalOwner, leaseOwnerId } from './lease-owner.js';
 import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
 import { type CallOutcome, replyEvent } from './reply-event.js';
 import {
@@ -69,6 +70,13 @@ export interface OrchestratorOptions {
   ctoConcurrency?: number;
   /** Base for a relative store path. */
   cwd?: string;
+  /**
+   * Who this process is, in the leases it holds on tasks (several processes may share one
+   * store); default host, pid and a random suffix.
+   */
+  owner?: string;
+  /** How long a lease on a task lasts unless renewed; the heartbeat renews it every third. */
+  leaseMs?: number;
 }
 
 /** A note from a model call under way. */
@@ -124,8 +132,12 @@ export interface Orchestrator {
   get(id: string): Promise<TaskView | null>;
   list(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
   status(): Promise<OrchestratorStatus>;
-  /** Restores every unfinished task from its latest snapshot and re-sends what it waited for. */
-  resume(): Promise<TaskHandle[]>;
+  /**
+   * Claims unfinished tasks no other process holds (queued, interrupted, or whose process's
+   * lease expired), up to `limit`, restores each from its latest snapshot and re-sends what it
+   * waited for. Gives back the tasks it took on.
+   */
+  resume(options?: { limit?: number }): Promise<TaskHandle[]>;
   /** Stops taking work, lets stored state settle and closes what it opened. Idempotent. */
   stop(): Promise<void>;
   readonly store: Store;
@@ -151,6 +163,9 @@ interface LiveCall {
   /** Why its last budget reservation was refused. */
   budgetRefusal?: string;
 }
+
+/** A lease lasts this long unless renewed: a dead process's tasks are taken over after it. */
+export const defaultLeaseMs = 30_000;
 
 /** What a task's `result` rejects with when the orchestrator stops before the task ends. */
 export class OrchestratorStoppedError extends Error {
@@ -216,6 +231,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const tracing = options.tracer ? taskTracing(options.tracer) : null;
 
   const tasks = new Map<string, LiveTask>();
+  const owner = options.owner ?? leaseOwnerId();
+  const leaseMs = options.leaseMs ?? defaultLeaseMs;
+  // The fencing token of every task this process holds a lease on.
+  const leases = new Map<string, number>();
+  let heartbeat: unknown = null;
   const calls = new Map<string, LiveCall>();
   const queues = new Map<string, QueueActor>();
   const timers = new Set<unknown>();
@@ -254,6 +274,63 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       task.fail(error);
     }
     tasks.clear();
+  }
+
+  const fenceOf = (taskId: string) => {
+    const token = leases.get(taskId);
+    return token === undefined ? {} : { fence: { taskId, token } };
+  };
+
+  /** Renews the leases of the tasks under way, and drops those another process took over. */
+  function beat(): void {
+    heartbeat = null;
+    if (stopping || leases.size === 0) return;
+    const held = [...leases.keys()];
+    store
+      .renewLeases({ owner, taskIds: held, now: clock.now(), leaseMs })
+      .then((renewed) => {
+        const kept = new Set(renewed.map((lease) => lease.taskId));
+        for (const id of held) if (!kept.has(id) && leases.has(id)) drop(id);
+        keepBeating();
+      })
+      .catch((error) => {
+        logger?.error({ err: String(error) }, 'could not renew leases; trying again');
+        keepBeating();
+      });
+  }
+
+  function keepBeating(): void {
+    if (heartbeat === null && !stopping && leases.size > 0)
+      heartbeat = later(Math.max(1, Math.floor(leaseMs / 3)), beat);
+  }
+
+  /**
+   * Lets go of a task another process has taken over (its lease expired here, or a write was
+   * fenced): nothing more is written or sent for it; that process carries it on.
+   */
+  function drop(id: string): void {
+    leases.delete(id);
+    const live = tasks.get(id);
+    if (!live) return;
+    logger?.warn(
+      {
+        taskId: id,
+        requestId: live.actor.getSnapshot().context.pending?.requestId ?? null,
+        model: null,
+        phase: statusOf(live.actor.getSnapshot()),
+      },
+      'lease lost: another process has taken this task over; dropping it here',
+    );
+    tasks.delete(id);
+    for (const call of calls.values()) {
+      if (call.taskId !== id) continue;
+      call.cancelled = true;
+      call.controller?.abort('lease lost');
+      call.queue.send({ type: 'CANCEL', requestId: call.request.requestId });
+      calls.delete(call.request.requestId);
+    }
+    live.actor.stop();
+    live.fail(new LeaseLostError(id));
   }
 
   function crash(error: unknown): void {
@@ -369,15 +446,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     id: string,
     live: LiveTask,
     event: TaskEvent | null,
-    extra: { input?: TaskInput; performance?: PerformanceRow | null } = {},
+    extra: { input?: TaskInput; performance?: PerformanceRow | null; claim?: boolean } = {},
   ): Promise<void> {
     const snapshot = live.actor.getSnapshot();
     const effects = live.outbox.splice(0);
-    const task = taskCommit(id, live.actor, event, extra.input);
+    const task = {
+      ...taskCommit(id, live.actor, event, extra.input),
+      ...(extra.claim ? { claim: { owner, expiresAt: clock.now() + leaseMs } } : {}),
+    };
     const status = task.status;
     // An attempt's outcome goes into the history in the transaction that records it.
     const performance = extra.performance ? [extra.performance] : [];
-    await batcher.stage({ task, performance });
+    await batcher.stage({ task, performance, ...fenceOf(id) });
     for (const delta of performance) addHistory(delta);
     if (stopping) return;
     // A final state is the end of the task's span, not a phase of its own.
@@ -403,6 +483,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function finish(id: string, live: LiveTask, context: TaskContext): Promise<void> {
     tasks.delete(id);
     live.actor.stop();
+    if (leases.delete(id)) {
+      store.releaseLeases(owner, [id]).catch((error) => {
+        logger?.warn({ taskId: id, err: String(error) }, 'could not release the lease; it expires');
+      });
+    }
     const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
     const text = approved ? await output(approved) : null;
     for (const attempt of context.attempts) {
@@ -436,7 +521,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         pending && attemptPerformance(event, pending.attempt, live.actor.getSnapshot().context);
       await persist(id, live, event, { performance });
     } catch (error) {
-      crash(error);
+      if (error instanceof LeaseLostError) drop(id);
+      else crash(error);
     }
   }
 
@@ -566,7 +652,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return {
       entries,
       append: (kind, data) =>
-        batcher.stage({ journal: [{ taskId, requestId, kind, data, at: clock.now() }] }),
+        batcher.stage({
+          journal: [{ taskId, requestId, kind, data, at: clock.now() }],
+          ...fenceOf(taskId),
+        }),
     };
   }
 
@@ -732,10 +821,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       reserved = await reserveFor(loaded, chosen, call, live.actor.getSnapshot().context);
       if (reserved === null) {
         const why = call.budgetRefusal ?? 'over budget';
-        // Under `block` the call fails: the task escalates to a model with budget, or is blocked.
-        if (loaded.config.cost_optimization.when_over_budget === 'block')
-          throw new ModelCallError(why, { transient: false });
-        waitForBudget(loaded, call, attemptTry, queue);
+        if (loaded.config.cost_optimization.when_over_budget === 'wait') {
+          waitForBudget(loaded, call, attemptTry, queue);
+          return;
+        }
+        // Under `block` the call is declined (the provider is not at fault: no cooldown); the
+        // task escalates to a model with budget, or is blocked, with the reason.
+        logger?.warn({ ...aboutCall(requestId), error: why }, 'over budget; the call is declined');
+        queue.send({ type: 'DECLINED', requestId, error: why });
         return;
       }
       if (call.cancelled || stopping) return;
@@ -871,8 +964,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const live = register(id, actor);
     actor.start();
     tracing?.taskStarted(id);
+    // Created held by this process, with the first token: no other process claims it.
+    leases.set(id, 1);
+    keepBeating();
     try {
-      await persist(id, live, null, { input });
+      await persist(id, live, null, { input, claim: true });
     } catch (error) {
       crash(error);
       throw error;
@@ -895,15 +991,25 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return id;
   }
 
-  async function resume(): Promise<TaskHandle[]> {
+  async function resume({
+    limit = Number.MAX_SAFE_INTEGER,
+  }: {
+    limit?: number;
+  } = {}): Promise<TaskHandle[]> {
     if (stopping) throw new Error('the orchestrator is stopped');
     const handles: TaskHandle[] = [];
-    for (const stored of await store.unfinishedTasks()) {
-      const existing = tasks.get(stored.id);
-      if (existing) {
-        handles.push(existing.handle);
-        continue;
+    if (limit <= 0) return handles;
+    // A process of this host that died (killed, crashed) left leases nobody need wait out.
+    for (const holder of await store.leaseOwners(clock.now())) {
+      if (holder !== owner && deadLocalOwner(holder)) {
+        logger?.info({ owner: holder }, 'taking over the tasks of a dead process of this host');
+        await store.releaseLeases(holder);
       }
+    }
+    const claimed = await store.claimTasks({ owner, limit, now: clock.now(), leaseMs });
+    for (const { task: stored, lease } of claimed) {
+      // A task that cannot be restored here keeps its lease unrenewed: it lapses, and a
+      // process that can (a newer version) claims it then.
       if (stored.machineVersion !== taskMachineVersion) {
         notResumed.set(
           stored.id,
@@ -934,16 +1040,21 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         continue;
       }
       notResumed.delete(stored.id);
+      leases.set(stored.id, lease.token);
+      keepBeating();
       tracing?.taskStarted(stored.id, { 'cto.resumed': 'true' });
       tracing?.phase(stored.id, stored.status);
       const pending = actor.getSnapshot().context.pending;
       if (pending) dispatch(stored.id, { type: 'request', request: pending }, true);
       handles.push(live.handle);
     }
-    logger?.info(
-      { resumed: handles.length, notResumed: notResumed.size },
-      'resumed unfinished tasks',
-    );
+    // `cto serve` calls this at every poll: only a poll that took work on is worth a line.
+    if (handles.length > 0 || claimed.length > 0) {
+      logger?.info(
+        { resumed: handles.length, notResumed: notResumed.size },
+        'resumed unfinished tasks',
+      );
+    }
     return handles;
   }
 
@@ -994,7 +1105,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     stopping = true;
     for (const call of calls.values()) call.controller?.abort('stopped');
     await batcher.drain().catch(() => {});
-    // What was stored stays: a later resume() carries these tasks on.
+    // What was stored stays: a later resume(), here or in another process, carries these tasks
+    // on, at once since their leases are given up.
+    const held = [...leases.keys()];
+    leases.clear();
+    if (held.length > 0) await store.releaseLeases(owner, held).catch(() => {});
     halt(new OrchestratorStoppedError());
     for (const queue of queues.values()) queue.stop();
     queues.clear();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type Store, StoreError } from './store.js';
 
@@ -6,18 +7,17 @@ export const defaultStorePath = '.cto/state.db';
 
 /**
  * Opens the store a location names: `--store`, else `CTO_STORE`, else `./.cto/state.db`. A
- * path or `sqlite:PATH` is the embedded SQLite store.
+ * path or `sqlite:PATH` is the embedded SQLite store; a `postgres://…` or `postgresql://…` URL
+ * the shared PostgreSQL store (which connects and migrates in the background: its first call
+ * says if that failed).
  *
  * @example
  * const store = openStore(options.store ?? process.env.CTO_STORE, process.cwd());
+ * const shared = openStore('postgres://cto@db.internal:5432/cto', process.cwd());
  */
 export function openStore(location: string | undefined, cwd: string): Store {
   const where = location?.trim() || defaultStorePath;
-  if (/^postgres(ql)?:\/\//.test(where)) {
-    throw new StoreError(
-      'the PostgreSQL store is not available in this version; use a SQLite file',
-    );
-  }
+  if (/^postgres(ql)?:\/\//.test(where)) return openPostgresStore(where);
   const path = sqliteFile(where, cwd);
   if (path === '') throw new StoreError('sqlite: needs a file path, e.g. sqlite:.cto/state.db');
   if (path === null && !where.endsWith(':memory:')) {

@@ -1,24 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { z } from 'zod';
-import { type BudgetRefusal, type BudgetReservation, budgetUsageSchema } from './budget-records.js';
-import { performanceRowSchema, summedPerformanceFields } from './performance-row.js';
+import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
+import { deltaTask, staleFences } from './lease-fences.js';
 import {
   blobRef,
   type CommitBatch,
+  type CommitResult,
   finalStatuses,
-  type JournalEntry,
-  journalEntrySchema,
+  type Lease,
   type Store,
-  type StoredEvent,
-  type StoredTask,
   StoreError,
-  storedEventSchema,
-  storedTaskSchema,
   type TaskStatus,
   type TaskSummary,
+  taskStatusSchema,
 } from './store.js';
+import {
+  type EventRow,
+  eventFromRow,
+  type JournalRow,
+  journalFromRow,
+  performanceColumns,
+  performanceFromRow,
+  type TaskRow,
+  taskFromRow,
+  usageFromRow,
+} from './stored-rows.js';
+
+/**
+ * `status IN ('classifying', …)`, the statuses that are not final, as literals: so a claim
+ * reads the unfinished tasks through `tasks_by_status` (and sorts those few), whatever the
+ * number of finished ones, without an index of its own to keep up on every transition.
+ */
+const unfinished = `status IN (${taskStatusSchema.options
+  .filter((status) => !finalStatuses.has(status))
+  .map((status) => `'${status}'`)
+  .join(', ')})`;
 
 const schema = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -28,7 +45,10 @@ CREATE TABLE IF NOT EXISTS tasks (
   input TEXT NOT NULL,
   snapshot TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_token INTEGER NOT NULL DEFAULT 0,
+  lease_expires_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
 CREATE TABLE IF NOT EXISTS events (
@@ -92,17 +112,15 @@ CREATE TABLE IF NOT EXISTS budget_reservations (
 CREATE INDEX IF NOT EXISTS budget_reservations_by_expiry ON budget_reservations (expires_at);
 `;
 
-/** Each summed performance field with its column (`laterAttempts` → `later_attempts`). */
-const performanceColumns = summedPerformanceFields.map(
-  (field) => [field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), field] as const,
-);
-
 /** Columns added to a table after it first shipped: added, empty, to a store made before. */
 const addedColumns: readonly [table: string, column: string, definition: string][] = [
   ['performance', 'later_attempts', 'INTEGER NOT NULL DEFAULT 0'],
   ['performance', 'later_approvals', 'INTEGER NOT NULL DEFAULT 0'],
   ['budget_usage', 'reserved_tokens', 'INTEGER NOT NULL DEFAULT 0'],
   ['budget_usage', 'reserved_usd', 'REAL NOT NULL DEFAULT 0'],
+  ['tasks', 'lease_owner', 'TEXT'],
+  ['tasks', 'lease_token', 'INTEGER NOT NULL DEFAULT 0'],
+  ['tasks', 'lease_expires_at', 'INTEGER'],
 ];
 
 function addMissingColumns(db: Database.Database): void {
@@ -113,33 +131,7 @@ function addMissingColumns(db: Database.Database): void {
   }
 }
 
-interface TaskRow {
-  id: string;
-  status: string;
-  machine_version: number;
-  input: string;
-  snapshot?: string;
-  created_at: number;
-  updated_at: number;
-}
-
-function parseJson(text: string | null, what: string): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new StoreError(`${what}: stored JSON is unreadable`);
-  }
-}
-
-function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new StoreError(
-    `${what}: stored row is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-  );
-}
+const noneFenced: ReadonlySet<string> = new Set();
 
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode, needing no setup. With
@@ -169,7 +161,8 @@ export function openSqliteStore(path: string): Store {
   }
 
   const insertTask = db.prepare(
-    'INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at,
+       lease_owner, lease_token, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const updateTask = db.prepare(
     'UPDATE tasks SET status = ?, machine_version = ?, snapshot = ?, updated_at = ? WHERE id = ?',
@@ -180,6 +173,24 @@ export function openSqliteStore(path: string): Store {
   const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?');
   const selectUnfinished = db.prepare(
     `SELECT * FROM tasks WHERE status NOT IN (${[...finalStatuses].map(() => '?').join(', ')}) ORDER BY created_at, id`,
+  );
+  const selectLeaseToken = db.prepare('SELECT lease_token FROM tasks WHERE id = ?').pluck();
+  const selectClaimable = db.prepare(
+    `SELECT * FROM tasks WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= ?)
+     ORDER BY created_at, id LIMIT ?`,
+  );
+  const takeLease = db
+    .prepare(
+      'UPDATE tasks SET lease_owner = ?, lease_token = lease_token + 1, lease_expires_at = ? WHERE id = ? RETURNING lease_token',
+    )
+    .pluck();
+  const extendLease = db
+    .prepare(
+      'UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? RETURNING lease_token',
+    )
+    .pluck();
+  const dropLease = db.prepare(
+    'UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
   );
   const selectCounts = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
   const selectEvents = db.prepare(
@@ -253,9 +264,19 @@ export function openSqliteStore(path: string): Store {
     }
   }
 
-  const commitAll = db.transaction((batch: CommitBatch) => {
+  /** The fenced tasks of a batch, read inside its transaction: see `staleFences`. */
+  function fencedTasks(batch: CommitBatch): ReadonlySet<string> {
+    if (!batch.fences?.length) return noneFenced;
+    return staleFences(batch, (taskId) => selectLeaseToken.get(taskId) as number | undefined);
+  }
+
+  const commitAll = db.transaction((batch: CommitBatch): CommitResult => {
+    const fenced = fencedTasks(batch);
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
-    for (const delta of batch.performance ?? []) upsertPerformance.run(delta);
+    for (const delta of batch.performance ?? []) {
+      if (fenced.size > 0 && fenced.has(deltaTask(delta) ?? '')) continue;
+      upsertPerformance.run(delta);
+    }
     for (const settlement of batch.settlements ?? []) {
       release(selectReservation.all(settlement.reservationId) as ReservationRow[]);
       for (const scope of settlement.scopes) {
@@ -270,6 +291,7 @@ export function openSqliteStore(path: string): Store {
       }
     }
     for (const entry of batch.journal ?? []) {
+      if (fenced.size > 0 && fenced.has(entry.taskId)) continue;
       insertJournal.run(
         entry.taskId,
         entry.requestId,
@@ -281,6 +303,7 @@ export function openSqliteStore(path: string): Store {
       );
     }
     for (const commit of batch.tasks ?? []) {
+      if (fenced.size > 0 && fenced.has(commit.taskId)) continue;
       const snapshot = JSON.stringify(commit.snapshot);
       if (commit.input) {
         insertTask.run(
@@ -291,6 +314,9 @@ export function openSqliteStore(path: string): Store {
           snapshot,
           commit.at,
           commit.at,
+          commit.claim?.owner ?? null,
+          commit.claim ? 1 : 0,
+          commit.claim?.expiresAt ?? null,
         );
       } else {
         const changed = updateTask.run(
@@ -309,6 +335,38 @@ export function openSqliteStore(path: string): Store {
         commit.at,
       );
     }
+    return { fenced: [...fenced] };
+  });
+
+  // Immediate transactions: they take the write lock before their first read, so the rows a
+  // claim or a fence check reads cannot change under them (SQLite serialises writers).
+  const claim = db.transaction((owner: string, limit: number, now: number, leaseMs: number) => {
+    const rows = selectClaimable.all(now, limit) as TaskRow[];
+    return rows.map((row) => {
+      const expiresAt = now + leaseMs;
+      const token = takeLease.get(owner, expiresAt, row.id) as number;
+      return { task: taskFromRow(row), lease: { taskId: row.id, owner, token, expiresAt } };
+    });
+  });
+  const renew = db.transaction(
+    (owner: string, taskIds: readonly string[], expiresAt: number): Lease[] => {
+      const leases: Lease[] = [];
+      for (const taskId of taskIds) {
+        const token = extendLease.get(expiresAt, taskId, owner) as number | undefined;
+        if (token !== undefined) leases.push({ taskId, owner, token, expiresAt });
+      }
+      return leases;
+    },
+  );
+  const releaseAll = db.prepare(
+    'UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?',
+  );
+  const selectLeaseOwners = db.prepare(
+    `SELECT DISTINCT lease_owner AS owner FROM tasks WHERE ${unfinished} AND lease_expires_at > ?
+     ORDER BY owner`,
+  );
+  const releaseHeld = db.transaction((owner: string, taskIds: readonly string[]) => {
+    for (const taskId of taskIds) dropLease.run(taskId, owner);
   });
   const reserve = db.transaction((reservation: BudgetReservation): BudgetRefusal | null => {
     // A retried or resumed call replaces its own reservation rather than adding to it.
@@ -361,30 +419,13 @@ export function openSqliteStore(path: string): Store {
     release(selectExpired.all(now) as ReservationRow[]);
   });
 
-  function toTask(row: TaskRow): StoredTask {
-    const what = `task ${row.id}`;
-    return checked(
-      storedTaskSchema,
-      {
-        id: row.id,
-        status: row.status,
-        machineVersion: row.machine_version,
-        input: parseJson(row.input, what),
-        snapshot: parseJson(row.snapshot ?? '{}', what),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      },
-      what,
-    );
-  }
-
   return {
     async commit(batch) {
-      commitAll(batch);
+      return commitAll.immediate(batch);
     },
     async getTask(id) {
       const row = selectTask.get(id) as TaskRow | undefined;
-      return row ? toTask(row) : null;
+      return row ? taskFromRow(row) : null;
     },
     async listTasks(filter = {}) {
       const statuses = filter.status ?? [];
@@ -396,12 +437,27 @@ export function openSqliteStore(path: string): Store {
         )
         .all(...statuses, filter.limit ?? -1) as TaskRow[];
       return rows.map((row): TaskSummary => {
-        const { snapshot: _none, ...summary } = toTask(row);
+        const { snapshot: _none, ...summary } = taskFromRow(row);
         return summary;
       });
     },
     async unfinishedTasks() {
-      return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(toTask);
+      return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(taskFromRow);
+    },
+    async claimTasks({ owner, limit, now, leaseMs }) {
+      if (limit <= 0) return [];
+      return claim.immediate(owner, limit, now, leaseMs);
+    },
+    async renewLeases({ owner, taskIds, now, leaseMs }) {
+      if (taskIds.length === 0) return [];
+      return renew.immediate(owner, taskIds, now + leaseMs);
+    },
+    async releaseLeases(owner, taskIds) {
+      if (taskIds === undefined) releaseAll.run(owner);
+      else if (taskIds.length > 0) releaseHeld.immediate(owner, taskIds);
+    },
+    async leaseOwners(now) {
+      return (selectLeaseOwners.all(now) as { owner: string }[]).map((row) => row.owner);
     },
     async countByStatus() {
       const counts: Partial<Record<TaskStatus, number>> = {};
@@ -410,54 +466,14 @@ export function openSqliteStore(path: string): Store {
       return counts;
     },
     async events(taskId) {
-      const rows = selectEvents.all(taskId) as {
-        task_id: string;
-        seq: number;
-        event: string | null;
-        at: number;
-      }[];
-      return rows.map(
-        (row): StoredEvent =>
-          checked(
-            storedEventSchema,
-            {
-              taskId: row.task_id,
-              seq: row.seq,
-              event: parseJson(row.event, `event ${row.seq} of task ${taskId}`),
-              at: row.at,
-            },
-            `event ${row.seq} of task ${taskId}`,
-          ),
-      );
+      return (selectEvents.all(taskId) as EventRow[]).map(eventFromRow);
     },
     async journal(taskId, requestId) {
-      const rows = (
+      const rows =
         requestId === undefined
           ? selectJournal.all(taskId)
-          : selectJournalForRequest.all(taskId, requestId)
-      ) as {
-        task_id: string;
-        request_id: string;
-        seq: number;
-        kind: string;
-        data: string;
-        at: number;
-      }[];
-      return rows.map(
-        (row): JournalEntry =>
-          checked(
-            journalEntrySchema,
-            {
-              taskId: row.task_id,
-              requestId: row.request_id,
-              seq: row.seq,
-              kind: row.kind,
-              data: parseJson(row.data, `journal entry ${row.request_id}#${row.seq}`),
-              at: row.at,
-            },
-            `journal entry ${row.request_id}#${row.seq}`,
-          ),
-      );
+          : selectJournalForRequest.all(taskId, requestId);
+      return (rows as JournalRow[]).map(journalFromRow);
     },
     async putBlob(content) {
       const ref = blobRef(content);
@@ -469,27 +485,15 @@ export function openSqliteStore(path: string): Store {
       return row?.content ?? null;
     },
     async performance() {
-      return (selectPerformance.all() as Record<string, unknown>[]).map((row) => {
-        const what = `performance of ${String(row.model)} on ${String(row.task_type)}`;
-        return checked(
-          performanceRowSchema,
-          {
-            model: row.model,
-            taskType: row.task_type,
-            ...Object.fromEntries(performanceColumns.map(([c, k]) => [k, row[c]])),
-            maxCallTokens: row.max_call_tokens,
-          },
-          what,
-        );
-      });
+      return (selectPerformance.all() as Record<string, unknown>[]).map(performanceFromRow);
     },
     async reserveBudget(reservation) {
-      return reserve(reservation);
+      return reserve.immediate(reservation);
     },
     async budgetUsage(window, now) {
-      releaseExpired(now);
+      releaseExpired.immediate(now);
       return (selectUsage.all(window) as Record<string, unknown>[]).map((row) =>
-        checked(budgetUsageSchema, { ...row, window }, `budget use of ${String(row.scope)}`),
+        usageFromRow(row, window),
       );
     },
     async close() {

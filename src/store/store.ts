@@ -49,6 +49,29 @@ export interface TaskCommit {
   status: TaskStatus;
   machineVersion: number;
   at: number;
+  /**
+   * On the task's first commit: the process creating it holds it from the start (`cto run`
+   * works on what it creates), so no other process claims it. Its lease's token is 1.
+   */
+  claim?: { owner: string; expiresAt: number };
+}
+
+/**
+ * A process's hold on a task until `expiresAt`, renewed while it works. `token` (the fencing
+ * token) grows by one with every claim of the task, so a write from an earlier holder, who
+ * lost the lease, is told apart and refused.
+ */
+export interface Lease {
+  taskId: string;
+  owner: string;
+  token: number;
+  expiresAt: number;
+}
+
+/** What one transaction did not write: the parts of tasks whose fencing token is stale. */
+export interface CommitResult {
+  /** Task ids whose transitions, journal entries and history deltas were refused. */
+  fenced: string[];
 }
 
 export const storedEventSchema = z.object({
@@ -86,6 +109,14 @@ export interface CommitBatch {
   performance?: readonly PerformanceRow[];
   /** Calls' actual usage, each replacing its reservation. */
   settlements?: readonly BudgetSettlement[];
+  /**
+   * The lease tokens the writer holds, by task. A task whose stored token differs (another
+   * process has claimed it since) gets none of its rows written: its transitions, journal
+   * entries and history deltas are skipped and its id reported in `fenced`; the rest of the
+   * batch is written. Blobs and settlements are written whoever sends them (the money was
+   * spent either way). Tasks without a fence here are written as before.
+   */
+  fences?: readonly { taskId: string; token: number }[];
 }
 
 /**
@@ -113,11 +144,43 @@ export class StoreError extends Error {
  */
 export interface Store {
   /** Writes the whole batch in one transaction: all of it or none. */
-  commit(batch: CommitBatch): Promise<void>;
+  commit(batch: CommitBatch): Promise<CommitResult>;
   getTask(id: string): Promise<StoredTask | null>;
   listTasks(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
   /** Tasks whose latest snapshot is not final, oldest first. */
   unfinishedTasks(): Promise<StoredTask[]>;
+  /**
+   * Claims up to `limit` unfinished tasks, oldest first, that no live lease holds (never
+   * leased, released, or expired at `now`: a dead process's tasks are taken over), for `owner`
+   * until `now + leaseMs`, each with a new fencing token. Two processes claiming at once never
+   * get the same task (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+   */
+  claimTasks(claim: {
+    owner: string;
+    limit: number;
+    now: number;
+    leaseMs: number;
+  }): Promise<{ task: StoredTask; lease: Lease }[]>;
+  /**
+   * Extends `owner`'s leases on these tasks to `now + leaseMs` (the heartbeat); gives back the
+   * leases it still holds. A task missing from the answer was taken over: drop it.
+   */
+  renewLeases(renewal: {
+    owner: string;
+    taskIds: readonly string[];
+    now: number;
+    leaseMs: number;
+  }): Promise<Lease[]>;
+  /**
+   * Gives up `owner`'s leases on these tasks (finished, or the process stops), or on every
+   * task it holds when no ids are given (the owner is known to be dead).
+   */
+  releaseLeases(owner: string, taskIds?: readonly string[]): Promise<void>;
+  /**
+   * The owners of unexpired leases on unfinished tasks at `now`: a process looks among them
+   * for dead processes of its own host, whose tasks need not wait for their leases to expire.
+   */
+  leaseOwners(now: number): Promise<string[]>;
   countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
   events(taskId: string): Promise<StoredEvent[]>;
   journal(taskId: string, requestId?: string): Promise<JournalEntry[]>;

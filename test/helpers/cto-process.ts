@@ -43,12 +43,12 @@ export function startCtoProcess(cwd: string, env: Record<string, string>, ...arg
 
 /** Waits for an outside process to reach a point (polling; nothing here is a timed assertion). */
 export async function until(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

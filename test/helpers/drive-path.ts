@@ -6,7 +6,11 @@ import { taskMachine } from '../../machines/task.machine.js';
 import type { TaskEvent } from '../../machines/task-events.js';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.js';
 import { staticConfigSource } from '../../src/config/static-config-source.js';
-import { createOrchestrator, type TaskHandle } from '../../src/runtime/create-orchestrator.js';
+import {
+  createOrchestrator,
+  defaultLeaseMs,
+  type TaskHandle,
+} from '../../src/runtime/create-orchestrator.js';
 import { ModelCallError } from '../../src/runtime/model-ports.js';
 import { SimulatedClock } from '../../src/runtime/simulated-clock.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
@@ -192,12 +196,12 @@ export async function drivePath(
       if (snapshot.machine === taskMachine) states.push(String(snapshot.value));
     }
   };
-  const start = (store: Store) =>
+  const start = (store: Store, now = 1_000) =>
     createOrchestrator({
       ports: ports as never,
       config: staticConfigSource(pathLoadedConfig()),
       store,
-      clock: new SimulatedClock(1_000),
+      clock: new SimulatedClock(now),
       // Scripted failures are the work falling short, not a provider going down.
       retry: { cooldownAfter: 1_000 },
       inspect,
@@ -214,9 +218,10 @@ export async function drivePath(
   current.resolve(handle);
   let outcome = await Promise.race([handle.result.catch(() => null), reachedEnd]);
   if (crashAfter !== undefined && outcome === null) {
-    // The first process is gone without a goodbye; a new one opens the same file and resumes.
+    // The first process is gone without a goodbye; a new one opens the same file and resumes,
+    // once the dead one's leases have expired.
     store = openSqliteStore(file);
-    orchestrator = start(store);
+    orchestrator = start(store, 1_000 + defaultLeaseMs);
     resumed = true;
     current = deferred<TaskHandle>();
     const handles = await orchestrator.resume();

@@ -65,6 +65,9 @@ describe('budgets', () => {
     expect(group?.tokens).toBeLessThanOrEqual(20_000);
     expect(group?.tokens).toBe(external.length * 1_500);
     expect(group?.reservedTokens).toBe(0);
+    // A call declined for budget says nothing about its provider: no cooldown.
+    const models = (await orchestrator.status()).models;
+    expect(models.every((m) => m.coolingDownUntil === null)).toBe(true);
     await orchestrator.stop();
   });
 

@@ -50,6 +50,57 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('opens a store whose tasks predate leases: their tasks are claimable, from token 1', async () => {
+    const path = freshPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new Database(path);
+    old.exec(`CREATE TABLE tasks (
+      id TEXT PRIMARY KEY, status TEXT NOT NULL, machine_version INTEGER NOT NULL,
+      input TEXT NOT NULL, snapshot TEXT NOT NULL, created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`);
+    old.exec(
+      `INSERT INTO tasks VALUES ('old', 'executing', 1, '{"description":"x"}', '{}', 5, 6),
+        ('over', 'done', 1, '{"description":"y"}', '{}', 1, 2)`,
+    );
+    old.close();
+    const store = openSqliteStore(path);
+    const claimed = await store.claimTasks({ owner: 'p1', limit: 5, now: 10, leaseMs: 10 });
+    expect(claimed.map((c) => c.lease)).toEqual([
+      { taskId: 'old', owner: 'p1', token: 1, expiresAt: 20 },
+    ]);
+    expect(
+      await store.commit({
+        tasks: [
+          {
+            taskId: 'old',
+            event: { type: 'EXECUTED' },
+            snapshot: {},
+            status: 'reviewing',
+            machineVersion: 1,
+            at: 11,
+          },
+        ],
+        fences: [{ taskId: 'old', token: 1 }],
+      }),
+    ).toEqual({ fenced: [] });
+    await store.close();
+  });
+
+  it('claims through the index by status, never reading finished tasks', () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    const plan = new Database(path)
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT * FROM tasks
+         WHERE status IN ('classifying', 'overriding', 'executing', 'reviewing', 'escalated')
+         AND (lease_owner IS NULL OR lease_expires_at <= 1) ORDER BY created_at, id LIMIT 5`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('; ')).toMatch(/USING INDEX tasks_by_status/);
+    void store.close();
+  });
+
   it('names a corrupted row instead of passing it on', async () => {
     const path = freshPath();
     const store = openSqliteStore(path);

@@ -20,6 +20,34 @@ function created(taskId: string, at = 1): TaskCommit {
   };
 }
 
+/** A first commit that leaves the task leased to its creator. */
+function leased(commit: TaskCommit, owner: string, expiresAt: number): TaskCommit {
+  return { ...commit, claim: { owner, expiresAt } };
+}
+
+/**
+ * A performance delta with the task it comes from beside it, so that a fenced task's is
+ * skipped: `CommitBatch.performance` rows do not name their task otherwise.
+ */
+function ownedDelta(taskId: string, row: PerformanceRow): PerformanceRow {
+  return Object.assign({ ...row, attempts: 1 }, { taskId });
+}
+
+function reservation(id: string, tokens: number, usd: number, expiresAt = 1_000) {
+  return {
+    id,
+    window: '2026-11-24',
+    tokens,
+    usd,
+    limits: [
+      { scope: 'group:external', tokens: 1_000, usd: null },
+      { scope: 'model:deepseek', tokens: null, usd: 1 },
+    ],
+    at: 1,
+    expiresAt,
+  };
+}
+
 function moved(
   taskId: string,
   status: TaskCommit['status'],
@@ -314,12 +342,297 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(await store.putBlob(big)).toBe(ref);
       expect(await store.getBlob(ref)).toBe(big);
       expect(await store.getBlob('0'.repeat(64))).toBeNull();
+      // Any text a model may write: a NUL, accents, characters beyond the BMP.
+      const odd = 'a\u0000b ünïcødé 🎉';
+      expect(await store.getBlob(await store.putBlob(odd))).toBe(odd);
+      await store.commit({ blobs: [[blobRef(`${odd}!`), `${odd}!`]] });
+      expect(await store.getBlob(blobRef(`${odd}!`))).toBe(`${odd}!`);
+    });
+
+    it('creates a task leased to its creator with token 1, not claimable by others until then', async () => {
+      const { store } = await open();
+      await store.commit({ tasks: [leased(created('a', 1), 'p1', 100), created('b', 2)] });
+      const claimed = await store.claimTasks({ owner: 'p2', limit: 10, now: 50, leaseMs: 100 });
+      expect(claimed.map((c) => c.lease)).toEqual([
+        { taskId: 'b', owner: 'p2', token: 1, expiresAt: 150 },
+      ]);
+      expect(claimed[0]?.task).toEqual(await store.getTask('b'));
+      expect(
+        await store.renewLeases({ owner: 'p1', taskIds: ['a'], now: 60, leaseMs: 40 }),
+      ).toEqual([{ taskId: 'a', owner: 'p1', token: 1, expiresAt: 100 }]);
+      expect(await store.claimTasks({ owner: 'p2', limit: 10, now: 99, leaseMs: 30 })).toEqual([]);
+      // Expired: taken over, with the next token.
+      const taken = await store.claimTasks({ owner: 'p2', limit: 10, now: 100, leaseMs: 30 });
+      expect(taken.map((c) => c.lease)).toEqual([
+        { taskId: 'a', owner: 'p2', token: 2, expiresAt: 130 },
+      ]);
+      expect(taken[0]?.task).toEqual(await store.getTask('a'));
+    });
+
+    it('claims unfinished tasks oldest first up to the limit, skipping live leases and final tasks', async () => {
+      const { store } = await open();
+      await store.commit({
+        tasks: [
+          created('c', 3),
+          created('x', 1),
+          created('w', 1),
+          created('d', 4),
+          created('e', 5),
+          created('f', 6),
+          created('g', 7),
+        ],
+      });
+      await store.commit({
+        tasks: [
+          moved('d', 'done', 'REVIEWED', 8),
+          moved('e', 'blocked', 'BLOCKED', 8),
+          moved('f', 'cancelled', 'CANCEL', 8),
+        ],
+      });
+      const ids = (claims: { task: { id: string } }[]) => claims.map((c) => c.task.id);
+      const first = await store.claimTasks({ owner: 'p1', limit: 2, now: 10, leaseMs: 10 });
+      expect(ids(first)).toEqual(['w', 'x']);
+      expect(first.map((c) => c.lease.token)).toEqual([1, 1]);
+      expect(
+        ids(await store.claimTasks({ owner: 'p2', limit: 10, now: 10, leaseMs: 1_000 })),
+      ).toEqual(['c', 'g']);
+      expect(await store.claimTasks({ owner: 'p3', limit: 10, now: 19, leaseMs: 10 })).toEqual([]);
+      // p1's leases have expired; p2's have not; final tasks are never claimed.
+      const later = await store.claimTasks({ owner: 'p3', limit: 10, now: 20, leaseMs: 10 });
+      expect(later.map((c) => [c.task.id, c.lease.owner, c.lease.token])).toEqual([
+        ['w', 'p3', 2],
+        ['x', 'p3', 2],
+      ]);
+      expect(await store.claimTasks({ owner: 'p4', limit: 0, now: 1e9, leaseMs: 10 })).toEqual([]);
+      const all = await store.claimTasks({ owner: 'p4', limit: 10, now: 1e9, leaseMs: 10 });
+      expect(ids(all)).toEqual(['w', 'x', 'c', 'g']);
+    });
+
+    it('renews the leases an owner still holds, even expired, and not those taken over', async () => {
+      const { store } = await open();
+      await store.commit({ tasks: [created('a', 1), created('b', 2)] });
+      await store.claimTasks({ owner: 'p1', limit: 2, now: 0, leaseMs: 20 });
+      // Expired, but nobody has taken it: the token is unchanged, so it may be renewed.
+      expect(
+        await store.renewLeases({ owner: 'p1', taskIds: ['a'], now: 20, leaseMs: 20 }),
+      ).toEqual([{ taskId: 'a', owner: 'p1', token: 1, expiresAt: 40 }]);
+      const taken = await store.claimTasks({ owner: 'p2', limit: 10, now: 25, leaseMs: 20 });
+      expect(taken.map((c) => c.lease)).toEqual([
+        { taskId: 'b', owner: 'p2', token: 2, expiresAt: 45 },
+      ]);
+      expect(
+        await store.renewLeases({
+          owner: 'p1',
+          taskIds: ['a', 'b', 'ghost'],
+          now: 30,
+          leaseMs: 20,
+        }),
+      ).toEqual([{ taskId: 'a', owner: 'p1', token: 1, expiresAt: 50 }]);
+      expect(
+        await store.renewLeases({ owner: 'p2', taskIds: ['b'], now: 30, leaseMs: 20 }),
+      ).toEqual([{ taskId: 'b', owner: 'p2', token: 2, expiresAt: 50 }]);
+      expect(await store.renewLeases({ owner: 'p1', taskIds: [], now: 30, leaseMs: 20 })).toEqual(
+        [],
+      );
+    });
+
+    it("releases an owner's leases: claimable again, with the next token", async () => {
+      const { store } = await open();
+      await store.commit({ tasks: [created('a', 1), created('b', 2)] });
+      await store.claimTasks({ owner: 'p1', limit: 2, now: 0, leaseMs: 100 });
+      // Not p2's to release.
+      await store.releaseLeases('p2', ['a', 'b']);
+      expect(await store.claimTasks({ owner: 'p3', limit: 10, now: 1, leaseMs: 100 })).toEqual([]);
+      await store.releaseLeases('p1', ['a', 'ghost']);
+      expect(
+        await store.renewLeases({ owner: 'p1', taskIds: ['a'], now: 1, leaseMs: 100 }),
+      ).toEqual([]);
+      const again = await store.claimTasks({ owner: 'p3', limit: 10, now: 1, leaseMs: 100 });
+      expect(again.map((c) => c.lease)).toEqual([
+        { taskId: 'a', owner: 'p3', token: 2, expiresAt: 101 },
+      ]);
+      await store.releaseLeases('p3', []);
+    });
+
+    it('names the owners of live leases, and releases every lease of one', async () => {
+      const { store } = await open();
+      await store.commit({
+        tasks: [
+          leased(created('a', 1), 'p1', 100),
+          leased(created('b', 2), 'p1', 100),
+          leased(created('c', 3), 'p2', 50),
+          leased(created('d', 4), 'p3', 100),
+          created('e', 5),
+        ],
+      });
+      await store.commit({ tasks: [moved('d', 'done', 'REVIEWED', 6)] });
+      // Unexpired leases on unfinished tasks only: p3's task is done, p2's lease has expired.
+      expect(await store.leaseOwners(10)).toEqual(['p1', 'p2']);
+      expect(await store.leaseOwners(50)).toEqual(['p1']);
+      // Without ids: every lease of the owner (a process known to be dead).
+      await store.releaseLeases('p1');
+      expect(await store.leaseOwners(10)).toEqual(['p2']);
+      const claims = await store.claimTasks({ owner: 'p4', limit: 10, now: 10, leaseMs: 10 });
+      expect(claims.map((c) => [c.task.id, c.lease.token])).toEqual([
+        ['a', 2],
+        ['b', 2],
+        ['e', 1],
+      ]);
+    });
+
+    it("fences a stale owner's writes to a task and writes the rest of the batch", async () => {
+      const { store } = await open();
+      await store.commit({
+        tasks: [leased(created('a', 1), 'p1', 10), leased(created('b', 1), 'p1', 1_000)],
+      });
+      expect(await store.reserveBudget(reservation('r1', 100, 0.5, 1_000))).toBeNull();
+      // p1's lease on a expires and p2 takes it over.
+      const taken = await store.claimTasks({ owner: 'p2', limit: 10, now: 10, leaseMs: 100 });
+      expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
+      const ref = blobRef('late output');
+      const result = await store.commit({
+        tasks: [
+          moved('a', 'executing', 'CLASSIFIED', 20),
+          moved('b', 'executing', 'CLASSIFIED', 20),
+        ],
+        journal: [
+          { taskId: 'a', requestId: 'a:classify:1', kind: 'finished', data: { ref }, at: 20 },
+          { taskId: 'b', requestId: 'b:classify:1', kind: 'finished', data: null, at: 20 },
+        ],
+        performance: [
+          ownedDelta('a', emptyPerformance('deepseek', 'coding')),
+          ownedDelta('b', emptyPerformance('kimi', 'research')),
+        ],
+        blobs: [[ref, 'late output']],
+        settlements: [
+          {
+            reservationId: 'r1',
+            window: '2026-11-24',
+            scopes: ['group:external', 'model:deepseek'],
+            tokens: 80,
+            usd: 0.25,
+          },
+        ],
+        fences: [
+          { taskId: 'a', token: 1 },
+          { taskId: 'b', token: 1 },
+        ],
+      });
+      expect(result).toEqual({ fenced: ['a'] });
+      // Nothing of a's: its transition, its event, its journal entries, its history delta.
+      const a = await store.getTask('a');
+      expect([a?.status, a?.updatedAt]).toEqual(['classifying', 1]);
+      expect(await store.events('a')).toHaveLength(1);
+      expect(await store.journal('a')).toEqual([]);
+      // All of b's.
+      expect((await store.getTask('b'))?.status).toBe('executing');
+      expect(await store.events('b')).toHaveLength(2);
+      expect(await store.journal('b')).toHaveLength(1);
+      expect((await store.performance()).map((row) => [row.model, row.attempts])).toEqual([
+        ['kimi', 1],
+      ]);
+      // The blob and the settlement whoever sent them: the money was spent either way.
+      expect(await store.getBlob(ref)).toBe('late output');
+      expect(await store.budgetUsage('2026-11-24', 20)).toEqual(
+        ['group:external', 'model:deepseek'].map((scope) => ({
+          scope,
+          window: '2026-11-24',
+          tokens: 80,
+          usd: 0.25,
+          reservedTokens: 0,
+          reservedUsd: 0,
+        })),
+      );
+      // The new holder's token is current; a batch without fences is not checked.
+      expect(
+        await store.commit({
+          tasks: [moved('a', 'executing', 'CLASSIFIED', 30)],
+          fences: [{ taskId: 'a', token: 2 }],
+        }),
+      ).toEqual({ fenced: [] });
+      expect(await store.commit({ tasks: [moved('b', 'reviewing', 'EXECUTED', 30)] })).toEqual({
+        fenced: [],
+      });
+      expect((await store.events('a')).map((e) => e.at)).toEqual([1, 30]);
+      // A task created in the batch counts with the token its creation gives it.
+      expect(
+        await store.commit({
+          tasks: [leased(created('c', 40), 'p1', 1_000), created('d', 40)],
+          fences: [
+            { taskId: 'c', token: 1 },
+            { taskId: 'd', token: 1 },
+          ],
+        }),
+      ).toEqual({ fenced: ['d'] });
+      expect((await store.getTask('c'))?.status).toBe('classifying');
+      expect(await store.getTask('d')).toBeNull();
+    });
+
+    it('never gives the same task to two claimers at once', async () => {
+      const fixture = await open();
+      const other = await fixture.reopen();
+      const total = 120;
+      await fixture.store.commit({
+        tasks: Array.from({ length: total }, (_, i) =>
+          created(`t${String(i).padStart(3, '0')}`, i),
+        ),
+      });
+      async function claimAll(store: Store, owner: string): Promise<string[]> {
+        const got: string[] = [];
+        for (;;) {
+          const claims = await store.claimTasks({ owner, limit: 7, now: 1_000, leaseMs: 60_000 });
+          if (claims.length === 0) return got;
+          got.push(...claims.map((c) => c.task.id));
+        }
+      }
+      const claimed = await Promise.all(
+        [fixture.store, other].flatMap((store, s) =>
+          Array.from({ length: 4 }, (_, i) => claimAll(store, `p${s}.${i}`)),
+        ),
+      );
+      const ids = claimed.flat();
+      expect(ids).toHaveLength(total);
+      expect(new Set(ids).size).toBe(total);
+      await other.close();
+    });
+
+    it('never reserves over a limit, nor loses a journal entry, when writers race', async () => {
+      const fixture = await open();
+      const other = await fixture.reopen();
+      const stores = [fixture.store, other];
+      const limits = [{ scope: 'group:external', tokens: 1_000, usd: null }];
+      const refusals = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          stores[i % 2]?.reserveBudget({
+            id: `r${i}`,
+            window: '2026-11-24',
+            tokens: 100,
+            usd: 0,
+            limits,
+            at: 1,
+            expiresAt: 1_000,
+          }),
+        ),
+      );
+      expect(refusals.filter((r) => r === null)).toHaveLength(10);
+      expect((await other.budgetUsage('2026-11-24', 2))[0]?.reservedTokens).toBe(1_000);
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          stores[i % 2]?.commit({
+            journal: [{ taskId: 'a', requestId: 'a:execute:1', kind: 'turn', data: i, at: i }],
+          }),
+        ),
+      );
+      const entries = await fixture.store.journal('a', 'a:execute:1');
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(new Set(entries.map((e) => e.data)).size).toBe(30);
+      await other.close();
     });
 
     it('keeps everything across a reopen', async () => {
       const fixture = await open();
       await fixture.store.commit({
-        tasks: [created('a'), moved('a', 'executing', 'CLASSIFIED', 2)],
+        tasks: [leased(created('a'), 'p1', 100), moved('a', 'executing', 'CLASSIFIED', 2)],
       });
       await fixture.store.commit({
         journal: [{ taskId: 'a', requestId: 'r', kind: 'k', data: 1, at: 1 }],
@@ -331,6 +644,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(await again.events('a')).toHaveLength(2);
       expect(await again.journal('a', 'r')).toHaveLength(1);
       expect(await again.getBlob(ref)).toBe('output');
+      expect(await again.claimTasks({ owner: 'p2', limit: 1, now: 99, leaseMs: 1 })).toEqual([]);
       await again.close();
     });
   });

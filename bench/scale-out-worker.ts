@@ -1,0 +1,26 @@
+// One runtime process of the scale-out benchmark: claims tasks from the store it is given and
+// works them with instant models, until the parent stops it.
+import { createOrchestrator } from '../src/runtime/create-orchestrator.js';
+import { benchConfig, instantPorts } from './instant-runtime.js';
+
+const [location, maxTasks = '200'] = process.argv.slice(2);
+if (!location) throw new Error('usage: scale-out-worker <store> [max tasks]');
+const orchestrator = createOrchestrator({
+  ports: instantPorts,
+  config: benchConfig().source,
+  store: location,
+  ctoConcurrency: 1000,
+});
+process.on('SIGTERM', () => {
+  void orchestrator.stop().then(() => process.exit(0));
+});
+for (;;) {
+  const { live } = await orchestrator.status();
+  const claimed = await orchestrator.resume({ limit: Number(maxTasks) - live });
+  if (claimed.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  else
+    await Promise.race([
+      ...claimed.map((h) => h.result.catch(() => {})),
+      new Promise((r) => setTimeout(r, 5)),
+    ]);
+}

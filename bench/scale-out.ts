@@ -1,0 +1,76 @@
+// The scale-out benchmark: the same queue of tasks worked by 1, 2 and 3 runtime processes on
+// one PostgreSQL database, and by one process on a SQLite file, with instant models. Each
+// line is one comparable figure: tasks/s from the first task done to the last.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { createOrchestrator } from '../src/runtime/create-orchestrator.js';
+import { benchConfig, instantPorts } from './instant-runtime.js';
+
+const tasks = Number(process.env.BENCH_SCALE_TASKS ?? 2_000);
+const baseUrl = process.env.CTO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const tsx = pathToFileURL(join(import.meta.dirname, '..', 'node_modules/tsx/dist/loader.mjs')).href;
+const worker = join(import.meta.dirname, 'scale-out-worker.ts');
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cto_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function run(label: string, location: string, processes: number): Promise<void> {
+  const queue = createOrchestrator({
+    ports: instantPorts,
+    config: benchConfig().source,
+    store: location,
+  });
+  for (let i = 0; i < tasks; i++) await queue.submit(`bench task ${i}`);
+  const children = Array.from({ length: processes }, () =>
+    spawn(process.execPath, ['--import', tsx, worker, location], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
+  // Timed from the first task done, so that starting the processes does not count.
+  let started: number | null = null;
+  let first = 0;
+  for (;;) {
+    const done = (await queue.store.countByStatus()).done ?? 0;
+    if (started === null && done > 0) {
+      started = performance.now();
+      first = done;
+    }
+    if (done >= tasks) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const seconds = (performance.now() - (started ?? 0)) / 1000;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))));
+  await queue.stop();
+  console.log(
+    `scale-out: ${label}, ${processes} process(es), ${tasks} tasks: ${((tasks - first) / seconds).toFixed(0)} tasks/s (${seconds.toFixed(1)} s from the first task done)`,
+  );
+}
+
+for (const processes of [1, 2, 3]) {
+  const database = await freshDatabase();
+  try {
+    await run('PostgreSQL', database.url, processes);
+  } finally {
+    await database.drop();
+  }
+}
+await run('SQLite WAL', join(benchConfig().dir, 'state.db'), 1);

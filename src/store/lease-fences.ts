@@ -1,0 +1,41 @@
+import type { PerformanceRow } from './performance-row.js';
+import type { CommitBatch } from './store.js';
+
+/**
+ * The task a performance delta comes from, when its writer says so (`taskId` beside the row).
+ * `CommitBatch.performance` rows do not otherwise name their task, and a fenced task's deltas
+ * must be skipped with the rest of its rows.
+ *
+ * @example
+ * if (fenced.has(deltaTask(delta) ?? '')) continue;
+ */
+export function deltaTask(delta: PerformanceRow): string | undefined {
+  const taskId = (delta as PerformanceRow & { taskId?: unknown }).taskId;
+  return typeof taskId === 'string' ? taskId : undefined;
+}
+
+/**
+ * The tasks of a batch whose fence is stale: the lease token stored for the task (read by
+ * `storedToken`, inside the batch's transaction; undefined when there is no such task)
+ * differs from the writer's. A task the batch itself creates counts with the token its
+ * creation gives it (1 with a claim, else 0); a fence on a task that exists nowhere is stale,
+ * since nobody can hold its lease.
+ *
+ * @example
+ * staleFences(batch, (taskId) => selectLeaseToken.get(taskId)); // Set { 'a' }
+ */
+export function staleFences(
+  batch: CommitBatch,
+  storedToken: (taskId: string) => number | undefined,
+): Set<string> {
+  const stale = new Set<string>();
+  for (const fence of batch.fences ?? []) {
+    let token = storedToken(fence.taskId);
+    if (token === undefined) {
+      const creation = batch.tasks?.find((t) => t.taskId === fence.taskId && t.input);
+      if (creation) token = creation.claim ? 1 : 0;
+    }
+    if (token !== fence.token) stale.add(fence.taskId);
+  }
+  return stale;
+}
