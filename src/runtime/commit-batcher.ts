@@ -87,7 +87,12 @@ export class CommitBatcher {
         if (part.task) batch.tasks.push(part.task);
         if (part.journal) batch.journal.push(...part.journal);
         if (part.blobs) batch.blobs.push(...part.blobs);
-        if (part.performance) batch.performance.push(...part.performance);
+        if (part.performance) {
+          const taskId = part.fence?.taskId;
+          batch.performance.push(
+            ...part.performance.map((delta) => (taskId ? { ...delta, taskId } : delta)),
+          );
+        }
         if (part.settlements) batch.settlements.push(...part.settlements);
         if (part.fence && !fenced.has(part.fence.taskId)) {
           fenced.add(part.fence.taskId);

@@ -2,16 +2,14 @@ import type { PerformanceRow } from './performance-row.js';
 import type { CommitBatch } from './store.js';
 
 /**
- * The task a performance delta comes from, when its writer says so (`taskId` beside the row).
- * `CommitBatch.performance` rows do not otherwise name their task, and a fenced task's deltas
- * must be skipped with the rest of its rows.
+ * The task a performance delta comes from, when its writer says so (`taskId` beside the row):
+ * a fenced task's deltas are skipped with the rest of its rows.
  *
  * @example
  * if (fenced.has(deltaTask(delta) ?? '')) continue;
  */
-export function deltaTask(delta: PerformanceRow): string | undefined {
-  const taskId = (delta as PerformanceRow & { taskId?: unknown }).taskId;
-  return typeof taskId === 'string' ? taskId : undefined;
+export function deltaTask(delta: PerformanceRow & { taskId?: string }): string | undefined {
+  return delta.taskId;
 }
 
 /**

@@ -105,8 +105,11 @@ export interface CommitBatch {
   journal?: readonly NewJournalEntry[];
   /** Content to store, by its `blobRef`. */
   blobs?: readonly (readonly [ref: string, content: string])[];
-  /** Deltas added to the performance history of their model and task type. */
-  performance?: readonly PerformanceRow[];
+  /**
+   * Deltas added to the performance history of their model and task type; with the task they
+   * come from, so that a fenced task's deltas are skipped with the rest of its rows.
+   */
+  performance?: readonly (PerformanceRow & { taskId?: string })[];
   /** Calls' actual usage, each replacing its reservation. */
   settlements?: readonly BudgetSettlement[];
   /**

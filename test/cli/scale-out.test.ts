@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ctoSystemPrompt } from '../../agents/cto-prompts.js';
 import { createConfigSource } from '../../src/config/config-source.js';
 import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
-import { openStore } from '../../src/store/open-store.js';
 import { startOpenAiCompatibleServer } from '../../src/testing/openai-compatible-server.js';
 import type { RecordedRequest } from '../../src/testing/recorded-request.js';
 import type { ScriptedServer } from '../../src/testing/start-scripted-server.js';

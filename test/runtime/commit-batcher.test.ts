@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { CommitBatcher, LeaseLostError } from '../../src/runtime/commit-batcher.js';
+import { emptyPerformance } from '../../src/store/performance-row.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { CommitBatch, Store } from '../../src/store/store.js';
+
+/** A store that refuses every write for task `a`, as a store does when its lease moved on. */
+function fencingStore(): Store & { batches: CommitBatch[] } {
+  const inner = openSqliteStore(':memory:');
+  const batches: CommitBatch[] = [];
+  return {
+    ...inner,
+    batches,
+    commit: async (batch) => {
+      batches.push(batch);
+      return { fenced: (batch.fences ?? []).some((f) => f.taskId === 'a') ? ['a'] : [] };
+    },
+  };
+}
+
+describe('the commit batcher', () => {
+  it('refuses only the parts of a fenced task, and names the task of each history delta', async () => {
+    const store = fencingStore();
+    const batcher = new CommitBatcher(store);
+    const delta = { ...emptyPerformance('deepseek', 'coding'), attempts: 1 };
+    const a = batcher.stage({ performance: [delta], fence: { taskId: 'a', token: 1 } });
+    const b = batcher.stage({ performance: [delta], fence: { taskId: 'b', token: 3 } });
+    const journal = batcher.stage({
+      journal: [{ taskId: 'a', requestId: 'a:execute:1', kind: 'turn', data: {}, at: 1 }],
+      fence: { taskId: 'a', token: 1 },
+    });
+    await expect(a).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(journal).rejects.toThrow('task a was taken over by another process');
+    await expect(b).resolves.toBeUndefined();
+    // One transaction, each task fenced once, each delta carrying its task.
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]?.fences).toEqual([
+      { taskId: 'a', token: 1 },
+      { taskId: 'b', token: 3 },
+    ]);
+    expect(store.batches[0]?.performance?.map((d) => d.taskId)).toEqual(['a', 'b']);
+    // A fenced part is not a failed store: the batcher keeps writing.
+    expect(batcher.failure).toBeNull();
+  });
+});
