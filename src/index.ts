@@ -118,6 +118,7 @@ export type {
 export { openStore } from './store/open-store.js';
 export type { PerformanceRow } from './store/performance-row.js';
 export { addPerformance, emptyPerformance } from './store/performance-row.js';
+export { listenForTasks, openPostgresStore } from './store/postgres-store.js';
 export { openSqliteStore } from './store/sqlite-store.js';
 export type {
   CommitBatch,

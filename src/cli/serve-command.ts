@@ -7,9 +7,10 @@ interface ServeOptions {
   lease: string;
 }
 
+import { listenForTasks } from '../store/postgres-store.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
-import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime.js';
+import { openRuntime, type Runtime, type RuntimeOptions, storeLocation } from './open-runtime.js';
 import { outcomeExitCode, outcomeLine } from './outcome-text.js';
 import { replayCommand } from './replay-command.js';
 
@@ -83,6 +84,14 @@ export function addServeCommands(program: Command, io: CliIo): void {
     });
     const following: Promise<number>[] = [];
     io.stderr(`serving tasks from the store; log: ${runtime.logFile}\n`);
+    // On PostgreSQL a submitted task wakes this process at once; the poll stays as a fallback.
+    const location = storeLocation(io, { ...program.opts<RuntimeOptions>(), ...extra });
+    const listener = /^postgres(ql)?:\/\//.test(location)
+      ? await listenForTasks(location, () => wake()).catch((error: Error) => {
+          runtime.logger.warn({ err: error.message }, 'no LISTEN for new tasks; polling only');
+          return null;
+        })
+      : null;
     try {
       while (serving) {
         let handles: TaskHandle[];
@@ -95,6 +104,12 @@ export function addServeCommands(program: Command, io: CliIo): void {
           throw new ExitCode(1, [`cto serve stopped: ${(error as Error).message}`]);
         }
         if (handles.length) following.push(follow(handles, io));
+        // A task ending frees room under --max-tasks: look for more at once.
+        for (const handle of handles)
+          handle.result.then(
+            () => wake(),
+            () => wake(),
+          );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, poll);
           wake = () => {
@@ -106,6 +121,7 @@ export function addServeCommands(program: Command, io: CliIo): void {
       await Promise.all(following);
     } finally {
       stopSignals();
+      await listener?.close();
       await runtime.close();
     }
   }

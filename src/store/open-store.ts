@@ -21,7 +21,9 @@ export function openStore(location: string | undefined, cwd: string): Store {
   const path = sqliteFile(where, cwd);
   if (path === '') throw new StoreError('sqlite: needs a file path, e.g. sqlite:.cto/state.db');
   if (path === null && !where.endsWith(':memory:')) {
-    throw new StoreError(`${where}: not a store this version can open; use a SQLite file`);
+    throw new StoreError(
+      `${where}: not a store this version can open; use a SQLite file or a postgres:// URL`,
+    );
   }
   return openSqliteStore(path ?? ':memory:');
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ctoSystemPrompt } from '../../agents/cto-prompts.js';
 import { createConfigSource } from '../../src/config/config-source.js';
 import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startOpenAiCompatibleServer } from '../../src/testing/openai-compatible-server.js';
 import type { RecordedRequest } from '../../src/testing/recorded-request.js';
 import type { ScriptedServer } from '../../src/testing/start-scripted-server.js';
@@ -159,4 +160,47 @@ describe.skipIf(skipPostgres)('several cto serve processes on one PostgreSQL', (
     );
     await submitter.stop();
   }, 300_000);
+
+  it('wakes an idle cto serve at once when a task is submitted (LISTEN/NOTIFY), not at its next poll', async () => {
+    const database = await freshDatabase();
+    cleanups.push(() => database.drop());
+    const sandbox = createSandbox();
+    const env = { HOME: sandbox.home };
+    // Polling once a minute: only the notification can start the task within the test.
+    const serve = startCtoProcess(
+      sandbox.cwd,
+      env,
+      '--store',
+      database.url,
+      '--simulate',
+      'serve',
+      '--poll',
+      '60000',
+    );
+    cleanups.push(async () => {
+      serve.child.kill('SIGKILL');
+    });
+    await until(() => serve.output.stderr.includes('serving tasks'), 'cto serve to start', 30_000);
+    // Give the listener its connection before the task is sent.
+    const store = openStore(database.url, sandbox.cwd);
+    cleanups.push(() => store.close());
+    await store.countByStatus();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const submitted = await sandbox.cli(
+      '--store',
+      database.url,
+      'submit',
+      'Explain the retry policy',
+      '--type',
+      'analysis',
+      '--json',
+    );
+    const { id } = JSON.parse(submitted.stdout) as { id: string };
+    await until(
+      async () => (await store.getTask(id))?.status !== 'classifying',
+      'the task to start',
+      30_000,
+    );
+    serve.child.kill('SIGTERM');
+  }, 60_000);
 });
