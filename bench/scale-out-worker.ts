@@ -11,16 +11,14 @@ const orchestrator = createOrchestrator({
   store: location,
   ctoConcurrency: 1000,
 });
+let running = true;
 process.on('SIGTERM', () => {
-  void orchestrator.stop().then(() => process.exit(0));
+  running = false;
 });
-for (;;) {
+while (running) {
   const { live } = await orchestrator.status();
   const claimed = await orchestrator.resume({ limit: Number(maxTasks) - live });
-  if (claimed.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  else
-    await Promise.race([
-      ...claimed.map((h) => h.result.catch(() => {})),
-      new Promise((r) => setTimeout(r, 5)),
-    ]);
+  const settled = claimed.map((handle) => handle.result.catch(() => {}));
+  await Promise.race([...settled, new Promise((resolve) => setTimeout(resolve, 5))]);
 }
+await orchestrator.stop();
