@@ -143,10 +143,13 @@ describe.skipIf(skipPostgres)('several cto serve processes on one PostgreSQL', (
     }
     expect(approvals).toBe(300);
     expect(repeatedToolCalls).toBe(0);
-    // Every task's command ran; only one in flight at the kill may have run twice.
+    // Every task's command ran, but for a command the kill cut short: its task was told the call
+    // was interrupted, not made to run it again. Only the victim's tasks can be short of it, or
+    // have run it twice.
     const ledger = readFileSync(join(sandbox.cwd, 'ledger.txt'), 'utf8').trim().split('\n');
-    expect(new Set(ledger).size).toBe(300);
-    expect(ledger.length - 300).toBeLessThanOrEqual(held.length);
+    const missing = ids.filter((_, i) => !ledger.includes(`task-${i}`));
+    expect(missing.filter((id) => !held.includes(id))).toEqual([]);
+    expect(ledger.length - new Set(ledger).size).toBeLessThanOrEqual(held.length);
 
     // The takeover: the first step any other process stored for a task the victim held.
     const after = await Promise.all(
@@ -156,7 +159,7 @@ describe.skipIf(skipPostgres)('several cto serve processes on one PostgreSQL', (
     expect(firsts.length).toBe(held.length);
     const takeoverMs = firsts.length ? Math.min(...firsts) - killedAt : 0;
     console.log(
-      `scale-out: 300 tasks on 3 processes; killed one holding ${held.length} task(s) at ${finished} done; first takeover ${takeoverMs} ms after the kill (lease 2,000 ms); ${ledger.length - 300} command(s) run twice`,
+      `scale-out: 300 tasks on 3 processes; killed one holding ${held.length} task(s) at ${finished} done; first takeover ${takeoverMs} ms after the kill (lease 2,000 ms); ${ledger.length - new Set(ledger).size} command(s) run twice, ${missing.length} cut short`,
     );
     await submitter.stop();
   }, 300_000);

@@ -65,8 +65,11 @@ describe.skipIf(skipPostgres)('budgets shared by several processes on PostgreSQL
     const usage = await store?.budgetUsage('2026-11-24', Date.UTC(2026, 10, 24));
     const group = usage?.find((u) => u.scope === 'group:external');
     const external = outcomes.filter((o) => o.model === 'deepseek' || o.model === 'minimax');
-    expect(external).toHaveLength(10);
-    expect(group?.tokens).toBe(15_000);
+    // Calls that reserved after the first ones settled (at 1,500 of their 2,000) may fit too;
+    // what never happens is use past the budget.
+    expect(external.length).toBeGreaterThanOrEqual(10);
+    expect(group?.tokens).toBe(external.length * 1_500);
+    expect(group?.tokens).toBeLessThanOrEqual(20_000);
     expect(group?.reservedTokens).toBe(0);
   }, 60_000);
 });
