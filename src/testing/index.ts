@@ -1,7 +1,10 @@
-// cto-orchestrator/testing: local provider servers for tests, benchmarks and `--simulate`.
+// cto-orchestrator/testing: local provider servers for tests, benchmarks and `--simulate`, and
+// throwaway PostgreSQL databases.
 // Every export is listed by name: nothing leaks by wildcard.
 
 export { matchesClaudeModel, startAnthropicMessagesServer } from './anthropic-messages-server.js';
+export type { FreshDatabase } from './fresh-postgres-database.js';
+export { freshPostgresDatabase } from './fresh-postgres-database.js';
 export { startOpenAiCompatibleServer } from './openai-compatible-server.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { recordedRequestSchema } from './recorded-request.js';
