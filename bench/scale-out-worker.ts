@@ -16,8 +16,7 @@ process.on('SIGTERM', () => {
   running = false;
 });
 while (running) {
-  const { live } = await orchestrator.status();
-  const claimed = await orchestrator.resume({ limit: Number(maxTasks) - live });
+  const claimed = await orchestrator.resume({ maxTasks: Number(maxTasks) });
   const settled = claimed.map((handle) => handle.result.catch(() => {}));
   await Promise.race([...settled, new Promise((resolve) => setTimeout(resolve, 5))]);
 }

@@ -97,8 +97,7 @@ export function addServeCommands(program: Command, io: CliIo): void {
         let handles: TaskHandle[];
         try {
           // Take on no more than --max-tasks at once, leaving the rest to other processes.
-          const { live } = await runtime.orchestrator.status();
-          handles = await runtime.orchestrator.resume({ limit: maxTasks - live });
+          handles = await runtime.orchestrator.resume({ maxTasks });
         } catch (error) {
           // The store failed (or the runtime stopped): nothing more can be done here.
           throw new ExitCode(1, [`cto serve stopped: ${(error as Error).message}`]);

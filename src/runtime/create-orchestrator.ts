@@ -134,10 +134,11 @@ export interface Orchestrator {
   status(): Promise<OrchestratorStatus>;
   /**
    * Claims unfinished tasks no other process holds (queued, interrupted, or whose process's
-   * lease expired), up to `limit`, restores each from its latest snapshot and re-sends what it
-   * waited for. Gives back the tasks it took on.
+   * lease expired), until this process has `maxTasks` under way (those it runs already count),
+   * restores each from its latest snapshot and re-sends what it waited for. Gives back the
+   * tasks it took on.
    */
-  resume(options?: { limit?: number }): Promise<TaskHandle[]>;
+  resume(options?: { maxTasks?: number }): Promise<TaskHandle[]>;
   /** Stops taking work, lets stored state settle and closes what it opened. Idempotent. */
   stop(): Promise<void>;
   readonly store: Store;
@@ -992,12 +993,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   }
 
   async function resume({
-    limit = Number.MAX_SAFE_INTEGER,
+    maxTasks = Number.MAX_SAFE_INTEGER,
   }: {
-    limit?: number;
+    maxTasks?: number;
   } = {}): Promise<TaskHandle[]> {
     if (stopping) throw new Error('the orchestrator is stopped');
     const handles: TaskHandle[] = [];
+    const limit = maxTasks - tasks.size;
     if (limit <= 0) return handles;
     // A process of this host that died (killed, crashed) left leases nobody need wait out.
     for (const holder of await store.leaseOwners(clock.now())) {

@@ -21,7 +21,9 @@ describe('leases on tasks', () => {
   it('shares queued tasks between processes: each claims its own, none twice', async () => {
     const { a, b } = twoProcesses();
     for (let i = 0; i < 20; i++) await a.orchestrator.submit(`task ${i}`);
-    const first = await a.orchestrator.resume({ limit: 5 });
+    const first = await a.orchestrator.resume({ maxTasks: 5 });
+    // Those it runs count: asking again takes nothing more on.
+    expect(await a.orchestrator.resume({ maxTasks: 5 })).toEqual([]);
     const rest = await b.orchestrator.resume();
     expect(first).toHaveLength(5);
     expect(rest).toHaveLength(15);
