@@ -40,7 +40,7 @@ export interface ClaudeCodeRun {
   command: string;
   args: string[];
   cwd: string;
-  env: Record<string, string | undefined>;
+  env: Record<string, string>;
   signal: AbortSignal;
   /** Called once, as soon as the CLI says which session it runs (and its process id). */
   onSession?: (sessionId: string, pid: number | null) => Promise<void>;

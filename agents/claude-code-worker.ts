@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ResolvedModel } from '../src/config/resolved-model.js';
 import {
@@ -7,14 +6,12 @@ import {
   type ExecuteResult,
   ModelCallError,
 } from '../src/runtime/model-ports.js';
-import { type ClaudeCodeResult, printModeArgs, runClaudeCode } from './claude-code-run.js';
+import { type ClaudeCodeResult, type ClaudeCodeRun, printModeArgs } from './claude-code-run.js';
 import { firstLine } from './short-text.js';
-import { childEnvironment } from './tools/sandbox-policy.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
 /** How the Claude Code CLI is run (the `claude_code` section of the config). */
 export interface ClaudeCodeSettings {
-  command: string;
   maxTurns: number;
   allowedTools: readonly string[];
   permissionMode: string | null;
@@ -30,36 +27,47 @@ const claudeAccess =
   /^(ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN|AWS_[A-Z_]+|GOOGLE_APPLICATION_CREDENTIALS)$/;
 
 /**
- * The environment of a Claude Code process: the orchestrator's environment without any other
- * key or token (`childEnvironment`), with Claude Code's own settings, this model's key and
- * endpoint when configured (else the user's own Claude access), and the task's own
- * `CLAUDE_CONFIG_DIR`, so that sessions of parallel tasks never collide. A user logged in to
- * Claude Code keeps that login: its credentials file is linked in.
+ * What a Claude Code process gets besides the sandbox's environment: Claude Code's own
+ * settings, this model's key and endpoint when configured (else the user's own Claude access,
+ * never another model's key), and its configuration directory, one per task, so that sessions
+ * of parallel tasks never collide.
  *
  * @example
- * claudeEnvironment(model, process.env, '.cto/claude/task-1', homedir());
+ * claudeEnvironment(model, process.env, '/tmp/home/.claude');
+ * // { CLAUDE_CONFIG_DIR: '/tmp/home/.claude', ANTHROPIC_API_KEY: 'sk-ant-…', ANTHROPIC_BASE_URL: 'https://…' }
  */
 export function claudeEnvironment(
   model: ResolvedModel,
-  env: Record<string, string | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
   configDir: string,
-  home: string,
-): Record<string, string | undefined> {
-  mkdirSync(configDir, { recursive: true });
-  const credentials = join(home, '.claude', '.credentials.json');
-  const linked = join(configDir, '.credentials.json');
-  if (!model.api_key && existsSync(credentials) && !existsSync(linked))
-    symlinkSync(credentials, linked);
+): Record<string, string> {
   const passed = Object.entries(env).filter(
-    ([name]) => claudeSetting.test(name) || (!model.api_key && claudeAccess.test(name)),
+    (entry): entry is [string, string] =>
+      entry[1] !== undefined &&
+      (claudeSetting.test(entry[0]) || (!model.api_key && claudeAccess.test(entry[0]))),
   );
   return {
-    ...childEnvironment(env),
     ...Object.fromEntries(passed),
     CLAUDE_CONFIG_DIR: configDir,
     ...(model.api_key ? { ANTHROPIC_API_KEY: model.api_key.reveal() } : {}),
     ...(model.api_url ? { ANTHROPIC_BASE_URL: model.api_url } : {}),
   };
+}
+
+/**
+ * The host and port a Claude model's API is reached at: its `api_url`, else
+ * `ANTHROPIC_BASE_URL`, else Anthropic's own; what the sandbox lets the CLI reach.
+ *
+ * @example
+ * claudeEndpoint(model, {}); // 'api.anthropic.com:443'
+ */
+export function claudeEndpoint(
+  model: ResolvedModel,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const url = new URL(model.api_url ?? env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com');
+  const port = url.port || (url.protocol === 'http:' ? '80' : '443');
+  return `${url.hostname}:${port}`;
 }
 
 /**
@@ -98,18 +106,19 @@ function stopOrphan(pid: number | undefined): void {
  * `--resume <session id>`, so the session continues instead of starting over.
  *
  * @example
- * await runClaudeCodeTask({ call, settings, cwd: '/repo', env, configDir: '.cto/claude/t1' });
+ * await runClaudeCodeTask({ call, settings, cwd: '/repo', launch: (run) => runConfinedClaude({ ...run, command, env }, sandboxing) });
  */
 export async function runClaudeCodeTask({
   call,
   settings,
   cwd,
-  env,
+  launch,
 }: {
   call: ExecuteCall;
   settings: ClaudeCodeSettings;
   cwd: string;
-  env: Record<string, string | undefined>;
+  /** Starts the CLI with these arguments, in the sandbox (`runConfinedClaude`). */
+  launch: (run: Omit<ClaudeCodeRun, 'command' | 'env'>) => Promise<ClaudeCodeResult>;
 }): Promise<ExecuteResult> {
   const { model, journal } = call;
   const journaled = journal.entries.findLast((e) => e.kind === 'session');
@@ -122,8 +131,7 @@ export async function runClaudeCodeTask({
   // A process of this step that outlived a crash would work on beside the resumed session.
   stopOrphan(parsed?.data.pid ?? undefined);
   const run = (resumeId: string | null) =>
-    runClaudeCode({
-      command: settings.command,
+    launch({
       args: [
         ...printModeArgs(
           resumeId
@@ -139,7 +147,6 @@ export async function runClaudeCodeTask({
         ...(settings.permissionMode ? ['--permission-mode', settings.permissionMode] : []),
       ],
       cwd,
-      env,
       signal: call.signal,
       onTool: (name, input) => call.progress(`${name} ${firstLine(input)}`),
       onSession: async (sessionId, pid) => {

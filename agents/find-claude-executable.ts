@@ -1,15 +1,6 @@
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ModelCallError } from '../src/runtime/model-ports.js';
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isExecutable } from './find-executable.js';
 
 /**
  * Where the `claude` CLI is: `claude_code.command` from the config when set, else the first
@@ -26,7 +17,7 @@ export function findClaudeExecutable(options: {
   packageRoot: string;
   isExecutable?: (path: string) => boolean;
 }): string {
-  const check = options.isExecutable ?? executable;
+  const check = options.isExecutable ?? isExecutable;
   if (options.configured) {
     if (check(options.configured)) return options.configured;
     throw new ModelCallError(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { networkAccessSchema } from './network-access.js';
 import { modelKindSchema } from '../agents/model-entry.js';
 
 export const complexitySchema = z.enum(['simple', 'moderate', 'complex']);
@@ -78,6 +79,8 @@ export const taskInputSchema = z.strictObject({
   model: z.string().min(1).optional(),
   /** Working directory the worker's tools are confined to. */
   workdir: z.string().min(1).optional(),
+  /** What the task's commands may reach (no network unless the configuration says otherwise). */
+  network: networkAccessSchema.optional(),
   /** Where the task came from (a user, a project-management task …), kept for the record. */
   source: z.string().max(200).optional(),
 });

@@ -5,8 +5,24 @@ export { createModelPorts } from '../agents/create-model-ports.js';
 export { modelCatalog } from '../agents/model-catalog.js';
 export type { ModelEntry, ModelGroup, ModelKind } from '../agents/model-entry.js';
 export { hasTools, modelEntrySchema, modelKindSchema } from '../agents/model-entry.js';
-export type { PolicyDecision, SandboxContext } from '../agents/tools/sandbox-policy.js';
-export { checkCommand, checkRealPath, childEnvironment } from '../agents/tools/sandbox-policy.js';
+export type { ModelConfinement, ModelConfinementOptions } from '../agents/model-confinement.js';
+export { createModelConfinement } from '../agents/model-confinement.js';
+export type { OpenSandboxOptions, SandboxState } from '../agents/sandbox/open-sandbox.js';
+export { openSandbox } from '../agents/sandbox/open-sandbox.js';
+export type { Confinement, ConfinedRun } from '../agents/sandbox/run-confined.js';
+export { runConfined } from '../agents/sandbox/run-confined.js';
+export type {
+  Mount,
+  PreparedCommand,
+  Sandbox,
+  SandboxCommand,
+  SandboxKind,
+} from '../agents/sandbox/sandbox.js';
+export { sandboxEnvironment } from '../agents/sandbox/sandbox-environment.js';
+export type { ProtectedPaths } from '../agents/sandbox/task-root.js';
+export { TaskRootError } from '../agents/sandbox/task-root.js';
+export type { PolicyDecision } from '../agents/tools/sandbox-policy.js';
+export { checkCommand } from '../agents/tools/sandbox-policy.js';
 export { chatCompletionTools, toolDefinitions } from '../agents/tools/tool-definitions.js';
 export type { ToolResult, ToolWorker, ToolWorkerOptions } from '../agents/tools/tool-worker.js';
 export { createToolWorker } from '../agents/tools/tool-worker.js';
@@ -35,6 +51,12 @@ export type {
   SelectionStrategy,
 } from './config/config-file-schema.js';
 export { configFileSchema } from './config/config-file-schema.js';
+export type {
+  NetworkAccess,
+  SandboxLimits,
+  SandboxSettings,
+} from './config/sandbox-settings-schema.js';
+export { networkAccessSchema, sandboxSettingsSchema } from './config/sandbox-settings-schema.js';
 export type { ConfigProblem } from './config/config-problem.js';
 export { ConfigError, formatProblem } from './config/config-problem.js';
 export type {

@@ -1,18 +1,11 @@
-import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import { realPathOfNearestSync, resolveToolPath } from './resolve-tool-path.js';
-import { type ProcessOutcome, runProcess } from './run-process.js';
-import {
-  checkCommand,
-  childEnvironment,
-  commandTimeoutMs,
-  gitIdentity,
-  type SandboxContext,
-  truncateOutput,
-} from './sandbox-policy.js';
+import { type Confinement, runConfined } from '../sandbox/run-confined.js';
+import { checkTaskRoot, TaskRootError } from '../sandbox/task-root.js';
+import type { ProcessOutcome } from './run-process.js';
+import { gitRefusal, safeGitCommand } from './safe-git.js';
+import { checkCommand, commandTimeoutMs, gitIdentity, truncateOutput } from './sandbox-policy.js';
+import { openTaskDirectory, type TaskDirectory, TaskPathError } from './task-directory.js';
 import {
   chatCompletionTools,
   isToolName,
@@ -25,14 +18,12 @@ export const toolResultSchema = z.object({ ok: z.boolean(), output: z.string() }
 export type ToolResult = z.infer<typeof toolResultSchema>;
 
 export interface ToolWorkerOptions {
-  /** The task root: file tools stay inside it and commands run in it. */
+  /** The task directory: the file tools stay inside it, and commands run in it. */
   root: string;
   /** The model the tools work for; its commits carry its name. */
   modelId: string;
-  /** Where `~` and the credentials directory (`~/agents`) are; the user's home by default. */
-  homeDir?: string;
-  /** The environment children are started from, without its secrets; process.env by default. */
-  env?: NodeJS.ProcessEnv;
+  /** How commands run: the sandbox, its environment, network and limits. */
+  confinement: Confinement;
   maxOutputBytes?: number;
   /** The command timeout when the model asks for none (120 s unless set). */
   defaultTimeoutMs?: number;
@@ -52,11 +43,12 @@ export interface ToolWorker {
 export const DEFAULT_MAX_OUTPUT_BYTES = 50_000;
 /** A larger file is refused rather than read whole into memory to show 50 kB of it. */
 const MAX_READ_BYTES = 8 * 1024 * 1024;
+/** More than any source file; a model that sends more is told so. */
+const MAX_WRITE_BYTES = 16 * 1024 * 1024;
 
 type Handlers = {
   [N in ToolName]: (
     args: z.infer<(typeof toolDefinitions)[N]['arguments']>,
-    sandbox: SandboxContext,
     signal?: AbortSignal,
   ) => Promise<ToolResult>;
 };
@@ -79,6 +71,7 @@ function messageOf(error: unknown): string {
 }
 
 function describeFsError(error: unknown, path: string): string {
+  if (error instanceof TaskPathError || error instanceof TaskRootError) return error.message;
   switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'ENOENT':
       return `no such file or directory: ${path}`;
@@ -102,32 +95,24 @@ function countOccurrences(text: string, part: string): number {
   return count;
 }
 
-async function realContext(options: ToolWorkerOptions): Promise<SandboxContext> {
-  const home = resolve(options.homeDir ?? homedir());
-  return {
-    root: await realpath(resolve(options.root)),
-    homeDir: await realpath(home).catch(() => home),
-  };
-}
-
 /**
- * The tools of an external model with tool calling, confined to a task root: files are read
- * and written only inside it (real paths, so symlinks cannot lead out), commands run in it
- * with a timeout and without the orchestrator's API keys, and git commits carry the model's
- * name. See `sandbox-policy.ts` for the rules.
+ * The tools of an external model with tool calling, confined to a task directory: the file
+ * tools open files without following any link out of it (`openTaskDirectory`), and every
+ * command (run_command, the git tools) runs in the operating system's sandbox, which sees
+ * only the task directory, with no network unless configured, no key, and nothing left running
+ * after it. Git commits carry the model's name. The text rules of `sandbox-policy.ts` only
+ * explain refusals of plainly destructive commands; the sandbox is the boundary.
  *
  * @example
- * const worker = createToolWorker({ root: '/work/task', modelId: 'deepseek' });
+ * const worker = createToolWorker({ root: '/work/task', modelId: 'deepseek', confinement });
  * await worker.run('write_file', '{"path":"notes.md","content":"hi"}'); // { ok: true, output: 'wrote 2 bytes to notes.md' }
- * await worker.run('read_file', '{"path":"/etc/passwd"}'); // { ok: false, output: 'refused: /etc is a system path' }
+ * await worker.run('read_file', '{"path":"/etc/passwd"}'); // { ok: false, output: 'refused: /etc/passwd is outside the task directory /work/task' }
  */
 export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const { confinement } = options;
   const identity = gitIdentity(options.modelId);
   const env: Record<string, string> = {
-    ...childEnvironment(options.env ?? process.env),
-    // `~` in a command is the home directory the command rules protect, whatever HOME was.
-    HOME: resolve(options.homeDir ?? homedir()),
     // Any commit, through git_commit or a `git commit` command, is the model's, and is not
     // signed with the user's key.
     GIT_AUTHOR_NAME: identity.name,
@@ -144,6 +129,18 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
     PAGER: 'cat',
   };
   const gitTimeoutMs = commandTimeoutMs(undefined, options.defaultTimeoutMs);
+  let files: TaskDirectory | undefined;
+
+  /** The task directory, checked at first use: a root the sandbox refuses, the file tools refuse. */
+  function taskFiles(): TaskDirectory {
+    if (!files) {
+      const protect = confinement.sandbox.protect();
+      files = openTaskDirectory(checkTaskRoot(options.root, protect), {
+        hidden: [...protect.secrets, ...protect.hidden],
+      });
+    }
+    return files;
+  }
 
   function describeOutcome(outcome: ProcessOutcome, timeoutMs: number): ToolResult {
     if (outcome.startError) return fail(`could not start: ${outcome.startError}`);
@@ -161,71 +158,55 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
     return { ok: outcome.exitCode === 0, output: output === '' ? status : `${status}\n${output}` };
   }
 
-  function git(args: string[], sandbox: SandboxContext, signal?: AbortSignal) {
-    return runProcess('git', args, { cwd: sandbox.root, env, timeoutMs: gitTimeoutMs, signal });
-  }
-
-  function gitResult(outcome: ProcessOutcome, whenEmpty: string): ToolResult {
+  async function git(args: string[], whenEmpty: string, signal?: AbortSignal): Promise<ToolResult> {
+    const refusal = await gitRefusal(taskFiles().root);
+    if (refusal) return fail(refusal);
+    const command = safeGitCommand(args);
+    const outcome = await runConfined(confinement, {
+      ...command,
+      root: options.root,
+      env,
+      timeoutMs: gitTimeoutMs,
+      signal,
+    });
     if (outcome.exitCode !== 0) return describeOutcome(outcome, gitTimeoutMs);
     const output = truncateOutput(outcome.output.trimEnd(), maxOutputBytes);
     return succeed(output === '' ? whenEmpty : output);
   }
 
-  /**
-   * The pathspec git commands take: none at the top of a repository; `-- .` when the root is a
-   * subdirectory of one, so that the model never stages or commits the rest of it.
-   */
-  async function gitScope(
-    sandbox: SandboxContext,
-    signal?: AbortSignal,
-  ): Promise<string[] | ToolResult> {
-    const top = await git(['rev-parse', '--show-toplevel'], sandbox, signal);
-    if (top.exitCode === 0) {
-      return (await realpath(top.output.trim())) === sandbox.root ? [] : ['--', '.'];
-    }
-    if (top.startError || top.timedOut || top.cancelled) return describeOutcome(top, gitTimeoutMs);
-    return fail(`not a git repository: ${sandbox.root} (run "git init" first)`);
-  }
-
   async function onFile(
-    requested: string,
-    sandbox: SandboxContext,
-    operation: (path: string) => Promise<ToolResult>,
+    path: string,
+    operation: (directory: TaskDirectory) => Promise<ToolResult>,
   ): Promise<ToolResult> {
     try {
-      const target = await resolveToolPath(requested, sandbox);
-      if (!target.allowed) return fail(target.reason);
-      return await operation(target.path);
+      return await operation(taskFiles());
     } catch (error) {
-      return fail(describeFsError(error, requested));
+      return fail(describeFsError(error, path));
     }
   }
 
   const handlers: Handlers = {
-    read_file: (args, sandbox) =>
-      onFile(args.path, sandbox, async (path) => {
-        const info = await stat(path);
-        if (info.isDirectory()) return fail(`${args.path} is a directory; use list_directory`);
-        if (info.size > MAX_READ_BYTES) {
-          return fail(
-            `${args.path} has ${info.size} bytes, too many to read; use run_command with head or grep`,
-          );
-        }
-        return succeed(truncateOutput(await readFile(path, 'utf8'), maxOutputBytes));
+    read_file: (args) =>
+      onFile(args.path, async (directory) => {
+        const bytes = await directory.read(args.path, MAX_READ_BYTES);
+        return succeed(truncateOutput(bytes.toString('utf8'), maxOutputBytes));
       }),
 
-    write_file: (args, sandbox) =>
-      onFile(args.path, sandbox, async (path) => {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, args.content);
-        return succeed(`wrote ${Buffer.byteLength(args.content)} bytes to ${args.path}`);
+    write_file: (args) =>
+      onFile(args.path, async (directory) => {
+        const size = Buffer.byteLength(args.content);
+        if (size > MAX_WRITE_BYTES) {
+          return fail(`refused: ${size} bytes is more than write_file takes (16 MB)`);
+        }
+        await directory.write(args.path, args.content);
+        return succeed(`wrote ${size} bytes to ${args.path}`);
       }),
 
     // A unique match is required: replacing the first of several would edit a place the model
     // may not have meant, and replacing all of them could change more than it looked at.
-    edit_file: (args, sandbox) =>
-      onFile(args.path, sandbox, async (path) => {
-        const text = await readFile(path, 'utf8');
+    edit_file: (args) =>
+      onFile(args.path, async (directory) => {
+        const text = (await directory.read(args.path, MAX_READ_BYTES)).toString('utf8');
         const count = countOccurrences(text, args.old_text);
         if (count === 0) return fail(`old_text was not found in ${args.path}`);
         if (count > 1) {
@@ -234,18 +215,17 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
           );
         }
         const at = text.indexOf(args.old_text);
-        await writeFile(
-          path,
+        await directory.write(
+          args.path,
           text.slice(0, at) + args.new_text + text.slice(at + args.old_text.length),
         );
         return succeed(`replaced 1 occurrence in ${args.path}`);
       }),
 
-    list_directory: (args, sandbox) =>
-      onFile(args.path ?? '.', sandbox, async (path) => {
-        const entries = await readdir(path, { withFileTypes: true });
-        const names = entries
-          .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    list_directory: (args) =>
+      onFile(args.path ?? '.', async (directory) => {
+        const names = (await directory.list(args.path ?? '.'))
+          .map((entry) => (entry.directory ? `${entry.name}/` : entry.name))
           .sort();
         return succeed(
           names.length === 0
@@ -254,14 +234,17 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
         );
       }),
 
-    get_current_directory: async (_args, sandbox) => succeed(sandbox.root),
+    get_current_directory: async () => succeed(taskFiles().root),
 
-    run_command: async (args, sandbox, signal) => {
-      const decision = checkCommand(args.command, sandbox, { realPath: realPathOfNearestSync });
+    run_command: async (args, signal) => {
+      const root = taskFiles().root;
+      const decision = checkCommand(args.command, { root });
       if (!decision.allowed) return fail(decision.reason);
       const timeoutMs = commandTimeoutMs(args.timeout_seconds, options.defaultTimeoutMs);
-      const outcome = await runProcess('bash', ['-c', args.command], {
-        cwd: sandbox.root,
+      const outcome = await runConfined(confinement, {
+        file: 'bash',
+        args: ['-c', args.command],
+        root,
         env,
         timeoutMs,
         signal,
@@ -269,26 +252,19 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
       return describeOutcome(outcome, timeoutMs);
     },
 
-    git_status: async (_args, sandbox, signal) => {
-      const scope = await gitScope(sandbox, signal);
-      if (!Array.isArray(scope)) return scope;
-      return gitResult(await git(['status', ...scope], sandbox, signal), '(no status)');
-    },
+    git_status: (_args, signal) => git(['status'], '(no status)', signal),
 
-    git_diff: async (args, sandbox, signal) => {
-      const scope = await gitScope(sandbox, signal);
-      if (!Array.isArray(scope)) return scope;
-      const staged = args.staged ? ['--staged'] : [];
-      const outcome = await git(['diff', ...staged, ...scope], sandbox, signal);
-      return gitResult(outcome, args.staged ? '(no staged changes)' : '(no unstaged changes)');
-    },
+    git_diff: (args, signal) =>
+      git(
+        ['diff', '--no-ext-diff', '--no-textconv', ...(args.staged ? ['--staged'] : [])],
+        args.staged ? '(no staged changes)' : '(no unstaged changes)',
+        signal,
+      ),
 
-    git_commit: async (args, sandbox, signal) => {
-      const scope = await gitScope(sandbox, signal);
-      if (!Array.isArray(scope)) return scope;
-      const added = await git(['add', '-A', ...scope], sandbox, signal);
-      if (added.exitCode !== 0) return describeOutcome(added, gitTimeoutMs);
-      return gitResult(await git(['commit', '-m', args.message, ...scope], sandbox, signal), '');
+    git_commit: async (args, signal) => {
+      const added = await git(['add', '-A'], '', signal);
+      if (!added.ok) return added;
+      return git(['commit', '-m', args.message], '', signal);
     },
   };
 
@@ -320,13 +296,9 @@ export function createToolWorker(options: ToolWorkerOptions): ToolWorker {
       // The handler for `name` takes exactly what the schema of `name` has just accepted.
       const handler = handlers[name] as (
         args: unknown,
-        sandbox: SandboxContext,
         signal?: AbortSignal,
       ) => Promise<ToolResult>;
-      const sandbox = await realContext(options).catch((error: unknown) => {
-        throw new Error(`the task root is not usable: ${describeFsError(error, options.root)}`);
-      });
-      return await handler(parsed.data, sandbox, signal);
+      return await handler(parsed.data, signal);
     } catch (error) {
       return fail(`${name} failed: ${messageOf(error)}`);
     }

@@ -124,6 +124,9 @@ export async function openRuntime(
       cwd: workdir,
       env: { ...io.env, ...simulation?.env },
       homeDir: io.homeDir,
+      // The simulation's tool calls are its own: without a sandbox they may run unconfined.
+      unconfinedWithoutSandbox: simulation !== null,
+      onNotice: (line) => io.stderr(`cto: ${line}\n`),
     });
   const inspection = options.inspect
     ? await startInspection({ port: inspectorPort(options.inspect) })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrlSchema } from './http-url-schema.js';
+import { sandboxSettingsSchema } from './sandbox-settings-schema.js';
 
 // One schema for the configuration file, in the original's format (snake_case, every field
 // optional). Objects are strict so that a key nothing reads (a typo) is reported, not ignored.
@@ -127,6 +128,8 @@ export const configFileSchema = z.strictObject({
     .max(500, { error: 'expected an integer from 1 to 500' })
     .optional(),
   claude_code: claudeCodeSettingsSchema.optional(),
+  /** Extension: how the operating system confines the processes of a model's tools. */
+  sandbox: sandboxSettingsSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;

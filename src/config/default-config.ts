@@ -58,5 +58,20 @@ export function defaultConfig(): EffectiveConfig {
       allowed_tools: ['Read', 'Write', 'Edit', 'MultiEdit', 'Bash', 'Glob', 'Grep', 'LS'],
       permission_mode: null,
     },
+    sandbox: {
+      enabled: true,
+      network: 'none',
+      models: {},
+      limits: {
+        processes: 512,
+        memory_mb: 8192,
+        file_size_mb: 2048,
+        cpu_seconds: 900,
+        open_files: 4096,
+      },
+      read_only_paths: [],
+      env: {},
+      pass_env: [],
+    },
   };
 }

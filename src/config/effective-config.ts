@@ -4,6 +4,7 @@ import type {
   ModelBudget,
   ProviderEndpoint,
 } from './config-file-schema.js';
+import type { NetworkAccess, SandboxLimits } from './sandbox-settings-schema.js';
 
 type Complete<T> = T extends readonly (infer U)[]
   ? U[]
@@ -16,7 +17,7 @@ type Complete<T> = T extends readonly (infer U)[]
  * every field present. Endpoints stay partial: each of their fields has its own fallback.
  */
 export type EffectiveConfig = Complete<
-  Omit<ConfigFile, 'provider_endpoints' | 'claude_code' | 'cost_optimization'>
+  Omit<ConfigFile, 'provider_endpoints' | 'claude_code' | 'cost_optimization' | 'sandbox'>
 > & {
   provider_endpoints: Record<string, ProviderEndpoint>;
   /** A model's caps stay partial: a cap not set is no cap. */
@@ -31,5 +32,15 @@ export type EffectiveConfig = Complete<
       NonNullable<ConfigFile['claude_code']>['permission_mode'],
       undefined
     > | null;
+  };
+  /** Every limit has a default; network stays the union it is in the file. */
+  sandbox: {
+    enabled: boolean;
+    network: NetworkAccess;
+    models: Record<string, { network?: NetworkAccess }>;
+    limits: Required<SandboxLimits>;
+    read_only_paths: string[];
+    env: Record<string, string>;
+    pass_env: string[];
   };
 };

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import type { SandboxLimits } from '../../src/config/sandbox-settings-schema.js';
+
+const MIB = 1024 * 1024;
+const PRLIMIT = '/usr/bin/prlimit';
+
+/**
+ * The command that starts `file` under the per-process resource limits: util-linux's
+ * `prlimit` where it is installed, else bash's `ulimit`. Core dumps are off (a crashing
+ * program would otherwise write its memory into the task directory).
+ *
+ * The process limit (`RLIMIT_NPROC`) counts per user namespace, so inside the sandbox it
+ * bounds the sandbox alone; the kernel does not apply it to root, for whom
+ * `createPidsCgroup` bounds the whole sandbox instead.
+ *
+ * @example
+ * withLimits('bash', ['-c', 'make'], limits);
+ * // ['/usr/bin/prlimit', ['--nproc=512', '--data=8589934592', …, '--', 'bash', '-c', 'make']]
+ */
+export function withLimits(
+  file: string,
+  args: readonly string[],
+  limits: Required<SandboxLimits>,
+  hasPrlimit = existsSync(PRLIMIT),
+): { file: string; args: string[] } {
+  if (hasPrlimit) {
+    return {
+      file: PRLIMIT,
+      args: [
+        `--nproc=${limits.processes}`,
+        `--data=${limits.memory_mb * MIB}`,
+        `--fsize=${limits.file_size_mb * MIB}`,
+        `--cpu=${limits.cpu_seconds}`,
+        `--nofile=${limits.open_files}`,
+        '--core=0',
+        '--',
+        file,
+        ...args,
+      ],
+    };
+  }
+  const ulimit = [
+    `-u ${limits.processes}`,
+    `-d ${limits.memory_mb * 1024}`,
+    `-f ${limits.file_size_mb * 1024}`,
+    `-t ${limits.cpu_seconds}`,
+    `-n ${limits.open_files}`,
+    '-c 0',
+  ]
+    .map((option) => `ulimit -S -H ${option}`)
+    .join(' && ');
+  return { file: 'bash', args: ['-c', `${ulimit} && exec "$@"`, 'limits', file, ...args] };
+}
