@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { networkAccessSchema } from './network-access.js';
 import { modelKindSchema } from '../agents/model-entry.js';
+import { networkAccessSchema } from './network-access.js';
 
 export const complexitySchema = z.enum(['simple', 'moderate', 'complex']);
 export type Complexity = z.infer<typeof complexitySchema>;

@@ -3,13 +3,13 @@
 export type { ModelPortsOptions } from '../agents/create-model-ports.js';
 export { createModelPorts } from '../agents/create-model-ports.js';
 export { modelCatalog } from '../agents/model-catalog.js';
-export type { ModelEntry, ModelGroup, ModelKind } from '../agents/model-entry.js';
-export { hasTools, modelEntrySchema, modelKindSchema } from '../agents/model-entry.js';
 export type { ModelConfinement, ModelConfinementOptions } from '../agents/model-confinement.js';
 export { createModelConfinement } from '../agents/model-confinement.js';
+export type { ModelEntry, ModelGroup, ModelKind } from '../agents/model-entry.js';
+export { hasTools, modelEntrySchema, modelKindSchema } from '../agents/model-entry.js';
 export type { OpenSandboxOptions, SandboxState } from '../agents/sandbox/open-sandbox.js';
 export { openSandbox } from '../agents/sandbox/open-sandbox.js';
-export type { Confinement, ConfinedRun } from '../agents/sandbox/run-confined.js';
+export type { ConfinedRun, Confinement } from '../agents/sandbox/run-confined.js';
 export { runConfined } from '../agents/sandbox/run-confined.js';
 export type {
   Mount,
@@ -51,12 +51,6 @@ export type {
   SelectionStrategy,
 } from './config/config-file-schema.js';
 export { configFileSchema } from './config/config-file-schema.js';
-export type {
-  NetworkAccess,
-  SandboxLimits,
-  SandboxSettings,
-} from './config/sandbox-settings-schema.js';
-export { networkAccessSchema, sandboxSettingsSchema } from './config/sandbox-settings-schema.js';
 export type { ConfigProblem } from './config/config-problem.js';
 export { ConfigError, formatProblem } from './config/config-problem.js';
 export type {
@@ -73,6 +67,12 @@ export { loadConfig } from './config/load-config.js';
 export type { PresetName } from './config/presets.js';
 export { configPresets, presetNameSchema } from './config/presets.js';
 export type { ResolvedModel } from './config/resolved-model.js';
+export type {
+  NetworkAccess,
+  SandboxLimits,
+  SandboxSettings,
+} from './config/sandbox-settings-schema.js';
+export { networkAccessSchema, sandboxSettingsSchema } from './config/sandbox-settings-schema.js';
 export { maskSecret, Secret } from './config/secret.js';
 export { staticConfigSource } from './config/static-config-source.js';
 export { machineToMermaid } from './diagram/machine-to-mermaid.js';

@@ -188,7 +188,7 @@ function wipes(operand: string, root: string): boolean {
   const home = /^(~|\$HOME|\$\{HOME\}|"\$HOME"|"\$\{HOME\}")(\/\*?)?$/.test(operand);
   return (
     home ||
-    ['/', '/*', '..', '../*', '.', './*', '*'].includes(path) ||
+    ['/', '/*', '..', '../*', '.'].includes(path) ||
     normalize(path) === root ||
     normalize(path) === `${root}/*`
   );

@@ -212,7 +212,7 @@ export function openTaskDirectory(
       try {
         const info = await handle.stat();
         if (info.isDirectory())
-          throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+          throw new TaskPathError(`${path} is a directory; use list_directory`);
         if (!info.isFile()) throw new TaskPathError(`refused: ${path} is not a regular file`);
         if (info.size > maxBytes) {
           throw new TaskPathError(

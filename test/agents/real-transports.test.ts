@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -190,13 +190,15 @@ describe('Claude Code edges through the real CLI', () => {
   it('starts a new session when the journaled one has no transcript to resume', async () => {
     const { anthropic, loaded, model } = await providerServers();
     anthropic.script('sonnet', [{ text: 'done afresh' }]);
-    const stateDir = mkdtempSync(join(tmpdir(), 'cto-state-'));
+    const base = mkdtempSync(join(tmpdir(), 'cto-state-'));
+    const [stateDir, workdir, home] = [join(base, 'state'), join(base, 'work'), join(base, 'home')];
+    for (const dir of [stateDir, workdir, home]) mkdirSync(dir);
     const ports = createModelPorts({
       config: () => loaded.config,
       stateDir,
-      cwd: stateDir,
-      env: { ...claudeEnv, HOME: stateDir },
-      homeDir: stateDir,
+      cwd: workdir,
+      env: { ...claudeEnv, HOME: home },
+      homeDir: home,
     });
     const journal = memoryJournal([
       { kind: 'session', data: { sessionId: '00000000-0000-4000-8000-000000000000' } },

@@ -17,6 +17,8 @@ import {
   type ToolWorkerOptions,
   toolResultSchema,
 } from '../../agents/tools/tool-worker.js';
+import { testConfinement } from '../helpers/confinement.js';
+import { expectNoProcessWith } from '../helpers/host-processes.js';
 
 let base: string;
 let root: string;
@@ -38,30 +40,13 @@ function makeWorker(options: Partial<ToolWorkerOptions> = {}): ToolWorker {
   return createToolWorker({
     root,
     modelId: 'deepseek',
-    homeDir: home,
-    env: orchestratorEnv(),
+    confinement: testConfinement({ home, env: orchestratorEnv() }),
     ...options,
   });
 }
 
 function call(worker: ToolWorker, name: string, args: unknown = {}, signal?: AbortSignal) {
   return worker.run(name, JSON.stringify(args), signal);
-}
-
-/** Waits for a killed process to be gone: a signal is delivered asynchronously. */
-async function expectDead(pid: number): Promise<void> {
-  expect(pid).toBeGreaterThan(0);
-  await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 2_000 });
-}
-
-/** Whether a process still runs; a zombie waiting for a parent that never reaps it does not. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
 }
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -190,13 +175,14 @@ describe('run_command', () => {
     });
   });
 
-  it('refuses a dangerous command without running it', async () => {
+  it('refuses a plainly destructive command without running it', async () => {
     const result = await call(makeWorker(), 'run_command', {
       command: 'touch ran.txt; rm -rf /',
     });
     expect(result).toEqual({
       ok: false,
-      output: 'refused: `rm -rf /` would change the filesystem root',
+      output:
+        'refused: rm -r / deletes the whole task directory or more; delete the files you mean by name',
     });
     expect(existsSync(join(root, 'ran.txt'))).toBe(false);
   });
@@ -209,31 +195,31 @@ describe('run_command', () => {
     expect(result.output).toMatch(/^PATH=/m);
     expect(result.output).toContain('GIT_AUTHOR_NAME=deepseek (cto-orchestrator)\n');
     expect(result.output).toContain('GIT_COMMITTER_EMAIL=deepseek@cto-orchestrator.invalid\n');
-    // `~` in a command is the home directory the command rules protect.
-    expect(result.output).toContain(`HOME=${home}\n`);
+    // `~` is the sandbox's own empty home, not the user's.
+    expect(result.output).toContain('HOME=/tmp/home\n');
+    expect(result.output).not.toContain(home);
   });
 
   it('kills the command and every process it started at the timeout', async () => {
     const worker = makeWorker({ defaultTimeoutMs: 300 });
     const started = Date.now();
     const result = await call(worker, 'run_command', {
-      command: 'sleep 100 & echo $! > sleep.pid; wait',
+      command: 'sleep 100.5 & echo started > sleep.pid; wait',
     });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(result.ok).toBe(false);
     expect(result.output).toBe(
       'timed out after 0.3 s; the command and every process it started were killed',
     );
-    await expectDead(Number(readFileSync(join(root, 'sleep.pid'), 'utf8')));
-    expect(isRunning(process.pid)).toBe(true);
+    await expectNoProcessWith('sleep 100.5');
   });
 
   it('does not let a background process outlive its command', async () => {
     const result = await call(makeWorker(), 'run_command', {
-      command: 'sleep 100 > /dev/null 2>&1 & echo $!',
+      command: 'sleep 100.25 > /dev/null 2>&1 & setsid sleep 100.25 & echo $!',
     });
     expect(result.ok).toBe(true);
-    await expectDead(Number(result.output.split('\n')[1]));
+    await expectNoProcessWith('sleep 100.25');
   });
 
   // A cancelled call has no result: the caller must not record it as finished.
@@ -242,7 +228,7 @@ describe('run_command', () => {
     const running = call(
       makeWorker(),
       'run_command',
-      { command: 'sleep 100 & echo $! > sleep.pid; wait' },
+      { command: 'sleep 100.75 & echo $! > sleep.pid; wait' },
       controller.signal,
     );
     await vi.waitFor(() => expect(existsSync(join(root, 'sleep.pid'))).toBe(true));
@@ -259,7 +245,7 @@ describe('run_command', () => {
       message: 'cancelled: the task was cancelled',
     });
     expect(Date.now() - started).toBeLessThan(5_000);
-    await expectDead(Number(readFileSync(join(root, 'sleep.pid'), 'utf8')));
+    await expectNoProcessWith('sleep 100.75');
   });
 
   it('runs nothing once the task is cancelled, and rejects', async () => {
@@ -361,15 +347,19 @@ describe('git tools', () => {
     );
   });
 
-  it('stages and commits only the task root when it is a subdirectory of a repository', async () => {
+  it('does not reach a repository above the task directory: it lies outside the sandbox', async () => {
     const pkg = join(root, 'pkg');
     mkdirSync(pkg);
     writeFileSync(join(root, 'outside.txt'), 'not the task’s');
     const worker = makeWorker({ root: pkg });
     await call(worker, 'write_file', { path: 'inside.txt', content: 'mine' });
-    expect((await call(worker, 'git_commit', { message: 'Package only' })).ok).toBe(true);
-    expect(await git(root, 'ls-files')).toBe('pkg/inside.txt');
-    expect(await git(root, 'status', '--porcelain')).toBe('?? outside.txt');
+    expect(await call(worker, 'git_commit', { message: 'Package only' })).toEqual({
+      ok: false,
+      output: `not a git repository: ${pkg} (run "git init" first)`,
+    });
+    const inside = await call(worker, 'run_command', { command: 'git status' });
+    expect(inside.ok).toBe(false);
+    expect(await git(root, 'status', '--porcelain')).toBe('?? outside.txt\n?? pkg/');
   });
 });
 
@@ -424,7 +414,7 @@ describe('bad calls never throw', () => {
     const result = await makeWorker({ root: join(base, 'gone') }).run('list_directory', '{}');
     expect(result).toEqual({
       ok: false,
-      output: `list_directory failed: the task root is not usable: no such file or directory: ${join(base, 'gone')}`,
+      output: `the task's working directory ${join(base, 'gone')} does not exist`,
     });
   });
 
