@@ -109,9 +109,7 @@ export async function openSandbox(options: OpenSandboxOptions): Promise<SandboxS
       reason: `tools need a sandbox, and there is none for ${platform}: use Linux (bubblewrap) or macOS`,
     };
   }
-  const bwrap =
-    findOnPath('bwrap', options.path ?? process.env.PATH) ??
-    (isExecutable('/usr/bin/bwrap') ? '/usr/bin/bwrap' : null);
+  const bwrap = findOnPath('bwrap', options.path ?? process.env.PATH);
   if (!bwrap) return { state: 'unavailable', reason: `tools need a sandbox: ${INSTALL_HINT}` };
   const failure = await probeBubblewrap(bwrap, options.protect);
   if (failure) return { state: 'unavailable', reason: failure };
