@@ -58,7 +58,7 @@ export interface ModelConfinement {
  * The sandbox of every process a model starts, with the settings of the moment: the
  * configuration is read at each call, so an edit applies to the next one. The network is the
  * task's if it names one, else the model's (`sandbox.models.<id>.network`), else
- * `sandbox.network`; a Claude Code session may also reach its own API endpoint.
+ * `sandbox.network`; a Claude Code session reaches its own API endpoint whatever they say.
  *
  * @example
  * const confinement = createModelConfinement({ config, env: process.env, home: homedir(), stateDir: '.cto' });
@@ -104,10 +104,6 @@ export function createModelConfinement(options: ModelConfinementOptions): ModelC
     const settings = options.config().sandbox;
     const current = await state();
     let sandbox = current.state === 'unavailable' ? null : current.sandbox;
-    if (current.state === 'off' && !noticed) {
-      noticed = true;
-      options.onNotice?.(`warning: ${current.description}`);
-    }
     if (!sandbox && options.unconfinedWithoutSandbox) {
       if (!noticed) {
         noticed = true;
@@ -141,14 +137,12 @@ export function createModelConfinement(options: ModelConfinementOptions): ModelC
   return {
     forTools: (model, task) =>
       confine(model, configured(model, task) ?? options.config().sandbox.network),
+    // The session always reaches its own API; anything else is what the settings allow.
     forClaude(model, task) {
-      const chosen = configured(model, task);
-      if (chosen) return confine(model, chosen);
-      const general = options.config().sandbox.network;
-      if (general === 'host') return confine(model, 'host');
+      const chosen = configured(model, task) ?? options.config().sandbox.network;
+      if (chosen === 'host') return confine(model, 'host');
       const endpoint = claudeEndpoint(model, options.env);
-      const others = general === 'none' ? [] : general.allow;
-      return confine(model, { allow: [endpoint, ...others] });
+      return confine(model, { allow: [endpoint, ...(chosen === 'none' ? [] : chosen.allow)] });
     },
     state,
   };

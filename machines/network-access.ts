@@ -3,9 +3,12 @@ import { z } from 'zod';
 /** `host:port` or `host` (port 443): a DNS name, `localhost` or a loopback address. */
 const allowedHostSchema = z
   .string()
-  .regex(/^(\[::1\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?$/, {
-    error: 'expected "host" or "host:port" (a host name, localhost or 127.0.0.1)',
-  })
+  .regex(
+    /^(\[::1\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:\d{1,5})?$/,
+    {
+      error: 'expected "host" or "host:port" (a host name, localhost or 127.0.0.1)',
+    },
+  )
   .refine((value) => {
     const port = /:(\d+)$/.exec(value)?.[1];
     return port === undefined || (Number(port) >= 1 && Number(port) <= 65_535);

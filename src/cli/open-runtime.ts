@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createModelPorts } from '../../agents/create-model-ports.js';
+import { createModelConfinement } from '../../agents/model-confinement.js';
+import type { SandboxState } from '../../agents/sandbox/open-sandbox.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
 import { type Inspection, startInspection } from '../inspect/start-inspection.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -37,6 +39,8 @@ export interface Runtime {
   inspection: Inspection | null;
   /** Where tasks that name no working directory run (a scratch directory when simulating). */
   workdir: string;
+  /** What confines the tools of this process (`cto status` shows it). */
+  sandbox(): Promise<SandboxState>;
   /** Stops the orchestrator and whatever the simulation started. */
   close(): Promise<void>;
 }
@@ -79,6 +83,18 @@ export function stateDirectory(io: CliIo, options: RuntimeOptions): string {
 }
 
 /**
+ * Says once, before any task, when tools will run unconfined (turned off) or not at all (no
+ * sandbox on this machine): every run that could hand a model a shell says so.
+ */
+async function warnUnlessConfined(io: CliIo, state: Promise<SandboxState>): Promise<void> {
+  const current = await state;
+  if (current.state === 'off') io.stderr(`cto: warning: sandbox ${current.description}\n`);
+  if (current.state === 'unavailable') {
+    io.stderr(`cto: warning: ${current.reason}; tasks that need tools will not run\n`);
+  }
+}
+
+/**
  * Everything a task-running command needs: the live configuration, the store, the log file,
  * the real model transports (or, with `--simulate` / `CTO_SIMULATE=1`, the local protocol
  * servers standing in for every provider) and the orchestrator on top.
@@ -116,17 +132,26 @@ export async function openRuntime(
   const workdir = simulation ? join(stateDir, 'work') : io.cwd;
   if (simulation) mkdirSync(workdir, { recursive: true });
   if (simulation) source = simulation.configure(source);
+  const env = { ...io.env, ...simulation?.env };
+  const confinement = createModelConfinement({
+    config: () => source.current().config,
+    env,
+    home: io.homeDir,
+    stateDir,
+    // The simulation's tool calls are its own: without a sandbox they may run unconfined.
+    unconfinedWithoutSandbox: simulation !== null,
+    onNotice: (line) => io.stderr(`cto: ${line}\n`),
+  });
+  if (!overrides.noModelCalls && !simulation) await warnUnlessConfined(io, confinement.state());
   const ports =
     overrides.ports ??
     createModelPorts({
       config: () => source.current().config,
       stateDir,
       cwd: workdir,
-      env: { ...io.env, ...simulation?.env },
+      env,
       homeDir: io.homeDir,
-      // The simulation's tool calls are its own: without a sandbox they may run unconfined.
-      unconfinedWithoutSandbox: simulation !== null,
-      onNotice: (line) => io.stderr(`cto: ${line}\n`),
+      confinement,
     });
   const inspection = options.inspect
     ? await startInspection({ port: inspectorPort(options.inspect) })
@@ -155,6 +180,7 @@ export async function openRuntime(
     logFile,
     workdir,
     inspection,
+    sandbox: () => confinement.state(),
     async close() {
       await orchestrator.stop();
       await tracing?.shutdown();

@@ -1,9 +1,28 @@
 import type { Command } from 'commander';
+import type { SandboxState } from '../../agents/sandbox/open-sandbox.js';
+import type { NetworkAccess } from '../../machines/network-access.js';
 import { budgetLimits } from '../routing/budget-limits.js';
 import type { TaskView } from '../runtime/create-orchestrator.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { openRuntime, type RuntimeOptions, storeLocation } from './open-runtime.js';
+
+/** What confines the tools, for `cto status`: the mechanism and the default network. */
+function sandboxReport(state: SandboxState, network: NetworkAccess) {
+  return state.state === 'unavailable'
+    ? { state: state.state, detail: state.reason, network }
+    : { state: state.state, detail: state.description, network };
+}
+
+function sandboxLine(sandbox: ReturnType<typeof sandboxReport>): string {
+  const network =
+    typeof sandbox.network === 'string'
+      ? sandbox.network
+      : `allow ${sandbox.network.allow.join(', ')}`;
+  if (sandbox.state === 'confined') return `${sandbox.detail}; tool network: ${network}`;
+  if (sandbox.state === 'off') return `OFF: ${sandbox.detail}`;
+  return `UNAVAILABLE: ${sandbox.detail}; tasks that need tools will not run`;
+}
 
 function taskText(task: TaskView): string {
   const { context } = task;
@@ -79,8 +98,10 @@ export function addStatusCommand(program: Command, io: CliIo): void {
           limitTokens: limits.get(scope)?.tokens ?? null,
           limitUsd: limits.get(scope)?.usd ?? null,
         });
+        const sandbox = await runtime.sandbox();
         const report = {
           store: storeLocation(io, globals),
+          sandbox: sandboxReport(sandbox, config.sandbox.network),
           log: runtime.logFile,
           config: status.config,
           tasks: status.tasks,
@@ -109,6 +130,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
           `config: ${status.config.file ?? 'built-in defaults'}${status.config.error ? ` (rejected edit, last good config in use: ${status.config.error.join('; ')})` : ''}`,
           `store:  ${report.store}`,
           `log:    ${report.log}`,
+          `sandbox: ${sandboxLine(report.sandbox)}`,
           `tasks:  ${counts.length ? counts.join(', ') : 'none'}`,
           'models:',
           ...report.models.map(

@@ -1,11 +1,30 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { type NetworkAccess, networkAccessSchema } from '../../machines/network-access.js';
 import { type TaskInput, taskTypeSchema } from '../../machines/task-types.js';
+import { ExitCode } from './exit-code.js';
 
 export interface TaskOptions {
   type?: TaskInput['type'];
   model?: string;
   workdir?: string;
+  network?: string;
+}
+
+/**
+ * `--network none`, `--network host` or `--network host1,host2:8443` (an allow list), as the
+ * task's network access; one line naming the problem otherwise.
+ *
+ * @example
+ * parseNetwork('registry.npmjs.org,127.0.0.1:4000'); // { allow: ['registry.npmjs.org', '127.0.0.1:4000'] }
+ */
+export function parseNetwork(value: string): NetworkAccess {
+  const raw =
+    value === 'none' || value === 'host' ? value : { allow: value.split(',').map((h) => h.trim()) };
+  const parsed = networkAccessSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ExitCode(1, [`--network ${value}: ${issue?.message ?? 'not a network setting'}`]);
 }
 
 /**
@@ -26,6 +45,10 @@ export function withTaskOptions(command: Command): Command {
     .option(
       '--workdir <dir>',
       'working directory the tools are confined to (default: the current one)',
+    )
+    .option(
+      '--network <access>',
+      "what the task's commands may reach: none, host, or host[:port],… (default: the configuration's sandbox.network)",
     );
 }
 
@@ -46,6 +69,7 @@ export function taskInput(
     ...(options.type ? { type: options.type } : {}),
     ...(options.model ? { model: options.model } : {}),
     ...(options.workdir ? { workdir: resolve(cwd, options.workdir) } : {}),
+    ...(options.network ? { network: parseNetwork(options.network) } : {}),
     source,
   };
 }
