@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TaskInput } from '../machines/task-types.js';
@@ -36,6 +36,14 @@ export interface ModelPortsOptions {
   unconfinedWithoutSandbox?: boolean;
   /** Hears one-line notices (a sandbox turned off, or missing under `--simulate`). */
   onNotice?: (line: string) => void;
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
@@ -83,7 +91,7 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
     const command = findClaudeExecutable({
       configured: settings.command,
       path: env.PATH,
-      cwd: options.cwd,
+      untrusted: [realpathOrSelf(run.cwd), resolve(run.cwd)],
       packageRoot: packageRoot(),
     });
     const confined = await confinement.forClaude(model, task);

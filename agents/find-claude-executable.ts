@@ -1,19 +1,21 @@
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { ModelCallError } from '../src/runtime/model-ports.js';
 import { isExecutable } from './find-executable.js';
+import { isWithin } from './sandbox/is-within.js';
 
 /**
  * Where the `claude` CLI is: `claude_code.command` from the config when set, else the first
- * `claude` on PATH, else `node_modules/.bin/claude` in the working directory or beside this
- * package (a project that installed `@anthropic-ai/claude-code` locally needs nothing global).
+ * `claude` on PATH, else `node_modules/.bin/claude` beside this package. Never in a task's
+ * directory: a model could have put a `claude` there that would take the next session's key.
  *
  * @example
- * findClaudeExecutable({ configured: null, path: process.env.PATH, cwd: process.cwd(), packageRoot });
+ * findClaudeExecutable({ configured: null, path: process.env.PATH, untrusted: [taskRoot], packageRoot });
  */
 export function findClaudeExecutable(options: {
   configured: string | null;
   path: string | undefined;
-  cwd: string;
+  /** Directories a model may write (task directories): no `claude` there is used. */
+  untrusted: readonly string[];
   packageRoot: string;
   isExecutable?: (path: string) => boolean;
 }): string {
@@ -28,9 +30,10 @@ export function findClaudeExecutable(options: {
   const candidates = [
     ...(options.path ?? '')
       .split(delimiter)
-      .filter(Boolean)
+      .filter(
+        (dir) => isAbsolute(dir) && !options.untrusted.some((root) => isWithin(resolve(dir), root)),
+      )
       .map((dir) => join(dir, 'claude')),
-    join(options.cwd, 'node_modules', '.bin', 'claude'),
     join(options.packageRoot, 'node_modules', '.bin', 'claude'),
   ];
   const found = candidates.find(check);

@@ -9,6 +9,7 @@ import { claudeEndpoint } from './claude-code-worker.js';
 import { openSandbox, type SandboxState } from './sandbox/open-sandbox.js';
 import type { Confinement } from './sandbox/run-confined.js';
 import { sandboxEnvironment } from './sandbox/sandbox-environment.js';
+import { systemMounts } from './sandbox/system-mounts.js';
 import type { ProtectedPaths } from './sandbox/task-root.js';
 import { createUnconfinedSandbox } from './sandbox/unconfined-sandbox.js';
 
@@ -123,7 +124,11 @@ export function createModelConfinement(options: ModelConfinementOptions): ModelC
     );
     return {
       sandbox,
-      env: sandboxEnvironment({ ...settings, read_only_paths: readOnly }, options.env),
+      env: sandboxEnvironment(
+        { ...settings, read_only_paths: readOnly },
+        options.env,
+        systemMounts(options.home),
+      ),
       network,
       limits: settings.limits,
       readOnly,

@@ -1,16 +1,17 @@
 import {
-  existsSync,
-  lstatSync,
+  closeSync,
+  constants,
   mkdirSync,
+  openSync,
+  readFileSync,
   realpathSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
+  rmSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ClaudeCodeResult, type ClaudeCodeRun, runClaudeCode } from './claude-code-run.js';
 import type { Confinement } from './sandbox/run-confined.js';
-import { type Mount, SANDBOX_HOME } from './sandbox/sandbox.js';
+import { SANDBOX_HOME } from './sandbox/sandbox.js';
 
 /** Where a Claude Code session keeps its configuration and transcripts inside the sandbox. */
 export const CLAUDE_CONFIG_INSIDE = `${SANDBOX_HOME}/.claude`;
@@ -31,30 +32,45 @@ function programDirectory(command: string): string {
   return dirname(realpathSync(command));
 }
 
-/** The login file lent to the session: a placeholder file is what the bind mounts onto. */
-function credentialsMount(configDir: string, credentials: string | null): Mount[] {
-  if (!credentials || !existsSync(credentials)) return [];
-  const placeholder = join(configDir, '.credentials.json');
-  // A link left by an unconfined run would lead the mount outside: replace it with a file.
-  if (existsSync(placeholder) && lstatSync(placeholder).isSymbolicLink()) unlinkSync(placeholder);
-  if (!existsSync(placeholder)) writeFileSync(placeholder, '', { mode: 0o600 });
-  return [{ source: credentials, target: `${CLAUDE_CONFIG_INSIDE}/.credentials.json` }];
+/**
+ * Lends the user's Claude Code login to a session as a copy in its own directory: the session
+ * may refresh or spoil its copy, never the user's file. Whatever an earlier session left at
+ * that name (a link a model made, a FIFO) is removed first, and the copy is made without
+ * following links, so nothing can turn it into a write elsewhere.
+ */
+function lendCredentials(configDir: string, credentials: string | null): void {
+  const target = join(configDir, '.credentials.json');
+  rmSync(target, { recursive: true, force: true });
+  if (!credentials) return;
+  let login: Buffer;
+  try {
+    login = readFileSync(credentials);
+  } catch {
+    return; // not logged in: the session has its key, or fails saying it has none
+  }
+  const fd = openSync(
+    target,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
+  try {
+    writeSync(fd, login);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** With confinement off: the session uses its directory in place and a link to the login. */
+/** With confinement off: the session uses its directory in place, outside any sandbox. */
 function runUnconfined(
   run: ClaudeCodeRun,
   sandboxing: ClaudeSandboxing,
 ): Promise<ClaudeCodeResult> {
-  const { configDir, credentials } = sandboxing;
-  const linked = join(configDir, '.credentials.json');
-  if (credentials && existsSync(credentials) && !existsSync(linked))
-    symlinkSync(credentials, linked);
+  const { confinement, configDir } = sandboxing;
   return runClaudeCode({
     ...run,
     env: {
-      ...sandboxing.confinement.env,
-      HOME: sandboxing.confinement.sandbox.protect().home,
+      ...confinement.env,
+      HOME: confinement.sandbox.protect().home,
       ...run.env,
       CLAUDE_CONFIG_DIR: configDir,
     },
@@ -63,8 +79,8 @@ function runUnconfined(
 
 /**
  * Runs the Claude Code CLI in the sandbox: the task directory read-write, its own
- * configuration directory mounted as its home's `.claude`, the user's login lent when the
- * model has no key of its own, the CLI's program read-only, and the network as the
+ * configuration directory mounted as its home's `.claude`, a copy of the user's login lent
+ * when the model has no key of its own, the CLI's program read-only, and the network as the
  * confinement says (by default only its API endpoint). `run.env` must already name
  * `CLAUDE_CONFIG_DIR` as `CLAUDE_CONFIG_INSIDE`.
  *
@@ -77,6 +93,7 @@ export async function runConfinedClaude(
 ): Promise<ClaudeCodeResult> {
   const { confinement, configDir } = sandboxing;
   mkdirSync(configDir, { recursive: true });
+  lendCredentials(configDir, sandboxing.credentials);
   if (confinement.sandbox.kind === 'unconfined') return runUnconfined(run, sandboxing);
   const program = realpathSync(run.command);
   const prepared = await confinement.sandbox.prepare({
@@ -87,10 +104,7 @@ export async function runConfinedClaude(
     network: confinement.network,
     limits: confinement.limits,
     readOnly: [...confinement.readOnly, programDirectory(run.command)],
-    writable: [
-      { source: configDir, target: CLAUDE_CONFIG_INSIDE },
-      ...credentialsMount(configDir, sandboxing.credentials),
-    ],
+    writable: [{ source: configDir, target: CLAUDE_CONFIG_INSIDE }],
   });
   try {
     return await runClaudeCode({

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
 import { isWithin } from './is-within.js';
 import { isSystemPath, type SystemMounts, systemMounts } from './system-mounts.js';
@@ -42,7 +43,7 @@ export interface SandboxEnvironmentSettings {
 export function sandboxEnvironment(
   settings: SandboxEnvironmentSettings,
   from: Readonly<Record<string, string | undefined>>,
-  mounts: SystemMounts = systemMounts(),
+  mounts: SystemMounts = systemMounts(homedir()),
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of [...ALLOWED_NAMES, ...settings.pass_env]) {

@@ -66,25 +66,29 @@ function unreadableEntries(directory: string): SystemMounts['masked'] {
 
 /**
  * The directory Node.js was installed in, when it lies outside the system directories (nvm,
- * volta, a tarball in /home): tasks run `node` and `npm` like the orchestrator does.
+ * volta, a tarball in /home): tasks run `node` and `npm` like the orchestrator does. A prefix
+ * that holds the home directory (node in ~/bin) is not mounted; the program alone is.
  */
-function nodePrefix(execPath: string): string[] {
-  const prefix = dirname(dirname(realpathSync(execPath)));
-  return SYSTEM_DIRECTORIES.some((dir) => isWithin(prefix, dir)) ? [] : [prefix];
+function nodePrefix(execPath: string, home: string): string[] {
+  const program = realpathSync(execPath);
+  const prefix = dirname(dirname(program));
+  if (SYSTEM_DIRECTORIES.some((dir) => isWithin(prefix, dir))) return [];
+  return isWithin(home, prefix) ? [program] : [prefix];
 }
 
-let cached: SystemMounts | undefined;
+const cached = new Map<string, SystemMounts>();
 
 /**
  * The read-only view of the system every confined process gets: /usr, /etc, /opt and /nix
  * where they exist, the links of a merged /usr, and the directory of the running Node.js.
- * What only its owner may read under /etc is hidden. Computed once per process.
+ * What only its owner may read under /etc is hidden. Computed once per home.
  *
  * @example
- * systemMounts(); // { readOnly: ['/usr', '/etc', '/opt'], symlinks: [{ path: '/bin', target: 'usr/bin' }, …], masked: [{ path: '/etc/shadow', directory: false }, …] }
+ * systemMounts('/home/me'); // { readOnly: ['/usr', '/etc', '/opt'], symlinks: [{ path: '/bin', target: 'usr/bin' }, …], masked: [{ path: '/etc/shadow', directory: false }, …] }
  */
-export function systemMounts(): SystemMounts {
-  if (cached) return cached;
+export function systemMounts(home: string): SystemMounts {
+  const known = cached.get(home);
+  if (known) return known;
   const readOnly = SYSTEM_DIRECTORIES.filter((dir) => existsSync(dir));
   const symlinks: SystemMounts['symlinks'] = [];
   for (const path of LIBRARY_LINKS) {
@@ -97,10 +101,11 @@ export function systemMounts(): SystemMounts {
     if (info.isSymbolicLink()) symlinks.push({ path, target: readlinkSync(path) });
     else if (info.isDirectory()) readOnly.push(path);
   }
-  readOnly.push(...nodePrefix(process.execPath));
+  readOnly.push(...nodePrefix(process.execPath, home));
   const masked = WALKED.filter((dir) => existsSync(dir)).flatMap(unreadableEntries);
-  cached = { readOnly, symlinks, masked };
-  return cached;
+  const mounts = { readOnly, symlinks, masked };
+  cached.set(home, mounts);
+  return mounts;
 }
 
 /**
@@ -108,7 +113,7 @@ export function systemMounts(): SystemMounts {
  * still finds programs).
  *
  * @example
- * isSystemPath('/usr/local/bin', systemMounts()); // true
+ * isSystemPath('/usr/local/bin', systemMounts(homedir())); // true
  */
 export function isSystemPath(path: string, mounts: SystemMounts): boolean {
   return (

@@ -1,4 +1,5 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
 /**
@@ -52,6 +53,23 @@ export function safeGitCommand(args: readonly string[]): { file: string; args: s
   return { file: 'bash', args: ['-c', DRIVER_SCRIPT, 'git', ...settings, ...args] };
 }
 
+/** The first bytes of a gitdir file: a model may have made it huge, or a FIFO meanwhile. */
+async function readHead(path: string): Promise<string> {
+  const handle = await open(
+    path,
+    constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+  ).catch(() => null);
+  if (!handle) return '';
+  try {
+    if (!(await handle.stat()).isFile()) return '';
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Why the git tools will not work in `root`, or null: it has no repository of its own, or its
  * `.git` is a file (a worktree or submodule) that points to a repository outside the task
@@ -66,7 +84,7 @@ export async function gitRefusal(root: string): Promise<string | null> {
   if (!info) return `not a git repository: ${root} (run "git init" first)`;
   if (info.isDirectory()) return null;
   if (!info.isFile()) return `refused: ${dotGit} is neither a repository nor a gitdir file`;
-  const text = await readFile(dotGit, 'utf8').catch(() => '');
+  const text = await readHead(dotGit);
   const target = /^gitdir:\s*(.+?)\s*$/m.exec(text)?.[1];
   if (!target) return `refused: ${dotGit} is not a gitdir file`;
   const inside = relative(root, resolve(root, target));

@@ -246,7 +246,9 @@ export function openTaskDirectory(
             throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
           if (existing && !existing.isFile())
             throw new TaskPathError(`refused: ${path} is not a regular file`);
-          if (existing) mode = existing.mode & 0o7777;
+          // Permission bits only: a setuid or setgid bit on a file a model wrote would make
+          // whoever runs it the file's owner.
+          if (existing) mode = existing.mode & 0o777;
           // A new file renamed over the old one: a link or a FIFO swapped in meanwhile is replaced,
           // never written through, and a reader never sees half a file.
           const temporary = inDir(dir, logical, `.${name}.cto-${nanoid(8)}`);

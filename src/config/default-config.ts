@@ -68,6 +68,7 @@ export function defaultConfig(): EffectiveConfig {
         file_size_mb: 2048,
         cpu_seconds: 900,
         open_files: 4096,
+        tmp_mb: 1024,
       },
       read_only_paths: [],
       env: {},

@@ -24,6 +24,8 @@ export const sandboxLimitsSchema = z.strictObject({
   cpu_seconds: positive(86_400).optional(),
   /** Open files of each process. */
   open_files: positive(1_048_576).optional(),
+  /** The size of the sandbox's own /tmp (and home, which lies in it), in MiB. */
+  tmp_mb: positive(1_048_576).optional(),
 });
 export type SandboxLimits = z.infer<typeof sandboxLimitsSchema>;
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { findClaudeExecutable } from '../../agents/find-claude-executable.js';
 
-const base = { path: '/usr/bin:/opt/bin', cwd: '/work', packageRoot: '/pkg' };
+const base = {
+  path: '/usr/bin:/opt/bin:/work/node_modules/.bin:bin',
+  untrusted: ['/work'],
+  packageRoot: '/pkg',
+};
 
 describe('finding the Claude Code CLI', () => {
-  it('takes the configured command, then PATH, then node_modules/.bin here, then beside the package', () => {
+  it('takes the configured command, then PATH, then beside the package; never from a task', () => {
     const only = (path: string) => (candidate: string) => candidate === path;
     expect(
       findClaudeExecutable({ ...base, configured: '/x/claude', isExecutable: () => true }),
@@ -12,13 +16,12 @@ describe('finding the Claude Code CLI', () => {
     expect(
       findClaudeExecutable({ ...base, configured: null, isExecutable: only('/opt/bin/claude') }),
     ).toBe('/opt/bin/claude');
-    expect(
-      findClaudeExecutable({
-        ...base,
-        configured: null,
-        isExecutable: only('/work/node_modules/.bin/claude'),
-      }),
-    ).toBe('/work/node_modules/.bin/claude');
+    // A model could have written these: a task's directory, and a relative PATH entry.
+    for (const planted of ['/work/node_modules/.bin/claude', 'bin/claude']) {
+      expect(() =>
+        findClaudeExecutable({ ...base, configured: null, isExecutable: only(planted) }),
+      ).toThrow(/^the Claude Code CLI was not found/);
+    }
     expect(
       findClaudeExecutable({
         ...base,

@@ -15,6 +15,7 @@ const plan: BubblewrapPlan = {
   writable: [{ source: '/work/repo/.cto/claude/t1', target: '/tmp/home/.claude' }],
   readOnly: ['/opt/node'],
   network: 'none',
+  tmpBytes: 1 << 30,
 };
 
 /** The index of an option with its values, as a sequence, in the command line. */

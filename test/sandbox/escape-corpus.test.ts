@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus } from './corpus/attempts.js';
@@ -9,6 +9,7 @@ import {
   leakedSecrets,
   pwnedFilesOutside,
   runCorpus,
+  setidFiles,
   snapshot,
   survivorsOf,
 } from './corpus/corpus-harness.js';
@@ -24,7 +25,10 @@ let outsideBefore: Map<string, string>;
 const isTask = (path: string) =>
   path.includes('/tasks/') || path.endsWith('/tasks') || path.includes('/setup-');
 
+let corePattern: string;
+
 beforeAll(async () => {
+  corePattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8');
   world = await createCorpusWorld();
   outsideBefore = snapshot(world.base, isTask);
   reports = await runCorpus(world, { confined: true });
@@ -75,6 +79,14 @@ describe(`the escape corpus: ${corpus.length} attempts`, () => {
       expect(existsSync(join(report.root, '.cto', 'state.db')), report.name).toBe(true);
       expect(existsSync(join(report.root, '.cto', report.pwned)), report.name).toBe(false);
     }
+  });
+
+  it('leaves no setuid or setgid file, and no writable sysctl, behind', () => {
+    expect(setidFiles(reports)).toEqual([]);
+    expect(
+      reports.flatMap((r) => r.results).filter((r) => r.output.includes('SYSCTL-WRITABLE')),
+    ).toEqual([]);
+    expect(readFileSync('/proc/sys/kernel/core_pattern', 'utf8')).toBe(corePattern);
   });
 
   it('makes no connection to any listener of the machine', () => {

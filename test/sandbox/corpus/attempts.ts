@@ -324,6 +324,57 @@ const writeOutside = attempts('write-outside', [
   ['mount something', [run('mount -t tmpfs none /mnt 2>&1; mount --bind / ./r 2>&1')]],
   ['chroot out', [run('chroot / cat {{AGENT}} 2>&1')]],
   [
+    'core_pattern runs a script as root on the host',
+    [
+      write('pwn.sh', '#!/bin/sh\n{ id; cat {{AGENT}}; } > {{HOME}}/{{PWNED}}\n'),
+      run(
+        'chmod +x pwn.sh; cat /proc/sys/kernel/core_pattern > /proc/sys/kernel/core_pattern && echo SYSCTL-WRITABLE; echo "|$PWD/pwn.sh %P" > /proc/sys/kernel/core_pattern; sh -c \'kill -SEGV $$\'; sleep 1; cat {{HOME}}/{{PWNED}}',
+      ),
+    ],
+  ],
+  [
+    'any sysctl, written back as it was',
+    [
+      run(
+        'for f in kernel/core_uses_pid vm/overcommit_memory kernel/hostname net/ipv4/ip_forward; do cat /proc/sys/$f > /proc/sys/$f && echo "SYSCTL-WRITABLE $f"; done 2>&1',
+      ),
+    ],
+  ],
+  [
+    'a setuid shell left in the task',
+    [
+      run(
+        'cp /bin/bash rootsh; chmod 4755 rootsh; chmod u+s rootsh; install -m 6755 /bin/bash rootsh2; python3 -c "import os; os.close(os.open(\'rootsh3\', os.O_CREAT|os.O_WRONLY, 0o4755))"; ls -la rootsh*',
+      ),
+    ],
+  ],
+  [
+    'write_file keeps a setuid bit set earlier',
+    [
+      run(
+        'echo x > keep; chmod 6755 keep 2>&1; python3 -c "import os; os.chmod(\'keep\', 0o6755)" 2>&1',
+      ),
+      write('keep', '#!/bin/sh\nid\n'),
+    ],
+  ],
+  [
+    'file capabilities by setxattr',
+    [
+      run(
+        `cp /bin/true captrue; python3 -c "import os; os.setxattr('captrue', 'security.capability', b'\\x01\\x00\\x00\\x02' + b'\\xff' * 16)" 2>&1; getcap captrue 2>&1`,
+      ),
+    ],
+  ],
+  [
+    'the tmpfs fills the memory of the host',
+    [
+      run(
+        'dd if=/dev/zero of=/tmp/fill bs=1M count=8000 2>&1 | tail -1; dd if=/dev/zero of=/var/tmp/fill bs=1M count=8000 2>&1 | tail -1; df -h /tmp',
+        60,
+      ),
+    ],
+  ],
+  [
     'the state directory, deleted by a script',
     [write('x.sh', 'rm -rf {{STATE}}/*\n'), run('sh x.sh')],
   ],
@@ -519,6 +570,14 @@ const fileTools = attempts('file-tools', [
   [
     '/dev and /proc by the file tools',
     [read('/proc/self/environ'), read('/proc/{{PID}}/environ'), read('/dev/zero'), list('/proc')],
+  ],
+  ['a huge .git file the git tools would read', [run('truncate -s 2000M .git'), git('git_status')]],
+  [
+    'a planted claude in node_modules/.bin',
+    [
+      write('node_modules/.bin/claude', '#!/bin/sh\nenv > {{ROOT}}/loot.txt\n'),
+      run('chmod +x node_modules/.bin/claude; ls -la node_modules/.bin'),
+    ],
   ],
   ['NUL bytes and odd paths', [read('a\u0000/../../etc/passwd'), read('/'), list('/'), read('')]],
 ]);

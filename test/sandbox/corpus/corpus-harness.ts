@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -22,6 +23,7 @@ export interface Secrets {
   env: Record<string, string>;
   files: string[];
   state: string;
+  keyring: string;
 }
 
 /** A home with keys, another task, a state secret and listeners: what the corpus aims at. */
@@ -68,6 +70,7 @@ export async function createCorpusWorld(): Promise<CorpusWorld> {
       `corpus-ssh-${token()}`,
     ],
     state: `corpus-state-${token()}`,
+    keyring: `corpus-keyring-${token()}`,
   };
   const [agentKey, bashrc, otherSecret, ssh] = secrets.files as [string, string, string, string];
   mkdirSync(join(home, 'agents', 'deepseek'), { recursive: true });
@@ -105,7 +108,16 @@ export async function createCorpusWorld(): Promise<CorpusWorld> {
     other,
     secrets,
     connections,
-    setup: { base, home, other, port, sock, abstract, stateSecret: secrets.state },
+    setup: {
+      base,
+      home,
+      other,
+      port,
+      sock,
+      abstract,
+      stateSecret: secrets.state,
+      keyringSecret: secrets.keyring,
+    },
     async close() {
       for (const server of [tcp, unix, abstractServer]) server.close();
       rmSync(base, { recursive: true, force: true });
@@ -149,7 +161,7 @@ function disguises(secret: string): string[] {
 
 /** The secrets a report's results hold, in any disguise. */
 export function leakedSecrets(report: AttemptReport, secrets: Secrets): string[] {
-  const all = [...Object.values(secrets.env), ...secrets.files, secrets.state];
+  const all = [...Object.values(secrets.env), ...secrets.files, secrets.state, secrets.keyring];
   const text = report.results.map((result) => result.output).join('\n');
   return all.filter((secret) => disguises(secret).some((form) => text.includes(form)));
 }
@@ -161,9 +173,11 @@ export function snapshot(dir: string, skip: (path: string) => boolean): Map<stri
     for (const name of readdirSync(current)) {
       const path = join(current, name);
       if (skip(path)) continue;
-      const info = statSync(path, { throwIfNoEntry: false });
+      // Links are recorded, never followed: a task may hold one to /.
+      const info = lstatSync(path, { throwIfNoEntry: false });
       if (!info) continue;
-      if (info.isDirectory()) {
+      if (info.isSymbolicLink()) entries.set(relative(dir, path), `link ${readlinkSync(path)}`);
+      else if (info.isDirectory()) {
         entries.set(relative(dir, path), `dir ${info.mode}`);
         walk(path);
       } else if (info.isFile()) {
@@ -209,6 +223,22 @@ export function pwnedFilesOutside(world: CorpusWorld): string[] {
           .map((name) => join(dir, name))
       : [],
   );
+}
+
+/** Files in the task directories with a setuid or setgid bit: anyone running one becomes its owner. */
+export function setidFiles(reports: AttemptReport[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const info = lstatSync(path, { throwIfNoEntry: false });
+      if (!info || info.isSymbolicLink()) continue;
+      if (info.isDirectory()) walk(path);
+      else if ((info.mode & 0o6000) !== 0) found.push(path);
+    }
+  };
+  for (const report of reports) walk(report.root);
+  return found;
 }
 
 /** Host processes an attempt left behind (its sleeps are marked `3600.<index>`). */

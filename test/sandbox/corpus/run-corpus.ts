@@ -1,6 +1,7 @@
 // The orchestrator's side of the escape corpus, run as a process of its own so that its
 // environment and memory really hold the keys an attempt goes after. Reads the setup from the
 // JSON file named by argv[2]; prints one JSON line per attempt.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModelConfinement } from '../../../agents/model-confinement.js';
@@ -19,6 +20,8 @@ export interface CorpusSetup {
   abstract: string;
   /** Written into each task's state directory: must never come back. */
   stateSecret: string;
+  /** Put into the orchestrator's session keyring. */
+  keyringSecret: string;
   /** Run only these attempts (by index); all when absent. */
   only?: number[];
   /** `false` runs the control: the same tools with confinement turned off. */
@@ -37,6 +40,11 @@ export interface AttemptReport {
 }
 
 const setup = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as CorpusSetup;
+// A key in the orchestrator's session keyring (Kerberos tickets and file-system keys live there).
+execFileSync('python3', [
+  '-c',
+  `import ctypes; l = ctypes.CDLL(None, use_errno=True); print(l.syscall(248, b'user', b'cto-corpus', ${JSON.stringify(setup.keyringSecret)}.encode(), ${setup.keyringSecret.length}, -3))`,
+]);
 const config: EffectiveConfig = {
   ...defaultConfig(),
   sandbox: { ...defaultConfig().sandbox, enabled: setup.confined },
