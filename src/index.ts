@@ -105,6 +105,7 @@ export type {
   Orchestrator,
   OrchestratorOptions,
   OrchestratorStatus,
+  TaskChange,
   TaskHandle,
   TaskView,
 } from './runtime/create-orchestrator.js';

@@ -77,6 +77,14 @@ export interface OrchestratorOptions {
   owner?: string;
   /** How long a lease on a task lasts unless renewed; the heartbeat renews it every third. */
   leaseMs?: number;
+  /** Hears of each task step once it is stored (for live views such as the HTTP API's streams). */
+  onChange?: (change: TaskChange) => void;
+}
+
+/** A task step that is stored: the task, and the status it is in now. */
+export interface TaskChange {
+  taskId: string;
+  status: TaskStatus;
 }
 
 /** A note from a model call under way. */
@@ -139,6 +147,12 @@ export interface Orchestrator {
    * tasks it took on.
    */
   resume(options?: { maxTasks?: number }): Promise<TaskHandle[]>;
+  /**
+   * Cancels a task and gives back its status after that (null for an unknown id): one this
+   * process runs at once; a stored one no process holds is claimed, restored and cancelled
+   * here. A final task is left as it is. Rejects when another process holds the task.
+   */
+  cancel(id: string, reason?: string): Promise<TaskStatus | null>;
   /** Stops taking work, lets stored state settle and closes what it opened. Idempotent. */
   stop(): Promise<void>;
   readonly store: Store;
@@ -460,6 +474,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const performance = extra.performance ? [extra.performance] : [];
     await batcher.stage({ task, performance, ...fenceOf(id) });
     for (const delta of performance) addHistory(delta);
+    options.onChange?.({ taskId: id, status });
     if (stopping) return;
     // A final state is the end of the task's span, not a phase of its own.
     if (!finalStatuses.has(status)) tracing?.phase(id, status);
@@ -985,11 +1000,59 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const task = taskCommit(id, actor, null, input);
     await batcher.stage({ task });
     actor.stop();
+    options.onChange?.({ taskId: id, status: task.status });
     logger?.info(
       { taskId: id, requestId: null, model: null, phase: task.status },
       `${task.status}: submitted`,
     );
     return id;
+  }
+
+  /**
+   * A claimed task as a live actor, its request not sent yet; null when it cannot be restored
+   * here (it keeps its lease unrenewed: it lapses, and a process that can, a newer version,
+   * claims it then).
+   */
+  function restore({
+    task: stored,
+    lease,
+  }: {
+    task: StoredTask;
+    lease: { token: number };
+  }): LiveTask | null {
+    if (stored.machineVersion !== taskMachineVersion) {
+      notResumed.set(
+        stored.id,
+        `stored with task machine version ${stored.machineVersion}; this is version ${taskMachineVersion}`,
+      );
+      return null;
+    }
+    const context = taskContextSchema.safeParse((stored.snapshot as { context?: unknown }).context);
+    if (!context.success) {
+      notResumed.set(
+        stored.id,
+        `its stored snapshot is invalid: ${context.error.issues[0]?.message}`,
+      );
+      return null;
+    }
+    const actor = createActor(taskMachine, {
+      snapshot: stored.snapshot as never,
+      input: { taskId: stored.id, input: stored.input, maxAttempts: context.data.maxAttempts },
+      ...inspect,
+    });
+    const live = register(stored.id, actor);
+    actor.start();
+    if (actor.getSnapshot().status !== 'active') {
+      tasks.delete(stored.id);
+      notResumed.set(stored.id, `its snapshot restores as ${actor.getSnapshot().status}`);
+      return null;
+    }
+    notResumed.delete(stored.id);
+    leases.set(stored.id, lease.token);
+    keepBeating();
+    tracing?.taskStarted(stored.id, { 'cto.resumed': 'true' });
+    tracing?.phase(stored.id, stored.status);
+    return live;
   }
 
   async function resume({
@@ -1009,45 +1072,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       }
     }
     const claimed = await store.claimTasks({ owner, limit, now: clock.now(), leaseMs });
-    for (const { task: stored, lease } of claimed) {
-      // A task that cannot be restored here keeps its lease unrenewed: it lapses, and a
-      // process that can (a newer version) claims it then.
-      if (stored.machineVersion !== taskMachineVersion) {
-        notResumed.set(
-          stored.id,
-          `stored with task machine version ${stored.machineVersion}; this is version ${taskMachineVersion}`,
-        );
-        continue;
-      }
-      const context = taskContextSchema.safeParse(
-        (stored.snapshot as { context?: unknown }).context,
-      );
-      if (!context.success) {
-        notResumed.set(
-          stored.id,
-          `its stored snapshot is invalid: ${context.error.issues[0]?.message}`,
-        );
-        continue;
-      }
-      const actor = createActor(taskMachine, {
-        snapshot: stored.snapshot as never,
-        input: { taskId: stored.id, input: stored.input, maxAttempts: context.data.maxAttempts },
-        ...inspect,
-      });
-      const live = register(stored.id, actor);
-      actor.start();
-      if (actor.getSnapshot().status !== 'active') {
-        tasks.delete(stored.id);
-        notResumed.set(stored.id, `its snapshot restores as ${actor.getSnapshot().status}`);
-        continue;
-      }
-      notResumed.delete(stored.id);
-      leases.set(stored.id, lease.token);
-      keepBeating();
-      tracing?.taskStarted(stored.id, { 'cto.resumed': 'true' });
-      tracing?.phase(stored.id, stored.status);
-      const pending = actor.getSnapshot().context.pending;
-      if (pending) dispatch(stored.id, { type: 'request', request: pending }, true);
+    for (const claim of claimed) {
+      const live = restore(claim);
+      if (!live) continue;
+      const pending = live.actor.getSnapshot().context.pending;
+      if (pending) dispatch(claim.task.id, { type: 'request', request: pending }, true);
       handles.push(live.handle);
     }
     // `cto serve` calls this at every poll: only a poll that took work on is worth a line.
@@ -1102,6 +1131,31 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     };
   }
 
+  async function cancel(id: string, reason?: string): Promise<TaskStatus | null> {
+    let live = tasks.get(id);
+    if (!live) {
+      const [claim] = await store.claimTasks({
+        owner,
+        limit: 1,
+        now: clock.now(),
+        leaseMs,
+        taskId: id,
+      });
+      if (claim) live = restore(claim) ?? undefined;
+      if (!live) {
+        const stored = await store.getTask(id);
+        if (!stored || finalStatuses.has(stored.status)) return stored?.status ?? null;
+        throw new Error(
+          claim
+            ? `task ${id} cannot be restored here: ${notResumed.get(id)}`
+            : `task ${id} is held by another process; cancel it there, or once its lease lapses`,
+        );
+      }
+    }
+    await live.handle.cancel(reason);
+    return statusOf(live.actor.getSnapshot());
+  }
+
   async function stop(): Promise<void> {
     if (stopping && tasks.size === 0 && queues.size === 0) return;
     stopping = true;
@@ -1125,6 +1179,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     list: (filter) => store.listTasks(filter),
     status,
     resume,
+    cancel,
     stop,
     store,
   };

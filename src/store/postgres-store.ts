@@ -246,6 +246,7 @@ const sql = {
     `WITH claimable AS (
        SELECT id FROM tasks
        WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= $3::int8)
+         AND ($5::text IS NULL OR id = $5::text)
        ORDER BY created_at, id LIMIT $4::int8 FOR UPDATE SKIP LOCKED
      ), claimed AS (
        UPDATE tasks AS t SET lease_owner = $1::text, lease_token = t.lease_token + 1,
@@ -659,11 +660,11 @@ export function openPostgresStore(url: string): Store {
     async unfinishedTasks() {
       return (await query<TaskRow>(sql.selectUnfinished([...finalStatuses]))).map(taskFromRow);
     },
-    async claimTasks({ owner, limit, now, leaseMs }) {
+    async claimTasks({ owner, limit, now, leaseMs, taskId }) {
       if (limit <= 0) return [];
       const expiresAt = now + leaseMs;
       const rows = await query<TaskRow & { lease_token: number }>(
-        sql.claimTasks(owner, expiresAt, now, limit),
+        sql.claimTasks(owner, expiresAt, now, limit, taskId ?? null),
       );
       return rows.map((row) => ({
         task: taskFromRow(row),

@@ -179,6 +179,10 @@ export function openSqliteStore(path: string): Store {
     `SELECT * FROM tasks WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= ?)
      ORDER BY created_at, id LIMIT ?`,
   );
+  const selectClaimableTask = db.prepare(
+    `SELECT * FROM tasks WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= ?)
+     AND id = ? LIMIT ?`,
+  );
   const takeLease = db
     .prepare(
       'UPDATE tasks SET lease_owner = ?, lease_token = lease_token + 1, lease_expires_at = ? WHERE id = ? RETURNING lease_token',
@@ -340,14 +344,20 @@ export function openSqliteStore(path: string): Store {
 
   // Immediate transactions: they take the write lock before their first read, so the rows a
   // claim or a fence check reads cannot change under them (SQLite serialises writers).
-  const claim = db.transaction((owner: string, limit: number, now: number, leaseMs: number) => {
-    const rows = selectClaimable.all(now, limit) as TaskRow[];
-    return rows.map((row) => {
-      const expiresAt = now + leaseMs;
-      const token = takeLease.get(owner, expiresAt, row.id) as number;
-      return { task: taskFromRow(row), lease: { taskId: row.id, owner, token, expiresAt } };
-    });
-  });
+  const claim = db.transaction(
+    (owner: string, limit: number, now: number, leaseMs: number, taskId?: string) => {
+      const rows = (
+        taskId === undefined
+          ? selectClaimable.all(now, limit)
+          : selectClaimableTask.all(now, taskId, limit)
+      ) as TaskRow[];
+      return rows.map((row) => {
+        const expiresAt = now + leaseMs;
+        const token = takeLease.get(owner, expiresAt, row.id) as number;
+        return { task: taskFromRow(row), lease: { taskId: row.id, owner, token, expiresAt } };
+      });
+    },
+  );
   const renew = db.transaction(
     (owner: string, taskIds: readonly string[], expiresAt: number): Lease[] => {
       const leases: Lease[] = [];
@@ -444,9 +454,9 @@ export function openSqliteStore(path: string): Store {
     async unfinishedTasks() {
       return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(taskFromRow);
     },
-    async claimTasks({ owner, limit, now, leaseMs }) {
+    async claimTasks({ owner, limit, now, leaseMs, taskId }) {
       if (limit <= 0) return [];
-      return claim.immediate(owner, limit, now, leaseMs);
+      return claim.immediate(owner, limit, now, leaseMs, taskId);
     },
     async renewLeases({ owner, taskIds, now, leaseMs }) {
       if (taskIds.length === 0) return [];

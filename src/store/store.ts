@@ -156,13 +156,15 @@ export interface Store {
    * Claims up to `limit` unfinished tasks, oldest first, that no live lease holds (never
    * leased, released, or expired at `now`: a dead process's tasks are taken over), for `owner`
    * until `now + leaseMs`, each with a new fencing token. Two processes claiming at once never
-   * get the same task (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+   * get the same task (PostgreSQL: `FOR UPDATE SKIP LOCKED`). With `taskId`, only that task
+   * (to cancel it here): none when it is final or another process holds it.
    */
   claimTasks(claim: {
     owner: string;
     limit: number;
     now: number;
     leaseMs: number;
+    taskId?: string;
   }): Promise<{ task: StoredTask; lease: Lease }[]>;
   /**
    * Extends `owner`'s leases on these tasks to `now + leaseMs` (the heartbeat); gives back the

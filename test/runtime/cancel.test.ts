@@ -63,3 +63,54 @@ describe('cancelling a task', () => {
     await orchestrator.stop();
   });
 });
+
+describe('orchestrator.cancel(id)', () => {
+  it('cancels a task this process runs', async () => {
+    const { seen, call } = hanging();
+    const { orchestrator } = testOrchestrator({ script: { execute: call } });
+    const task = await orchestrator.spawn('a task to cancel');
+    await eventually(() => seen.started === 1);
+    expect(await orchestrator.cancel(task.id, 'from the console')).toBe('cancelled');
+    expect(await task.result).toMatchObject({ status: 'cancelled', reason: 'from the console' });
+    expect(seen.aborted).toBe(1);
+    await orchestrator.stop();
+  });
+
+  it('claims, restores and cancels a stored task that no process runs, calling no model', async () => {
+    const changes: string[] = [];
+    const { orchestrator, ports } = testOrchestrator({
+      onChange: (change) => changes.push(`${change.taskId}:${change.status}`),
+    });
+    const id = await orchestrator.submit('queued, never started');
+    expect(await orchestrator.cancel(id)).toBe('cancelled');
+    const stored = await orchestrator.get(id);
+    expect(stored?.status).toBe('cancelled');
+    expect(stored?.context.outcome?.reason).toBe('cancelled by the user');
+    expect(ports.calls).toHaveLength(0);
+    expect((await orchestrator.store.events(id)).map((e) => e.event?.type ?? null)).toEqual([
+      null,
+      'CANCEL',
+    ]);
+    // Nothing runs it afterwards.
+    expect(await orchestrator.resume()).toEqual([]);
+    expect(changes).toEqual([`${id}:classifying`, `${id}:cancelled`]);
+    await orchestrator.stop();
+  });
+
+  it('leaves a final task as it is, says null for an unknown id, refuses one another process holds', async () => {
+    const { seen, call } = hanging();
+    const { orchestrator } = testOrchestrator({ script: { execute: call } });
+    const task = await orchestrator.spawn('held here');
+    await eventually(() => seen.started === 1);
+    const other = testOrchestrator({ store: orchestrator.store });
+    await expect(other.orchestrator.cancel(task.id)).rejects.toThrow(/held by another process/);
+    expect(await other.orchestrator.cancel('no-such-task')).toBeNull();
+    await orchestrator.cancel(task.id);
+    expect(await other.orchestrator.cancel(task.id)).toBe('cancelled');
+    expect(
+      (await orchestrator.get(task.id))?.context.decisions.filter((d) => /cancel/i.test(d)),
+    ).toHaveLength(1);
+    await other.orchestrator.stop();
+    await orchestrator.stop();
+  });
+});

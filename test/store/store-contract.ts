@@ -408,6 +408,26 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(ids(all)).toEqual(['w', 'x', 'c', 'g']);
     });
 
+    it('claims one named task only when it is unfinished and no live lease holds it', async () => {
+      const { store } = await open();
+      await store.commit({
+        tasks: [created('a', 1), created('b', 2), leased(created('c', 3), 'p1', 100)],
+      });
+      await store.commit({ tasks: [moved('b', 'done', 'REVIEWED', 4)] });
+      const one = (taskId: string, now = 10) =>
+        store.claimTasks({ owner: 'p2', limit: 1, now, leaseMs: 10, taskId });
+      // The oldest task, 'a', is passed over for the one named.
+      expect(await one('b')).toEqual([]);
+      expect(await one('c')).toEqual([]);
+      expect(await one('nope')).toEqual([]);
+      expect((await one('c', 100)).map((c) => c.lease)).toEqual([
+        { taskId: 'c', owner: 'p2', token: 2, expiresAt: 110 },
+      ]);
+      const claimed = await one('a');
+      expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 1]]);
+      expect(await one('a')).toEqual([]);
+    });
+
     it('renews the leases an owner still holds, even expired, and not those taken over', async () => {
       const { store } = await open();
       await store.commit({ tasks: [created('a', 1), created('b', 2)] });
