@@ -152,6 +152,7 @@ export type {
   StoredEvent,
   StoredTask,
   TaskCommit,
+  TaskListFilter,
   TaskStatus,
   TaskSummary,
 } from './store/store.js';

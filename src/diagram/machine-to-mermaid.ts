@@ -30,20 +30,24 @@ function edgesOf(
   });
 }
 
+/** A machine's top-level states and transitions, as a diagram draws them. */
+export interface MachineGraph {
+  initial: string | null;
+  states: { id: string; final: boolean }[];
+  edges: Edge[];
+}
+
 /**
- * A machine's states and transitions as a Mermaid state diagram, drawn from the machine
- * itself: every event transition with its guard, the eventless (`always`) transitions, and an
- * event handled at the root (such as CANCEL) drawn from each state that is not final.
+ * A machine's states and transitions, drawn from the machine itself: every event transition
+ * with its guard, the eventless (`always`) transitions, and an event handled at the root (such
+ * as CANCEL) drawn from each state that is not final.
  *
  * @example
- * machineToMermaid(taskMachine); // 'stateDiagram-v2\n  [*] --> classifying\n  …'
+ * machineGraph(taskMachine).edges[0]; // { from: 'classifying', to: 'overriding', label: 'CLASSIFIED [isReplyToPending]' }
  */
-export function machineToMermaid(machine: AnyStateMachine): string {
+export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const root = machine.root;
   const states = Object.values(root.states) as AnyStateNode[];
-  const lines = ['stateDiagram-v2'];
-  const initial = root.initial?.target?.[0]?.key;
-  if (initial) lines.push(`  [*] --> ${initial}`);
   const edges: Edge[] = [];
   for (const state of states) {
     for (const [event, definitions] of state.transitions)
@@ -55,8 +59,24 @@ export function machineToMermaid(machine: AnyStateMachine): string {
       edges.push(...edgesOf(state, state.key, event, definitions).filter((e) => e.to !== root.key));
     }
   }
+  return {
+    initial: root.initial?.target?.[0]?.key ?? null,
+    states: states.map((state) => ({ id: state.key, final: state.type === 'final' })),
+    edges,
+  };
+}
+
+/**
+ * A machine's states and transitions as a Mermaid state diagram (see `machineGraph`).
+ *
+ * @example
+ * machineToMermaid(taskMachine); // 'stateDiagram-v2\n  [*] --> classifying\n  …'
+ */
+export function machineToMermaid(machine: AnyStateMachine): string {
+  const { initial, states, edges } = machineGraph(machine);
+  const lines = ['stateDiagram-v2'];
+  if (initial) lines.push(`  [*] --> ${initial}`);
   for (const edge of edges) lines.push(`  ${edge.from} --> ${edge.to}: ${edge.label}`);
-  for (const state of states.filter((s) => s.type === 'final'))
-    lines.push(`  ${state.key} --> [*]`);
+  for (const state of states.filter((s) => s.final)) lines.push(`  ${state.id} --> [*]`);
   return `${lines.join('\n')}\n`;
 }

@@ -25,6 +25,7 @@ import {
   type Store,
   type StoredTask,
   type TaskCommit,
+  type TaskListFilter,
   type TaskStatus,
   type TaskSummary,
   taskStatusSchema,
@@ -138,7 +139,7 @@ export interface Orchestrator {
   /** Stores a task without starting it; `resume` (here or in a `cto serve`) runs it. */
   submit(input: TaskInput | string): Promise<string>;
   get(id: string): Promise<TaskView | null>;
-  list(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
+  list(filter?: TaskListFilter): Promise<TaskSummary[]>;
   status(): Promise<OrchestratorStatus>;
   /**
    * Claims unfinished tasks no other process holds (queued, interrupted, or whose process's

@@ -232,7 +232,8 @@ const sql = {
   listTasks: statement(
     'list_tasks',
     `SELECT id, status, machine_version, input, created_at, updated_at FROM tasks
-     WHERE cardinality($1::text[]) = 0 OR status = ANY($1::text[])
+     WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
+       AND ($3::int8 IS NULL OR created_at < $3::int8 OR (created_at = $3::int8 AND id > $4::text))
      ORDER BY created_at DESC, id LIMIT $2::int8`,
   ),
   selectUnfinished: statement(
@@ -651,7 +652,14 @@ export function openPostgresStore(url: string): Store {
     async listTasks(filter = {}) {
       // A negative limit is no limit, as in SQLite.
       const limit = filter.limit !== undefined && filter.limit >= 0 ? filter.limit : null;
-      const rows = await query<TaskRow>(sql.listTasks(filter.status ?? [], limit));
+      const rows = await query<TaskRow>(
+        sql.listTasks(
+          filter.status ?? [],
+          limit,
+          filter.after?.createdAt ?? null,
+          filter.after?.id ?? null,
+        ),
+      );
       return rows.map((row): TaskSummary => {
         const { snapshot: _none, ...summary } = taskFromRow(row);
         return summary;

@@ -439,13 +439,21 @@ export function openSqliteStore(path: string): Store {
     },
     async listTasks(filter = {}) {
       const statuses = filter.status ?? [];
-      const where =
-        statuses.length > 0 ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
+      const { after } = filter;
+      const conditions = [
+        ...(statuses.length > 0 ? [`status IN (${statuses.map(() => '?').join(', ')})`] : []),
+        ...(after ? ['(created_at < ? OR (created_at = ? AND id > ?))'] : []),
+      ];
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const rows = db
         .prepare(
           `SELECT id, status, machine_version, input, created_at, updated_at FROM tasks ${where} ORDER BY created_at DESC, id LIMIT ?`,
         )
-        .all(...statuses, filter.limit ?? -1) as TaskRow[];
+        .all(
+          ...statuses,
+          ...(after ? [after.createdAt, after.createdAt, after.id] : []),
+          filter.limit ?? -1,
+        ) as TaskRow[];
       return rows.map((row): TaskSummary => {
         const { snapshot: _none, ...summary } = taskFromRow(row);
         return summary;

@@ -21,6 +21,13 @@ export const taskStatusSchema = z.enum([
 ]);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
+/** Which tasks `listTasks` gives: of these statuses, this many, after this one. */
+export interface TaskListFilter {
+  status?: readonly TaskStatus[];
+  limit?: number;
+  after?: { createdAt: number; id: string };
+}
+
 export const finalStatuses: ReadonlySet<TaskStatus> = new Set(['done', 'blocked', 'cancelled']);
 
 /** A task as stored: its input, its latest persisted snapshot and the machine version it fits. */
@@ -149,7 +156,11 @@ export interface Store {
   /** Writes the whole batch in one transaction: all of it or none. */
   commit(batch: CommitBatch): Promise<CommitResult>;
   getTask(id: string): Promise<StoredTask | null>;
-  listTasks(filter?: { status?: readonly TaskStatus[]; limit?: number }): Promise<TaskSummary[]>;
+  /**
+   * Tasks newest first (by creation, then id); `after` pages on from the last task of a page
+   * (its `createdAt` and `id`).
+   */
+  listTasks(filter?: TaskListFilter): Promise<TaskSummary[]>;
   /** Tasks whose latest snapshot is not final, oldest first. */
   unfinishedTasks(): Promise<StoredTask[]>;
   /**

@@ -137,6 +137,33 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect((await store.listTasks({ limit: 2 })).map((t) => t.id)).toEqual(['late', 'gone']);
     });
 
+    it('pages through tasks newest first, ties in creation time ordered by id', async () => {
+      const { store } = await open();
+      await store.commit({
+        tasks: [
+          created('b', 2),
+          created('a', 2),
+          created('c', 1),
+          created('d', 3),
+          created('e', 2),
+        ],
+      });
+      await store.commit({ tasks: [moved('e', 'done', 'REVIEWED', 4)] });
+      const page = async (after?: { createdAt: number; id: string }, status?: 'done'[]) =>
+        (
+          await store.listTasks({
+            limit: 2,
+            ...(after ? { after } : {}),
+            ...(status ? { status } : {}),
+          })
+        ).map((t) => t.id);
+      expect(await page()).toEqual(['d', 'a']);
+      expect(await page({ createdAt: 2, id: 'a' })).toEqual(['b', 'e']);
+      expect(await page({ createdAt: 2, id: 'e' })).toEqual(['c']);
+      expect(await page({ createdAt: 1, id: 'c' })).toEqual([]);
+      expect(await page({ createdAt: 3, id: 'd' }, ['done'])).toEqual(['e']);
+    });
+
     it('adds performance deltas per model and task type, in the commit that carries them', async () => {
       const { store } = await open();
       const delta = (model: string, taskType: string, patch: Partial<PerformanceRow>) => ({
