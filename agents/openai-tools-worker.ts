@@ -35,7 +35,7 @@ const toolCallSchema = z.object({
 type FunctionToolCall = z.infer<typeof toolCallSchema>;
 
 // The journal of a tool loop: every model turn, and each tool call's start and end.
-const turnEntry = z.object({
+export const turnEntry = z.object({
   message: z.object({
     role: z.literal('assistant'),
     content: z.string().nullable(),
@@ -44,8 +44,8 @@ const turnEntry = z.object({
   usage: reportedUsageSchema,
 });
 // A tool call is known by its turn and position: models do not always give unique ids.
-const toolStartedEntry = z.object({ key: z.string(), name: z.string() });
-const toolFinishedEntry = z.object({ key: z.string(), ok: z.boolean(), output: z.string() });
+export const toolStartedEntry = z.object({ key: z.string(), name: z.string() });
+export const toolFinishedEntry = z.object({ key: z.string(), ok: z.boolean(), output: z.string() });
 
 /** The result a model sees for a call that started before a crash and may or may not have run. */
 export const interruptedToolResult =

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { SandboxState } from '../../agents/sandbox/open-sandbox.js';
 import type { NetworkAccess } from '../../machines/network-access.js';
-import { budgetLimits } from '../routing/budget-limits.js';
 import type { TaskView } from '../runtime/create-orchestrator.js';
+import { statusReport } from '../runtime/status-report.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { openRuntime, type RuntimeOptions, storeLocation } from './open-runtime.js';
@@ -87,47 +87,22 @@ export function addStatusCommand(program: Command, io: CliIo): void {
           io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : taskText(task));
           return;
         }
-        const status = await runtime.orchestrator.status();
-        const { config, models } = runtime.source.current();
+        const { config } = runtime.source.current();
         const budgets = config.cost_optimization.token_budget_per_day;
-        // Every scope's limits, as the models' calls reserve against them.
-        const limits = new Map(
-          models.flatMap((m) => budgetLimits(config, m)).map((l) => [l.scope, l] as const),
-        );
-        const limitsOf = (scope: string) => ({
-          limitTokens: limits.get(scope)?.tokens ?? null,
-          limitUsd: limits.get(scope)?.usd ?? null,
-        });
         const sandbox = await runtime.sandbox();
         const report = {
           store: storeLocation(io, globals),
           sandbox: sandboxReport(sandbox, config.sandbox.network),
           log: runtime.logFile,
-          config: status.config,
-          tasks: status.tasks,
-          models: models.map((m) => ({
-            id: m.id,
-            kind: m.kind,
-            enabled: m.enabled,
-            usable: m.unusable_reason === null,
-            note: m.unusable_reason,
-            coolingDownUntil: status.models.find((s) => s.id === m.id)?.coolingDownUntil ?? null,
-          })),
-          budgets: {
-            perDay: budgets,
-            usedToday: status.usedToday,
-            window: status.budgetWindow,
-            whenOverBudget: config.cost_optimization.when_over_budget,
-            scopes: status.budgets.map((use) => ({ ...use, ...limitsOf(use.scope) })),
-          },
+          ...(await statusReport(runtime.orchestrator, runtime.source)),
         };
         if (options.json) {
           io.stdout(`${JSON.stringify(report, null, 2)}\n`);
           return;
         }
-        const counts = Object.entries(status.tasks).map(([state, n]) => `${state} ${n}`);
+        const counts = Object.entries(report.tasks).map(([state, n]) => `${state} ${n}`);
         const lines = [
-          `config: ${status.config.file ?? 'built-in defaults'}${status.config.error ? ` (rejected edit, last good config in use: ${status.config.error.join('; ')})` : ''}`,
+          `config: ${report.config.file ?? 'built-in defaults'}${report.config.error ? ` (rejected edit, last good config in use: ${report.config.error.join('; ')})` : ''}`,
           `store:  ${report.store}`,
           `log:    ${report.log}`,
           `sandbox: ${sandboxLine(report.sandbox)}`,
@@ -137,7 +112,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
             (m) =>
               `  ${m.id.padEnd(10)} ${m.kind.padEnd(13)} ${m.enabled ? 'enabled ' : 'disabled'}${m.note ? `  (${m.note})` : ''}${m.coolingDownUntil ? `  cooling down until ${new Date(m.coolingDownUntil).toISOString()}` : ''}`,
           ),
-          `tokens today:  claude ${status.usedToday.claude.toLocaleString('en-US')} of ${budgets.claude.toLocaleString('en-US')}, external ${status.usedToday.external.toLocaleString('en-US')} of ${budgets.external.toLocaleString('en-US')} (budget day ${status.budgetWindow}, UTC${config.cost_optimization.budget_utc_offset}; settled and reserved; when over budget: ${config.cost_optimization.when_over_budget})`,
+          `tokens today:  claude ${report.budgets.usedToday.claude.toLocaleString('en-US')} of ${budgets.claude.toLocaleString('en-US')}, external ${report.budgets.usedToday.external.toLocaleString('en-US')} of ${budgets.external.toLocaleString('en-US')} (budget day ${report.budgets.window}, UTC${config.cost_optimization.budget_utc_offset}; settled and reserved; when over budget: ${config.cost_optimization.when_over_budget})`,
           ...report.budgets.scopes
             .filter((scope) => scope.scope.startsWith('model:'))
             .map((scope) => {

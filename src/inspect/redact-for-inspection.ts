@@ -1,5 +1,8 @@
-/** Keys whose values are credentials, whatever they hold. */
-const secretKey = /(api_?key|apikey|token|secret|password|passwd|authorization|credential)/i;
+/**
+ * Keys whose values are credentials, whatever they hold: `token` and `accessToken`, but not the
+ * counts `tokens` and `inputTokens`.
+ */
+const secretKey = /(api_?key|apikey|token$|secret|password|passwd|authorization|credential)/i;
 /** Strings that look like provider keys, wherever they appear (a key pasted into a task). */
 const secretValue =
   /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|xox[abp]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g;
@@ -17,24 +20,36 @@ export const maxInspectedString = 2_000;
  * // { input: { description: 'use [redacted]' } }
  */
 export function redactForInspection<T>(value: T): T {
-  return redact(value, 0) as T;
+  return redactSecrets(value, { maxString: maxInspectedString });
 }
 
-function redact(value: unknown, depth: number): unknown {
+/**
+ * A copy of `value` with credential-named fields and key-like strings masked, and strings
+ * longer than `maxString` cut.
+ *
+ * @example
+ * redactSecrets({ api_key: 'x', note: 'sk-abcdefghijkl' }, { maxString: 100 });
+ * // { api_key: '[redacted]', note: '[redacted]' }
+ */
+export function redactSecrets<T>(value: T, options: { maxString: number }): T {
+  return redact(value, 0, options.maxString) as T;
+}
+
+function redact(value: unknown, depth: number, maxString: number): unknown {
   if (typeof value === 'string') {
     const masked = value.replace(secretValue, '[redacted]');
-    return masked.length > maxInspectedString
-      ? `${masked.slice(0, maxInspectedString)}… [${masked.length - maxInspectedString} more characters]`
+    return masked.length > maxString
+      ? `${masked.slice(0, maxString)}… [${masked.length - maxString} more characters]`
       : masked;
   }
   if (value === null || typeof value !== 'object' || depth > 20) return value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, maxString));
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
       secretKey.test(key) && item !== null && item !== undefined
         ? '[redacted]'
-        : redact(item, depth + 1),
+        : redact(item, depth + 1, maxString),
     ]),
   );
 }
