@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { hostName, loopbackHosts } from './request-guard.js';
 
 export interface HttpServer {
@@ -31,7 +31,7 @@ export async function startHttpServer({
   port,
   token,
 }: {
-  app: Hono;
+  app: OpenAPIHono;
   host?: string;
   port: number;
   token?: string;
