@@ -109,6 +109,7 @@ export async function openRuntime(
   overrides: {
     ports?: ModelPorts;
     onProgress?: OrchestratorOptions['onProgress'];
+    onChange?: OrchestratorOptions['onChange'];
     /** For commands that call no model (`submit`, `status`): no local servers are started. */
     noModelCalls?: boolean;
     /** How long this process's leases on tasks last unless renewed (`cto serve --lease`). */
@@ -166,6 +167,7 @@ export async function openRuntime(
     cwd: io.cwd,
     logger,
     onProgress: overrides.onProgress,
+    onChange: overrides.onChange,
     ...(overrides.leaseMs ? { leaseMs: overrides.leaseMs } : {}),
     // A name for this process in its leases, where host and pid do not tell processes apart.
     ...(io.env.CTO_OWNER?.trim() ? { owner: io.env.CTO_OWNER.trim() } : {}),

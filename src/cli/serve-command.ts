@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defaultLeaseMs, type TaskHandle } from '../runtime/create-orchestrator.js';
 
-interface ServeOptions {
+interface ServeOptions extends HttpCliOptions {
   poll: string;
   maxTasks: string;
   lease: string;
@@ -10,6 +10,13 @@ interface ServeOptions {
 import { listenForTasks } from '../store/postgres-store.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
+import {
+  addHttpOptions,
+  defaultHttpPort,
+  type HttpCliOptions,
+  httpFeed,
+  startHttp,
+} from './http-options.js';
 import { openRuntime, type Runtime, type RuntimeOptions, storeLocation } from './open-runtime.js';
 import { outcomeExitCode, outcomeLine } from './outcome-text.js';
 import { replayCommand } from './replay-command.js';
@@ -71,13 +78,20 @@ export function addServeCommands(program: Command, io: CliIo): void {
     const leaseMs = Number(options.lease);
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new ExitCode(1, ['--lease: expected milliseconds, at least 100']);
+    const feed = httpFeed(options);
     const runtime = await openRuntime(
       io,
       { ...program.opts<RuntimeOptions>(), ...extra },
-      { leaseMs },
+      { leaseMs, ...(feed ? { onChange: feed.changed, onProgress: feed.activity } : {}) },
     );
     let serving = true;
     let wake: () => void = () => {};
+    const http = feed
+      ? await startHttp(io, runtime, feed, options, () => wake()).catch(async (error) => {
+          await runtime.close();
+          throw error;
+        })
+      : null;
     const stopSignals = onStopSignals(io, runtime, () => {
       serving = false;
       wake();
@@ -120,13 +134,13 @@ export function addServeCommands(program: Command, io: CliIo): void {
       await Promise.all(following);
     } finally {
       stopSignals();
+      await http?.close();
       await listener?.close();
       await runtime.close();
     }
   }
 
-  program
-    .command('serve')
+  addHttpOptions(program.command('serve'))
     .description(
       'run queued and interrupted tasks until stopped (SIGINT/SIGTERM: finish, twice: stop now)',
     )
@@ -142,6 +156,22 @@ export function addServeCommands(program: Command, io: CliIo): void {
       String(defaultLeaseMs),
     )
     .action((options: ServeOptions) => serve(options));
+
+  addHttpOptions(program.command('ui'), { port: false })
+    .description(
+      `serve with the HTTP API and the web console (like \`serve --http\`); prints its address, opens nothing`,
+    )
+    .option('--port <port>', 'the port to listen on (0: any free port)', String(defaultHttpPort))
+    .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
+    .option('--max-tasks <n>', 'tasks this process works on at once', '100')
+    .option(
+      '--lease <ms>',
+      'how long a task stays with this process if it stops renewing',
+      String(defaultLeaseMs),
+    )
+    .action((options: ServeOptions & { port: string }) =>
+      serve({ ...options, http: options.port }),
+    );
 
   program
     .command('inspect [task]')
