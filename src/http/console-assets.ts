@@ -1,11 +1,19 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { errorResponse } from './api-error.js';
 
-/** Where the build puts the console (`dist/console`), seen from this module in `dist/src/http`. */
-export const consoleDirectory = fileURLToPath(new URL('../../console/', import.meta.url));
+/**
+ * Where the build puts the console, `dist/console`: seen from this module built into
+ * `dist/src/http`, or from its source in `src/http` (run through tsx).
+ */
+export const consoleDirectory =
+  [new URL('../../console/', import.meta.url), new URL('../../dist/console/', import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((directory) => existsSync(join(directory, 'app.js'))) ??
+  fileURLToPath(new URL('../../console/', import.meta.url));
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
