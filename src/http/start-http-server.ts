@@ -13,7 +13,8 @@ export interface HttpServer {
 
 /** Whether an address to bind to stays on this machine. */
 export function isLoopback(host: string): boolean {
-  const name = hostName(host);
+  // A bare IPv6 address (`::1`) as given to --host, or a name as in a Host header.
+  const name = host.includes('::') ? `[${host.replace(/^\[|\]$/g, '')}]` : hostName(host);
   return loopbackHosts.includes(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 

@@ -43,31 +43,30 @@ describe('the web console in Chromium', { timeout: 120_000 }, () => {
     await page.goto(ui.url);
     await page.getByRole('heading', { name: 'Tasks' }).waitFor();
     // Marks this page load: a reload would lose it.
-    await page.evaluate(() => {
-      (window as unknown as { loadMark: number }).loadMark = 42;
-      const seen: string[] = [];
-      (window as unknown as { statesSeen: string[] }).statesSeen = seen;
+    // In the page (a string: these tests are not typed against the DOM).
+    await page.evaluate(`
+      window.loadMark = 42;
+      window.statesSeen = [];
       new MutationObserver(() => {
         for (const cell of document.querySelectorAll('[data-state]')) {
-          const state = cell.getAttribute('data-state') ?? '';
-          if (seen.at(-1) !== state) seen.push(state);
+          const state = cell.getAttribute('data-state');
+          if (window.statesSeen.at(-1) !== state) window.statesSeen.push(state);
         }
-      }).observe(document.body, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-        characterData: true,
-      });
-    });
-    await page.getByRole('textbox', { name: 'Task', exact: true }).fill('Add a --json flag to the status command');
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    `);
+    await page
+      .getByRole('textbox', { name: 'Task', exact: true })
+      .fill('Add a --json flag to the status command');
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText('Submitted').waitFor();
     const row = page.locator('tr[data-task]').first();
     await row.locator('[data-state="done"]').waitFor({ timeout: 90_000 });
-    const { mark, seen } = await page.evaluate(() => ({
-      mark: (window as unknown as { loadMark?: number }).loadMark,
-      seen: (window as unknown as { statesSeen: string[] }).statesSeen,
-    }));
+    const { mark, seen } = (await page.evaluate(
+      '({ mark: window.loadMark, seen: window.statesSeen })',
+    )) as {
+      mark: number;
+      seen: string[];
+    };
     expect(mark).toBe(42);
     expect(seen[0]).toBe('classifying');
     expect(seen.at(-1)).toBe('done');
