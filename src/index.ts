@@ -75,7 +75,18 @@ export type {
 export { networkAccessSchema, sandboxSettingsSchema } from './config/sandbox-settings-schema.js';
 export { maskSecret, Secret } from './config/secret.js';
 export { staticConfigSource } from './config/static-config-source.js';
-export { machineToMermaid } from './diagram/machine-to-mermaid.js';
+export type { MachineGraph } from './diagram/machine-to-mermaid.js';
+export { machineGraph, machineToMermaid } from './diagram/machine-to-mermaid.js';
+export type { ApiContext } from './http/api-context.js';
+export { ApiError } from './http/api-error.js';
+export type { FeedListener, NumberedChange } from './http/change-feed.js';
+export { ChangeFeed } from './http/change-feed.js';
+export type { HttpApi } from './http/create-api.js';
+export { createApi } from './http/create-api.js';
+export type { RequestGuardOptions } from './http/request-guard.js';
+export { requestGuard } from './http/request-guard.js';
+export type { HttpServer } from './http/start-http-server.js';
+export { startHttpServer } from './http/start-http-server.js';
 export type { ReplayOptions } from './inspect/replay-task.js';
 export { replayTask } from './inspect/replay-task.js';
 export type { Logger, LoggerOptions } from './log/logger.js';
@@ -130,6 +141,8 @@ export { ModelCallError } from './runtime/model-ports.js';
 export type { CallTimeouts, RetryPolicy } from './runtime/retry-policy.js';
 export { defaultCallTimeouts, defaultRetryPolicy } from './runtime/retry-policy.js';
 export { SimulatedClock } from './runtime/simulated-clock.js';
+export type { StatusReport } from './runtime/status-report.js';
+export { statusReport, statusReportSchema } from './runtime/status-report.js';
 export type { TaskOutcome } from './runtime/task-outcome.js';
 export type {
   BudgetLimit,

@@ -60,6 +60,18 @@ function onStopSignals(io: CliIo, runtime: Runtime, gently: () => void): () => v
   );
 }
 
+/** The serve loop's options, for the commands that serve as `cto serve` does. */
+function addServeLoopOptions(command: Command): Command {
+  return command
+    .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
+    .option('--max-tasks <n>', 'tasks this process works on at once', '100')
+    .option(
+      '--lease <ms>',
+      'how long a task stays with this process if it stops renewing',
+      String(defaultLeaseMs),
+    );
+}
+
 /**
  * `cto serve` (work through the queue until stopped) and `cto resume` (finish every
  * interrupted task, then exit).
@@ -157,33 +169,18 @@ export function addServeCommands(program: Command, io: CliIo): void {
     )
     .action((options: ServeOptions) => serve(options));
 
-  addHttpOptions(program.command('ui'), { port: false })
+  addServeLoopOptions(addHttpOptions(program.command('ui'), { port: false }))
     .description(
       `serve with the HTTP API and the web console (like \`serve --http\`); prints its address, opens nothing`,
     )
     .option('--port <port>', 'the port to listen on (0: any free port)', String(defaultHttpPort))
-    .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
-    .option('--max-tasks <n>', 'tasks this process works on at once', '100')
-    .option(
-      '--lease <ms>',
-      'how long a task stays with this process if it stops renewing',
-      String(defaultLeaseMs),
-    )
     .action((options: ServeOptions & { port: string }) =>
       serve({ ...options, http: options.port }),
     );
 
-  program
-    .command('inspect [task]')
+  addServeLoopOptions(program.command('inspect [task]'))
     .description(
       'serve tasks with the Stately inspector attached (like `serve --inspect`), or replay a stored task into it',
-    )
-    .option('--poll <ms>', 'how often to look for newly queued tasks', '1000')
-    .option('--max-tasks <n>', 'tasks this process works on at once', '100')
-    .option(
-      '--lease <ms>',
-      'how long a task stays with this process if it stops renewing',
-      String(defaultLeaseMs),
     )
     .option('--port <port>', 'the inspector relay port', '8080')
     .option('--replay', "replay the task's stored event log (no model is called)")

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { packageVersion } from '../package-info.js';
 import type { ApiContext } from './api-context.js';
 import { ApiError, errorResponse } from './api-error.js';
+import { openApiDocument } from './api-reference.js';
 import { serveConsole } from './console-assets.js';
 import { type RequestGuardOptions, requestGuard } from './request-guard.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
@@ -75,15 +76,8 @@ export function createApi(context: ApiContext, guard: RequestGuardOptions = {}):
   return {
     app,
     finish({ console = true } = {}) {
-      app.doc31('/openapi.json', {
-        openapi: '3.1.0',
-        info: {
-          title: 'cto-orchestrator',
-          version: packageVersion(),
-          description:
-            'Submit, watch, inspect and cancel tasks. Bound to 127.0.0.1 by default; elsewhere every /api request needs `Authorization: Bearer <CTO_HTTP_TOKEN>`.',
-        },
-      });
+      const document = openApiDocument(app, packageVersion());
+      app.get('/openapi.json', (c) => c.json(document));
       app.notFound((c) => errorResponse(c, 404, `no ${c.req.method} ${c.req.path} here`));
       if (console) serveConsole(app);
       return app;

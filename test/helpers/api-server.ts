@@ -3,6 +3,7 @@ import { createConfigSource } from '../../src/config/config-source.js';
 import { ChangeFeed } from '../../src/http/change-feed.js';
 import { createApi } from '../../src/http/create-api.js';
 import { startHttpServer } from '../../src/http/start-http-server.js';
+import type { Orchestrator } from '../../src/runtime/create-orchestrator.js';
 import { createSandbox } from './sandbox.js';
 import type { Script } from './scripted-ports.js';
 import { testOrchestrator } from './test-orchestrator.js';
@@ -66,6 +67,16 @@ export async function apiServer(options: { script?: Script; token?: string } = {
       await orchestrator.stop();
     },
   };
+}
+
+/** Lets the runtime work until the task has ended; gives it back. */
+export async function taskEnded(orchestrator: Orchestrator, id: string) {
+  for (let turn = 0; turn < 2_000; turn++) {
+    const task = await orchestrator.get(id);
+    if (task && ['done', 'blocked', 'cancelled'].includes(task.status)) return task;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`task ${id} never ended`);
 }
 
 /**

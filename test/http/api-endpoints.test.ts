@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecuteCall } from '../../src/runtime/model-ports.js';
-import { apiServer } from '../helpers/api-server.js';
+import { apiServer, taskEnded } from '../helpers/api-server.js';
 import { eventually } from '../helpers/test-orchestrator.js';
 
 let server: Awaited<ReturnType<typeof apiServer>> | null = null;
@@ -37,14 +37,7 @@ async function toolingExecute(call: ExecuteCall) {
   return { output: 'the whole output', usage: { inputTokens: 100, outputTokens: 50 } };
 }
 
-const done = async (id: string) => {
-  for (let turn = 0; turn < 2_000; turn++) {
-    const task = await server?.orchestrator.get(id);
-    if (task && ['done', 'blocked', 'cancelled'].includes(task.status)) return task;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`task ${id} never ended`);
-};
+const done = (id: string) => taskEnded((server as NonNullable<typeof server>).orchestrator, id);
 
 describe('POST /api/tasks', () => {
   it('stores the task with the same input schema as spawn and runs it', async () => {
@@ -332,5 +325,20 @@ describe('/openapi.json', () => {
       properties: { description: { maxLength: 200_000 } },
     });
     expect(doc.paths['/api/tasks/{id}'].get.responses['404']).toBeDefined();
+  });
+});
+
+describe('docs/console.md', () => {
+  it('holds the API reference the OpenAPI document gives (run `npm run docs:api` when this fails)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { apiReference, openApiDocument, withApiReference } = await import(
+      '../../src/http/api-reference.js'
+    );
+    const { createApi } = await import('../../src/http/create-api.js');
+    const file = join(import.meta.dirname, '..', '..', 'docs', 'console.md');
+    const document = readFileSync(file, 'utf8');
+    const { app } = createApi({} as never);
+    expect(withApiReference(document, apiReference(openApiDocument(app, 'docs')))).toBe(document);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopback, startHttpServer } from '../../src/http/start-http-server.js';
-import { apiServer, readStream } from '../helpers/api-server.js';
+import { apiServer, readStream, taskEnded } from '../helpers/api-server.js';
 import { ctoProcess } from '../helpers/cto-process.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
@@ -10,14 +10,7 @@ afterEach(async () => {
   server = null;
 });
 
-const ended = async (id: string) => {
-  for (let turn = 0; turn < 2_000; turn++) {
-    const task = await server?.orchestrator.get(id);
-    if (task && ['done', 'blocked', 'cancelled'].includes(task.status)) return task;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`task ${id} never ended`);
-};
+const ended = (id: string) => taskEnded((server as NonNullable<typeof server>).orchestrator, id);
 
 describe('who may call the API', () => {
   it('needs the bearer token when one is set: missing or wrong is 401 and nothing is stored', async () => {

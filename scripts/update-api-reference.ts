@@ -1,0 +1,13 @@
+// Writes the HTTP API's reference, generated from its OpenAPI document, into docs/console.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiContext } from '../src/http/api-context.js';
+import { apiReference, openApiDocument, withApiReference } from '../src/http/api-reference.js';
+import { createApi } from '../src/http/create-api.js';
+
+// Building the document registers the routes only: no handler runs, so no orchestrator is needed.
+const { app } = createApi({} as ApiContext);
+const file = join(import.meta.dirname, '..', 'docs', 'console.md');
+const reference = apiReference(openApiDocument(app, 'docs'));
+writeFileSync(file, withApiReference(readFileSync(file, 'utf8'), reference));
+console.log(`updated ${file}`);
