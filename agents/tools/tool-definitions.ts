@@ -4,7 +4,9 @@ import { z } from 'zod';
 const path = z
   .string()
   .min(1)
-  .describe('Path relative to the task directory; an absolute path must lie inside it');
+  .describe(
+    'Path relative to the task directory; an absolute path must lie inside it, and links are followed only while they stay inside',
+  );
 
 /**
  * The tools an external model can call, as data: a description and a zod schema of the
@@ -36,7 +38,7 @@ export const toolDefinitions = {
   },
   run_command: {
     description:
-      'Run a bash command in the task directory; returns the exit code and the combined stdout and stderr (truncated when long). The command and every process it starts are killed at the timeout, and background processes do not outlive the command. Stdin is closed. Destructive commands (rm -rf outside the task directory, mkfs, sudo, force pushes, piping a download into a shell …) are refused.',
+      'Run a bash command in the task directory, inside a sandbox; returns the exit code and the combined stdout and stderr (truncated when long). The sandbox shows the system read-only and only the task directory writable, with an empty home and /tmp of its own; there is no network unless the configuration allows it, and no sudo. The command and every process it starts are killed at the timeout, and background processes do not outlive the command. Stdin is closed. A few plainly destructive commands (rm -r of the task directory or /, sudo, force pushes, piping a download into a shell …) are refused with the reason.',
     arguments: z.strictObject({
       command: z.string().min(1).describe('The bash command line'),
       timeout_seconds: z
