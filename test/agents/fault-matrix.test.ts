@@ -10,6 +10,8 @@ import type { RecordedRequest } from '../../src/testing/recorded-request.js';
 import type { ScriptedReply } from '../../src/testing/scripted-reply.js';
 import { providerServers } from '../helpers/test-models.js';
 
+const HANG_TIMEOUT_MS = 2_000;
+
 const isWorkerTurn = (r: RecordedRequest) =>
   r.model === 'deepseek-flash' && Array.isArray((r.body as { tools?: unknown }).tools);
 
@@ -44,7 +46,8 @@ async function taskWithFault(fault: ScriptedReply, options: { faultEveryTime?: b
     config: staticConfigSource(servers.loaded),
     store: ':memory:',
     retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetries: 2, cooldownAfter: 10 },
-    timeouts: { executeMs: 300 },
+    // Long enough for the tool loop's sandboxed commands on a loaded machine; short for a hang.
+    timeouts: { executeMs: 'fault' in fault && fault.fault === 'hang' ? HANG_TIMEOUT_MS : 60_000 },
   });
   const task = await orchestrator.spawn({
     description: 'Add a test for the parser',
@@ -63,7 +66,7 @@ describe('the fault matrix: every provider fault ends retried or escalated with 
     ['server_error', { fault: 'server_error' }, /HTTP 500/],
     ['malformed', { fault: 'malformed' }, /unreadable reply/],
     ['cut', { fault: 'cut' }, /deepseek: /],
-    ['hang', { fault: 'hang' }, /timed out after 300 ms/],
+    ['hang', { fault: 'hang' }, /timed out after 2000 ms/],
   ] as const)(
     'a %s once is retried on the same model, and the task is done',
     async (_name, fault, reason) => {
@@ -82,7 +85,7 @@ describe('the fault matrix: every provider fault ends retried or escalated with 
 
   it.each([
     ['server_error', { fault: 'server_error' }, /HTTP 500/],
-    ['hang', { fault: 'hang' }, /timed out after 300 ms/],
+    ['hang', { fault: 'hang' }, /timed out after 2000 ms/],
   ] as const)(
     'a %s that lasts fails the attempt after the retries, and the task escalates with the reason',
     async (_name, fault, reason) => {
