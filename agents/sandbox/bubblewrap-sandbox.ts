@@ -111,7 +111,10 @@ export function createBubblewrapSandbox(options: BubblewrapSandboxOptions): Sand
         ...launch,
         env,
         async dispose() {
-          await Promise.all([forwarding?.close(), cgroup?.dispose()]);
+          // The sandbox has ended (its pid namespace with it): its cgroup is removed meanwhile,
+          // without holding up the command's result.
+          void cgroup?.dispose();
+          await forwarding?.close();
         },
       };
     },

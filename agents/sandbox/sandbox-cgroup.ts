@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 
@@ -10,7 +18,7 @@ import { nanoid } from 'nanoid';
 export interface SandboxCgroup {
   /** The `cgroup.procs` files the sandbox's first process writes its pid into. */
   procs: string[];
-  /** Kills what is left in them and removes them. */
+  /** Kills what is left in them and removes them; never rejects. */
   dispose(): Promise<void>;
 }
 
@@ -34,9 +42,24 @@ function ownPath(controller: string): string {
   }
 }
 
+function removeQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // still in use, or gone
+  }
+}
+
+/** Makes the sandboxes' parent cgroup, and removes what sandboxes of a crashed process left. */
 function prepare(base: string, enable?: string[]): boolean {
   try {
     mkdirSync(base, { recursive: true });
+    // Only old ones: another process may have just made one it is about to enter.
+    const old = Date.now() - 60_000;
+    for (const entry of readdirSync(base, { withFileTypes: true })) {
+      const dir = join(base, entry.name);
+      if (entry.isDirectory() && statSync(dir).mtimeMs < old) removeQuietly(dir);
+    }
     if (enable) {
       const parent = join(base, '..');
       writeFileSync(join(parent, 'cgroup.subtree_control'), enable.join(' '));
@@ -137,7 +160,7 @@ export function createSandboxCgroup(limits: {
       if (hierarchy.memory) writeFileSync(join(dir, hierarchy.memory), String(limits.memoryBytes));
     }
   } catch {
-    for (const dir of dirs) rmdirSync(dir, { recursive: false });
+    for (const dir of dirs) removeQuietly(dir);
     return null;
   }
   if (dirs.length === 0) return null;
@@ -155,7 +178,7 @@ export function createSandboxCgroup(limits: {
             break;
           } catch {
             // Killed processes leave the cgroup a moment later.
-            await new Promise((resolve) => setTimeout(resolve, 20));
+            await new Promise((resolve) => setTimeout(resolve, 5));
           }
         }
       }
