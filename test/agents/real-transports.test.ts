@@ -8,15 +8,7 @@ import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
 import { simulatedModels } from '../../src/simulate/simulated-models.js';
 import type { RecordedRequest } from '../../src/testing/recorded-request.js';
 import type { ScriptedReply } from '../../src/testing/scripted-reply.js';
-import { executeCall, memoryJournal, providerServers } from '../helpers/test-models.js';
-
-const claudeEnv = {
-  PATH: process.env.PATH,
-  CLAUDE_CODE_MAX_RETRIES: '0',
-  DISABLE_TELEMETRY: '1',
-  DISABLE_AUTOUPDATER: '1',
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-};
+import { claudeEnv, executeCall, memoryJournal, providerServers } from '../helpers/test-models.js';
 
 /**
  * An orchestrator on the real transports, every model answered by the simulated models

@@ -14,6 +14,15 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
+/** The environment a test gives the real Claude Code CLI: no retries of its own, nothing sent home. */
+export const claudeEnv = {
+  PATH: process.env.PATH,
+  CLAUDE_CODE_MAX_RETRIES: '0',
+  DISABLE_TELEMETRY: '1',
+  DISABLE_AUTOUPDATER: '1',
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+};
+
 /** Both local provider servers, closed after the test, and a config whose models point at them. */
 export async function providerServers(configFile?: unknown) {
   const [openAi, anthropic] = await Promise.all([

@@ -12,15 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelPorts } from '../../agents/create-model-ports.js';
 import { expectNoProcessWith } from '../helpers/host-processes.js';
-import { executeCall, providerServers } from '../helpers/test-models.js';
-
-const claudeEnv = {
-  PATH: process.env.PATH,
-  CLAUDE_CODE_MAX_RETRIES: '0',
-  DISABLE_TELEMETRY: '1',
-  DISABLE_AUTOUPDATER: '1',
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-};
+import { claudeEnv, executeCall, providerServers } from '../helpers/test-models.js';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
