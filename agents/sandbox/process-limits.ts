@@ -11,7 +11,7 @@ const PRLIMIT = '/usr/bin/prlimit';
  *
  * The process limit (`RLIMIT_NPROC`) counts per user namespace, so inside the sandbox it
  * bounds the sandbox alone; the kernel does not apply it to root, for whom
- * `createPidsCgroup` bounds the whole sandbox instead.
+ * `createSandboxCgroup` bounds the whole sandbox instead.
  *
  * @example
  * withLimits('bash', ['-c', 'make'], limits);
