@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpUrlSchema } from './http-url-schema.js';
 import { sandboxSettingsSchema } from './sandbox-settings-schema.js';
+import { taskSourcesSchema } from './task-sources-schema.js';
 
 // One schema for the configuration file, in the original's format (snake_case, every field
 // optional). Objects are strict so that a key nothing reads (a typo) is reported, not ignored.
@@ -130,6 +131,8 @@ export const configFileSchema = z.strictObject({
   claude_code: claudeCodeSettingsSchema.optional(),
   /** Extension: how the operating system confines the processes of a model's tools. */
   sandbox: sandboxSettingsSchema.optional(),
+  /** Extension: where tasks come from besides the CLI and the library (a Plane workspace). */
+  task_sources: taskSourcesSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;

@@ -74,5 +74,6 @@ export function defaultConfig(): EffectiveConfig {
       env: {},
       pass_env: [],
     },
+    task_sources: {},
   };
 }

@@ -5,6 +5,7 @@ import type {
   ProviderEndpoint,
 } from './config-file-schema.js';
 import type { NetworkAccess, SandboxLimits } from './sandbox-settings-schema.js';
+import type { TaskSourcesFile } from './task-sources-schema.js';
 
 type Complete<T> = T extends readonly (infer U)[]
   ? U[]
@@ -17,8 +18,13 @@ type Complete<T> = T extends readonly (infer U)[]
  * every field present. Endpoints stay partial: each of their fields has its own fallback.
  */
 export type EffectiveConfig = Complete<
-  Omit<ConfigFile, 'provider_endpoints' | 'claude_code' | 'cost_optimization' | 'sandbox'>
+  Omit<
+    ConfigFile,
+    'provider_endpoints' | 'claude_code' | 'cost_optimization' | 'sandbox' | 'task_sources'
+  >
 > & {
+  /** As the file gives it: each source's defaults are filled in when it is resolved. */
+  task_sources: TaskSourcesFile;
   provider_endpoints: Record<string, ProviderEndpoint>;
   /** A model's caps stay partial: a cap not set is no cap. */
   cost_optimization: Complete<Omit<CostOptimization, 'model_budget_per_day'>> & {

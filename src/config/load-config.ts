@@ -15,6 +15,7 @@ import { mergeWithSources, recordLeaves, type ValueSources } from './merge-with-
 import { parseJsonWithComments } from './parse-json-with-comments.js';
 import { renameLegacyModels } from './rename-legacy-models.js';
 import { resolveModels } from './resolve-models.js';
+import { type PlaneSettings, resolvePlaneSettings } from './resolve-plane-settings.js';
 import type { ResolvedModel } from './resolved-model.js';
 
 /** A configuration that passed every check, with where each value came from. */
@@ -32,6 +33,8 @@ export interface LoadedConfig {
   warnings: string[];
   /** Files whose change means the config must be read again (present or not). */
   watchedPaths: string[];
+  /** The task sources configured and enabled, with their defaults and keys: see docs/plane.md. */
+  taskSources: { plane: PlaneSettings | null };
 }
 
 export type ConfigLoad =
@@ -135,6 +138,16 @@ export function loadConfig(
   problems.push(...resolution.problems);
   notices.push(...resolution.notices);
   const watchedPaths = [...location.candidates, ...resolution.agentConfigPaths];
+  const warnings = [...resolution.warnings];
+  let plane: PlaneSettings | null = null;
+  const planeFile = config.task_sources.plane;
+  if (planeFile && planeFile.enabled !== false) {
+    const resolved = resolvePlaneSettings(planeFile, environment, baseDir);
+    problems.push(...resolved.problems);
+    warnings.push(...resolved.warnings);
+    watchedPaths.push(resolved.keyFile);
+    plane = resolved.settings;
+  }
   if (problems.length === 0) {
     const checked = checkConfig(config, resolution.models, sources);
     problems.push(...checked.problems);
@@ -150,8 +163,9 @@ export function loadConfig(
       file: location.path,
       fileReason: location.reason,
       notices,
-      warnings: resolution.warnings,
+      warnings,
       watchedPaths,
+      taskSources: { plane },
     },
   };
 }

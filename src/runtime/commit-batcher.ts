@@ -18,13 +18,24 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** A task not created because another task was made from the same item (its source key). */
+export class SourceKeyTakenError extends Error {
+  readonly taskId: string;
+  constructor(taskId: string) {
+    super(`task ${taskId} was not created: another task has its source key`);
+    this.name = 'SourceKeyTakenError';
+    this.taskId = taskId;
+  }
+}
+
 /**
  * Group commit: everything staged while the event loop runs one turn is written in one
  * transaction, and each stager learns when its part is durable. One transaction for many
  * tasks is what makes a persisted step per transition affordable. Batches are written one at a
  * time and in order, so a task's transitions reach the store in the order they happened.
  * After a failed write nothing more is written: the caller treats that as a crash. A part
- * whose task's lease was lost (fenced by the store) is refused alone, with `LeaseLostError`.
+ * whose task's lease was lost (fenced by the store) is refused alone, with `LeaseLostError`;
+ * a task not created because its source key is taken, with `SourceKeyTakenError`.
  *
  * @example
  * const batcher = new CommitBatcher(store);
@@ -100,8 +111,11 @@ export class CommitBatcher {
         }
       }
       let refused: ReadonlySet<string>;
+      let duplicates: ReadonlySet<string>;
       try {
-        refused = new Set((await this.#store.commit(batch)).fenced);
+        const result = await this.#store.commit(batch);
+        refused = new Set(result.fenced);
+        duplicates = new Set(result.duplicates);
       } catch (error) {
         this.#failure = error;
         for (const part of parts) part.reject(error);
@@ -110,6 +124,8 @@ export class CommitBatcher {
       for (const part of parts) {
         if (part.fence && refused.has(part.fence.taskId))
           part.reject(new LeaseLostError(part.fence.taskId));
+        else if (part.task && duplicates.has(part.task.taskId))
+          part.reject(new SourceKeyTakenError(part.task.taskId));
         else part.resolve();
       }
     });

@@ -34,7 +34,7 @@ import { type CallEnd, taskTracing } from '../telemetry/task-tracing.js';
 import { attemptPerformance } from './attempt-performance.js';
 import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
-import { CommitBatcher, LeaseLostError } from './commit-batcher.js';
+import { CommitBatcher, LeaseLostError, SourceKeyTakenError } from './commit-batcher.js';
 import { deadLocalOwner, leaseOwnerId } from './lease-owner.js';
 import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
 import { type CallOutcome, replyEvent } from './reply-event.js';
@@ -136,8 +136,17 @@ export interface OrchestratorStatus {
 
 export interface Orchestrator {
   spawn(input: TaskInput | string): Promise<TaskHandle>;
-  /** Stores a task without starting it; `resume` (here or in a `cto serve`) runs it. */
-  submit(input: TaskInput | string): Promise<string>;
+  /**
+   * Stores a task without starting it; `resume` (here or in a `cto serve`) runs it. With a
+   * `sourceKey` (the item it is made from), at most one task is ever stored for that key, by
+   * any process: the id of the one stored first comes back.
+   */
+  submit(input: TaskInput | string, options?: { sourceKey?: string }): Promise<string>;
+  /**
+   * Replaces the input of a stored task that no process has taken on yet (its item was edited
+   * while it waited); false once one has (it has started).
+   */
+  replaceQueued(id: string, input: TaskInput): Promise<boolean>;
   get(id: string): Promise<TaskView | null>;
   list(filter?: TaskListFilter): Promise<TaskSummary[]>;
   status(): Promise<OrchestratorStatus>;
@@ -960,7 +969,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   // ---- the public surface ---------------------------------------------------------------
 
   /** A new task actor for a checked input, not started yet. */
-  function newTask(raw: TaskInput | string): { id: string; input: TaskInput; actor: TaskActor } {
+  function newTask(
+    raw: TaskInput | string,
+    id = nanoid(12),
+  ): { id: string; input: TaskInput; actor: TaskActor } {
     if (stopping) throw new Error('the orchestrator is stopped');
     const parsed = taskInputSchema.safeParse(typeof raw === 'string' ? { description: raw } : raw);
     if (!parsed.success) {
@@ -968,7 +980,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       throw new TaskInputError(`task ${issue?.path.join('.') || 'input'}: ${issue?.message}`);
     }
     const loaded = config.current();
-    const id = nanoid(12);
     const actor = createActor(taskMachine, {
       input: { taskId: id, input: parsed.data, maxAttempts: loaded.config.max_attempts },
       ...inspect,
@@ -993,14 +1004,26 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return live.handle;
   }
 
-  async function submit(raw: TaskInput | string): Promise<string> {
+  async function submit(
+    raw: TaskInput | string,
+    { sourceKey }: { sourceKey?: string } = {},
+  ): Promise<string> {
     const { id, input, actor } = newTask(raw);
     actor.start();
     // Stored exactly as a spawned task's first step, its request not sent: `resume` (in this
     // process or any other on the same store) picks it up.
-    const task = taskCommit(id, actor, null, input);
-    await batcher.stage({ task });
+    const task = { ...taskCommit(id, actor, null, input), ...(sourceKey ? { sourceKey } : {}) };
     actor.stop();
+    try {
+      await batcher.stage({ task });
+    } catch (error) {
+      const existing =
+        error instanceof SourceKeyTakenError && sourceKey
+          ? await store.taskBySource(sourceKey)
+          : null;
+      if (!existing) throw error;
+      return existing.id;
+    }
     options.onChange?.({ taskId: id, status: task.status });
     logger?.info(
       { taskId: id, requestId: null, model: null, phase: task.status },
@@ -1090,6 +1113,22 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return handles;
   }
 
+  async function replaceQueued(id: string, raw: TaskInput): Promise<boolean> {
+    const { input, actor } = newTask(raw, id);
+    actor.start();
+    const snapshot = actor.getPersistedSnapshot() as unknown as Record<string, unknown>;
+    actor.stop();
+    const replaced = await store.replaceQueued({ taskId: id, input, snapshot, at: clock.now() });
+    if (replaced) {
+      options.onChange?.({ taskId: id, status: 'classifying' });
+      logger?.info(
+        { taskId: id, requestId: null, model: null, phase: 'classifying' },
+        'classifying: input replaced before the task started',
+      );
+    }
+    return replaced;
+  }
+
   async function get(id: string): Promise<TaskView | null> {
     const stored = await store.getTask(id);
     if (!stored) return null;
@@ -1176,6 +1215,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   return {
     spawn,
     submit,
+    replaceQueued,
     get,
     list: (filter) => store.listTasks(filter),
     status,

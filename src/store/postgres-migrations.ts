@@ -93,6 +93,31 @@ CREATE TABLE budget_reservations (
 CREATE INDEX budget_reservations_by_expiry ON budget_reservations (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'task sources: the source key of a task (unique), reports to sources, source health',
+    sql: `
+ALTER TABLE tasks ADD COLUMN source_key TEXT COLLATE "C";
+CREATE UNIQUE INDEX tasks_by_source_key ON tasks (source_key);
+CREATE TABLE task_reports (
+  task_id TEXT COLLATE "C" NOT NULL,
+  step TEXT COLLATE "C" NOT NULL,
+  owner TEXT,
+  expires_at BIGINT,
+  tries INTEGER NOT NULL,
+  done_at BIGINT,
+  error TEXT,
+  PRIMARY KEY (task_id, step)
+);
+CREATE TABLE source_health (
+  source TEXT COLLATE "C" NOT NULL,
+  owner TEXT COLLATE "C" NOT NULL,
+  at BIGINT NOT NULL,
+  health TEXT NOT NULL,
+  PRIMARY KEY (source, owner)
+);
+`,
+  },
 ];
 
 /**

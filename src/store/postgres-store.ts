@@ -3,6 +3,8 @@ import type { BudgetRefusal } from './budget-records.js';
 import { deltaTask, staleFences } from './lease-fences.js';
 import { addPerformance, type PerformanceRow } from './performance-row.js';
 import { lockClass, migrate } from './postgres-migrations.js';
+import { postgresSourceTables } from './postgres-source-tables.js';
+import { statement } from './postgres-statement.js';
 import {
   blobRef,
   type CommitBatch,
@@ -107,11 +109,6 @@ const taskColumns =
 const journalColumns = 'task_id, request_id, seq, kind, data, at';
 const performanceSelect = `model, task_type, ${performanceColumns.map(([c]) => c).join(', ')}, max_call_tokens`;
 
-/** A statement prepared once per connection, by name. */
-function statement(name: string, text: string) {
-  return (...values: unknown[]): pg.QueryConfig => ({ name: `cto_${name}`, text, values });
-}
-
 const sql = {
   insertBlobs: statement(
     'insert_blobs',
@@ -122,12 +119,15 @@ const sql = {
     'lock_tasks',
     'SELECT id, lease_token FROM tasks WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
   ),
+  // A task whose source key another task has is not inserted (nor returned): it waits for a
+  // concurrent inserter of the same key to commit, then finds the key taken.
   insertTasks: statement(
     'insert_tasks',
     `INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at,
-       lease_owner, lease_token, lease_expires_at)
+       lease_owner, lease_token, lease_expires_at, source_key)
      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int8[],
-       $7::int8[], $8::text[], $9::int8[], $10::int8[]) AS t(id) ORDER BY id`,
+       $7::int8[], $8::text[], $9::int8[], $10::int8[], $11::text[]) AS t(id) ORDER BY id
+     ON CONFLICT (source_key) DO NOTHING RETURNING id`,
   ),
   updateTasks: statement(
     'update_tasks',
@@ -461,17 +461,21 @@ export function openPostgresStore(url: string): Store {
     if (deltas.size > 0) await client.query(sql.addUsage(...deltas.columns()));
   }
 
-  /** Writes the batch's task commits that are not fenced; returns whether one was submitted. */
+  /**
+   * Writes the batch's task commits that are not fenced; returns whether one was submitted,
+   * and the tasks not created because their source key was taken.
+   */
   async function writeTasks(
     client: pg.PoolClient,
     commits: readonly TaskCommit[],
     existing: ReadonlySet<string>,
     fenced: ReadonlySet<string>,
-  ): Promise<boolean> {
+  ): Promise<{ submitted: boolean; duplicates: string[] }> {
     const known = new Set(existing);
-    const created: TaskCommit[] = [];
+    let created: TaskCommit[] = [];
     const updated = new Map<string, TaskCommit>();
-    const written: TaskCommit[] = [];
+    let written: TaskCommit[] = [];
+    const duplicates: string[] = [];
     for (const commit of commits) {
       if (fenced.has(commit.taskId)) continue;
       if (commit.input) {
@@ -486,7 +490,7 @@ export function openPostgresStore(url: string): Store {
       written.push(commit);
     }
     if (created.length > 0) {
-      await client.query(
+      const { rows } = await client.query<{ id: string }>(
         sql.insertTasks(
           created.map((c) => c.taskId),
           created.map((c) => c.status),
@@ -498,8 +502,15 @@ export function openPostgresStore(url: string): Store {
           created.map((c) => c.claim?.owner ?? null),
           created.map((c) => (c.claim ? 1 : 0)),
           created.map((c) => c.claim?.expiresAt ?? null),
+          created.map((c) => c.sourceKey ?? null),
         ),
       );
+      const inserted = new Set(rows.map((row) => row.id));
+      for (const c of created) if (!inserted.has(c.taskId)) duplicates.push(c.taskId);
+      if (duplicates.length > 0) {
+        created = created.filter((c) => inserted.has(c.taskId));
+        written = written.filter((c) => !duplicates.includes(c.taskId));
+      }
     }
     if (updated.size > 0) {
       const last = [...updated.values()];
@@ -532,7 +543,7 @@ export function openPostgresStore(url: string): Store {
         ),
       );
     }
-    return created.some((c) => !c.claim);
+    return { submitted: created.some((c) => !c.claim), duplicates };
   }
 
   async function writeJournal(
@@ -636,13 +647,18 @@ export function openPostgresStore(url: string): Store {
           for (const row of rows) tokens.set(row.id, row.lease_token);
         }
         const fenced = staleFences(batch, (taskId) => tokens.get(taskId));
-        const submitted = await writeTasks(client, commits, new Set(tokens.keys()), fenced);
+        const { submitted, duplicates } = await writeTasks(
+          client,
+          commits,
+          new Set(tokens.keys()),
+          fenced,
+        );
         await writeJournal(client, batch, fenced);
         await writePerformance(client, batch, fenced);
         await settle(client, batch);
         // Delivered when the transaction commits, so a listener finds the task there.
         if (submitted) await client.query(sql.notifyTasks());
-        return { fenced: [...fenced] };
+        return { fenced: [...fenced], duplicates };
       });
     },
     async getTask(id) {
@@ -802,6 +818,7 @@ export function openPostgresStore(url: string): Store {
       });
       return (await query(sql.selectUsage(window))).map((row) => usageFromRow(row, window));
     },
+    ...postgresSourceTables({ query, transaction }),
     close() {
       closing ??= ready.then(
         () => pool.end(),

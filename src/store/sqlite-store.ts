@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
 import { deltaTask, staleFences } from './lease-fences.js';
+import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
 import {
   blobRef,
   type CommitBatch,
@@ -48,7 +49,8 @@ CREATE TABLE IF NOT EXISTS tasks (
   updated_at INTEGER NOT NULL,
   lease_owner TEXT,
   lease_token INTEGER NOT NULL DEFAULT 0,
-  lease_expires_at INTEGER
+  lease_expires_at INTEGER,
+  source_key TEXT
 );
 CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
 CREATE TABLE IF NOT EXISTS events (
@@ -121,6 +123,7 @@ const addedColumns: readonly [table: string, column: string, definition: string]
   ['tasks', 'lease_owner', 'TEXT'],
   ['tasks', 'lease_token', 'INTEGER NOT NULL DEFAULT 0'],
   ['tasks', 'lease_expires_at', 'INTEGER'],
+  ['tasks', 'source_key', 'TEXT'],
 ];
 
 function addMissingColumns(db: Database.Database): void {
@@ -156,13 +159,16 @@ export function openSqliteStore(path: string): Store {
     db.pragma('wal_autocheckpoint = 10000');
     db.exec(schema);
     addMissingColumns(db);
+    db.exec(sourceSchema);
   } catch (error) {
     throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
   }
 
+  // A task whose source key another task has is not inserted (`changes` is 0).
   const insertTask = db.prepare(
     `INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at,
-       lease_owner, lease_token, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       lease_owner, lease_token, lease_expires_at, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source_key) DO NOTHING`,
   );
   const updateTask = db.prepare(
     'UPDATE tasks SET status = ?, machine_version = ?, snapshot = ?, updated_at = ? WHERE id = ?',
@@ -306,11 +312,13 @@ export function openSqliteStore(path: string): Store {
         entry.at,
       );
     }
+    const duplicates = new Set<string>();
     for (const commit of batch.tasks ?? []) {
       if (fenced.size > 0 && fenced.has(commit.taskId)) continue;
+      if (duplicates.has(commit.taskId)) continue;
       const snapshot = JSON.stringify(commit.snapshot);
       if (commit.input) {
-        insertTask.run(
+        const inserted = insertTask.run(
           commit.taskId,
           commit.status,
           commit.machineVersion,
@@ -321,7 +329,12 @@ export function openSqliteStore(path: string): Store {
           commit.claim?.owner ?? null,
           commit.claim ? 1 : 0,
           commit.claim?.expiresAt ?? null,
+          commit.sourceKey ?? null,
         );
+        if (inserted.changes === 0) {
+          duplicates.add(commit.taskId);
+          continue;
+        }
       } else {
         const changed = updateTask.run(
           commit.status,
@@ -339,7 +352,7 @@ export function openSqliteStore(path: string): Store {
         commit.at,
       );
     }
-    return { fenced: [...fenced] };
+    return { fenced: [...fenced], duplicates: [...duplicates] };
   });
 
   // Immediate transactions: they take the write lock before their first read, so the rows a
@@ -514,6 +527,7 @@ export function openSqliteStore(path: string): Store {
         usageFromRow(row, window),
       );
     },
+    ...sqliteSourceTables(db),
     async close() {
       if (db.open) db.close();
     },

@@ -61,6 +61,12 @@ export interface TaskCommit {
    * works on what it creates), so no other process claims it. Its lease's token is 1.
    */
   claim?: { owner: string; expiresAt: number };
+  /**
+   * On the task's first commit: the key of the item it is made from (`plane:acme/<item id>`),
+   * unique in the store. A task whose key another task already has is not created: none of its
+   * rows are written, and its id comes back in `CommitResult.duplicates`.
+   */
+  sourceKey?: string;
 }
 
 /**
@@ -79,6 +85,8 @@ export interface Lease {
 export interface CommitResult {
   /** Task ids whose transitions, journal entries and history deltas were refused. */
   fenced: string[];
+  /** Task ids not created because another task already has their source key. */
+  duplicates: string[];
 }
 
 export const storedEventSchema = z.object({
@@ -137,6 +145,38 @@ export interface CommitBatch {
  */
 export function blobRef(content: string): string {
   return createHash('sha256').update(content).digest('hex');
+}
+
+/** A task made from an item of a task source (a Plane work item …), as the source sees it. */
+export const sourceTaskSchema = z.object({
+  id: z.string(),
+  sourceKey: z.string(),
+  status: taskStatusSchema,
+  input: taskInputSchema,
+  /** No process has claimed it yet: it has not started, and its input may still be replaced. */
+  queued: z.boolean(),
+  /** The steps of its report to the source that are written (`start`, `end`). */
+  reported: z.array(z.string()),
+});
+export type SourceTask = z.infer<typeof sourceTaskSchema>;
+
+/** Who writes one step of a task's report to its source, until when. */
+export interface ReportClaim {
+  taskId: string;
+  /** `start` or `end`: one write-back each, at most once done. */
+  step: string;
+  owner: string;
+  now: number;
+  leaseMs: number;
+}
+
+/** How a task source is doing, as one process last saw it (`cto status` shows it). */
+export interface SourceHealthRecord {
+  /** The source's name, such as `plane`. */
+  source: string;
+  owner: string;
+  at: number;
+  health: unknown;
 }
 
 /** A stored row that does not read back as it should: named, never passed on half-read. */
@@ -212,5 +252,44 @@ export interface Store {
   reserveBudget(reservation: BudgetReservation): Promise<BudgetRefusal | null>;
   /** Settled use of every scope in a window, and what reservations unexpired at `now` hold. */
   budgetUsage(window: string, now: number): Promise<BudgetUsage[]>;
+  /** The task made from the item with this source key, or null. */
+  taskBySource(sourceKey: string): Promise<SourceTask | null>;
+  /**
+   * The tasks whose source key starts with `prefix` that are unfinished, or finished with the
+   * `end` step of their report not written yet: what a task source keeps in step.
+   */
+  openSourceTasks(prefix: string): Promise<SourceTask[]>;
+  /**
+   * Replaces the input and snapshot of a task that no process has claimed yet (its item was
+   * edited while it waited); false, and nothing written, once one has (it has started).
+   */
+  replaceQueued(task: {
+    taskId: string;
+    input: z.infer<typeof taskInputSchema>;
+    snapshot: Record<string, unknown>;
+    at: number;
+  }): Promise<boolean>;
+  /**
+   * Takes on one step of a task's report to its source (a write-back journaled like a tool
+   * call): the number of times it has been begun, this one included (above 1, an earlier
+   * writer may have got as far as the source: look there before writing again); null when the
+   * step is written already, or another owner's claim on it is live at `now`.
+   */
+  beginReport(claim: ReportClaim): Promise<{ tries: number } | null>;
+  /**
+   * Ends `owner`'s claim on a step: written (no `error`), or given back with the error, for a
+   * later try.
+   */
+  endReport(end: {
+    taskId: string;
+    step: string;
+    owner: string;
+    now: number;
+    error?: string;
+  }): Promise<void>;
+  /** Records how a source is doing in this process (one row per source and owner). */
+  putSourceHealth(record: SourceHealthRecord): Promise<void>;
+  /** Every source's latest records, newest first; records over a week old are dropped. */
+  sourceHealth(): Promise<SourceHealthRecord[]>;
   close(): Promise<void>;
 }

@@ -8,9 +8,12 @@ import {
 import {
   type JournalEntry,
   journalEntrySchema,
+  type SourceHealthRecord,
+  type SourceTask,
   type StoredEvent,
   type StoredTask,
   StoreError,
+  sourceTaskSchema,
   storedEventSchema,
   storedTaskSchema,
 } from './store.js';
@@ -167,4 +170,61 @@ export function performanceFromRow(row: Record<string, unknown>): PerformanceRow
  */
 export function usageFromRow(row: Record<string, unknown>, window: string): BudgetUsage {
   return checked(budgetUsageSchema, { ...row, window }, `budget use of ${String(row.scope)}`);
+}
+
+export interface SourceTaskRow {
+  id: string;
+  source_key: string;
+  status: string;
+  input: string;
+  lease_token: number;
+  /** The steps reported, comma-separated, or null. */
+  reported: string | null;
+}
+
+/**
+ * A task row with its source key and reported steps as a SourceTask.
+ *
+ * @example
+ * rows.map(sourceTaskFromRow);
+ */
+export function sourceTaskFromRow(row: SourceTaskRow): SourceTask {
+  const what = `task ${row.id}`;
+  return checked(
+    sourceTaskSchema,
+    {
+      id: row.id,
+      sourceKey: row.source_key,
+      status: row.status,
+      input: parseJson(row.input, what),
+      queued: row.lease_token === 0,
+      reported: row.reported ? row.reported.split(',').sort() : [],
+    },
+    what,
+  );
+}
+
+/**
+ * A source_health row as a SourceHealthRecord.
+ *
+ * @example
+ * rows.map(healthFromRow);
+ */
+export function healthFromRow(row: {
+  source: string;
+  owner: string;
+  at: number;
+  health: string;
+}): SourceHealthRecord {
+  return {
+    source: row.source,
+    owner: row.owner,
+    at: row.at,
+    health: parseJson(row.health, `health of ${row.source} in ${row.owner}`),
+  };
+}
+
+/** The range of source keys that start with `prefix`: `key >= low AND key < high`. */
+export function prefixRange(prefix: string): [low: string, high: string] {
+  return [prefix, `${prefix}\uffff`];
 }

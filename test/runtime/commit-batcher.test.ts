@@ -13,7 +13,10 @@ function fencingStore(): Store & { batches: CommitBatch[] } {
     batches,
     commit: async (batch) => {
       batches.push(batch);
-      return { fenced: (batch.fences ?? []).some((f) => f.taskId === 'a') ? ['a'] : [] };
+      return {
+        fenced: (batch.fences ?? []).some((f) => f.taskId === 'a') ? ['a'] : [],
+        duplicates: [],
+      };
     },
   };
 }

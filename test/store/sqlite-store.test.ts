@@ -83,7 +83,7 @@ describe('SQLite store', () => {
         ],
         fences: [{ taskId: 'old', token: 1 }],
       }),
-    ).toEqual({ fenced: [] });
+    ).toEqual({ fenced: [], duplicates: [] });
     await store.close();
   });
 

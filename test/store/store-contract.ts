@@ -565,7 +565,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
           { taskId: 'b', token: 1 },
         ],
       });
-      expect(result).toEqual({ fenced: ['a'] });
+      expect(result).toEqual({ fenced: ['a'], duplicates: [] });
       // Nothing of a's: its transition, its event, its journal entries, its history delta.
       const a = await store.getTask('a');
       expect([a?.status, a?.updatedAt]).toEqual(['classifying', 1]);
@@ -596,9 +596,10 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
           tasks: [moved('a', 'executing', 'CLASSIFIED', 30)],
           fences: [{ taskId: 'a', token: 2 }],
         }),
-      ).toEqual({ fenced: [] });
+      ).toEqual({ fenced: [], duplicates: [] });
       expect(await store.commit({ tasks: [moved('b', 'reviewing', 'EXECUTED', 30)] })).toEqual({
         fenced: [],
+        duplicates: [],
       });
       expect((await store.events('a')).map((e) => e.at)).toEqual([1, 30]);
       // A task created in the batch counts with the token its creation gives it.
@@ -610,7 +611,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
             { taskId: 'd', token: 1 },
           ],
         }),
-      ).toEqual({ fenced: ['d'] });
+      ).toEqual({ fenced: ['d'], duplicates: [] });
       expect((await store.getTask('c'))?.status).toBe('classifying');
       expect(await store.getTask('d')).toBeNull();
     });
@@ -674,6 +675,153 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect(new Set(entries.map((e) => e.data)).size).toBe(30);
       await other.close();
+    });
+
+    it('creates one task per source key, whoever commits it, and skips the others alone', async () => {
+      const fixture = await open();
+      const other = await fixture.reopen();
+      const fromItem = (id: string, key: string) => ({ ...created(id, 5), sourceKey: key });
+      expect(await fixture.store.commit({ tasks: [fromItem('a', 'plane:acme/1')] })).toEqual({
+        fenced: [],
+        duplicates: [],
+      });
+      // Another process, and twice in one batch: neither is created, the rest of the batch is.
+      expect(
+        await other.commit({
+          tasks: [fromItem('b', 'plane:acme/1'), created('c'), fromItem('d', 'plane:acme/2')],
+        }),
+      ).toEqual({ fenced: [], duplicates: ['b'] });
+      expect(
+        await fixture.store.commit({
+          tasks: [fromItem('e', 'plane:acme/3'), fromItem('f', 'plane:acme/3')],
+        }),
+      ).toEqual({ fenced: [], duplicates: ['f'] });
+      expect(await fixture.store.getTask('b')).toBeNull();
+      expect(await fixture.store.events('b')).toEqual([]);
+      expect((await fixture.store.getTask('c'))?.status).toBe('classifying');
+      expect(await fixture.store.taskBySource('plane:acme/1')).toEqual({
+        id: 'a',
+        sourceKey: 'plane:acme/1',
+        status: 'classifying',
+        input: { description: 'task a' },
+        queued: true,
+        reported: [],
+      });
+      expect(await fixture.store.taskBySource('plane:acme/9')).toBeNull();
+      // Racing processes: one wins each key.
+      const racers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : fixture.store).commit({
+            tasks: [fromItem(`r${i}`, 'plane:acme/race')],
+          }),
+        ),
+      );
+      expect(racers.flatMap((r) => r.duplicates)).toHaveLength(5);
+      await other.close();
+    });
+
+    it('lists the tasks of a source still to keep in step: unfinished, or not reported at the end', async () => {
+      const { store } = await open();
+      await store.commit({
+        tasks: [
+          { ...created('a', 1), sourceKey: 'plane:acme/1' },
+          { ...created('b', 2), sourceKey: 'plane:acme/2' },
+          { ...created('c', 3), sourceKey: 'plane:other/3' },
+          created('d', 4),
+        ],
+      });
+      await store.commit({ tasks: [moved('b', 'done', 'REVIEWED', 5)] });
+      const open1 = await store.openSourceTasks('plane:acme/');
+      expect(open1.map((t) => [t.id, t.status, t.reported])).toEqual([
+        ['a', 'classifying', []],
+        ['b', 'done', []],
+      ]);
+      expect(
+        await store.beginReport({ taskId: 'b', step: 'end', owner: 'p1', now: 6, leaseMs: 10 }),
+      ).toEqual({ tries: 1 });
+      await store.endReport({ taskId: 'b', step: 'end', owner: 'p1', now: 7 });
+      expect((await store.openSourceTasks('plane:acme/')).map((t) => t.id)).toEqual(['a']);
+      expect((await store.taskBySource('plane:acme/2'))?.reported).toEqual(['end']);
+    });
+
+    it('replaces the input of a task only while no process has claimed it', async () => {
+      const { store } = await open();
+      await store.commit({ tasks: [{ ...created('a', 1), sourceKey: 'plane:acme/1' }] });
+      const edit = (description: string, at: number) => ({
+        taskId: 'a',
+        input: { description },
+        snapshot: { value: 'classifying', context: { taskId: 'a', description } },
+        at,
+      });
+      expect(await store.replaceQueued(edit('edited once', 2))).toBe(true);
+      const task = await store.getTask('a');
+      expect([task?.input, task?.snapshot, task?.updatedAt]).toEqual([
+        { description: 'edited once' },
+        { value: 'classifying', context: { taskId: 'a', description: 'edited once' } },
+        2,
+      ]);
+      await store.claimTasks({ owner: 'p1', limit: 1, now: 3, leaseMs: 1 });
+      expect(await store.replaceQueued(edit('too late', 4))).toBe(false);
+      // Even once that lease has lapsed: the task has started.
+      await store.releaseLeases('p1');
+      expect(await store.replaceQueued(edit('too late', 5))).toBe(false);
+      expect((await store.getTask('a'))?.input).toEqual({ description: 'edited once' });
+      expect((await store.taskBySource('plane:acme/1'))?.queued).toBe(false);
+      expect(await store.replaceQueued({ ...edit('none', 6), taskId: 'missing' })).toBe(false);
+    });
+
+    it('lets one writer at a time take a step of a report, and counts the tries', async () => {
+      const fixture = await open();
+      const other = await fixture.reopen();
+      const claim = (owner: string, now: number) => ({
+        taskId: 'a',
+        step: 'start',
+        owner,
+        now,
+        leaseMs: 10,
+      });
+      const takers = await Promise.all([
+        fixture.store.beginReport(claim('p1', 1)),
+        other.beginReport(claim('p2', 1)),
+      ]);
+      expect(takers.filter((t) => t !== null)).toEqual([{ tries: 1 }]);
+      const holder = takers[0] ? 'p1' : 'p2';
+      const waiter = holder === 'p1' ? 'p2' : 'p1';
+      expect(await fixture.store.beginReport(claim(waiter, 5))).toBeNull();
+      // The holder died: once its claim lapses another takes the step over, warned by the count.
+      expect(await fixture.store.beginReport(claim(waiter, 11))).toEqual({ tries: 2 });
+      // The late holder's end does not count: the step is not its any more.
+      await fixture.store.endReport({ taskId: 'a', step: 'start', owner: holder, now: 12 });
+      expect(await other.beginReport(claim(holder, 13))).toBeNull();
+      await other.endReport({
+        taskId: 'a',
+        step: 'start',
+        owner: waiter,
+        now: 14,
+        error: 'plane answered 503',
+      });
+      expect(await other.beginReport(claim(holder, 15))).toEqual({ tries: 3 });
+      await other.endReport({ taskId: 'a', step: 'start', owner: holder, now: 16 });
+      expect(await fixture.store.beginReport(claim(waiter, 100))).toBeNull();
+      // Another step of the same task is its own.
+      expect(await fixture.store.beginReport({ ...claim('p1', 100), step: 'end' })).toEqual({
+        tries: 1,
+      });
+      await other.close();
+    });
+
+    it('keeps the health of each source as each process last saw it, newest first, a week at most', async () => {
+      const { store } = await open();
+      const day = 24 * 3_600_000;
+      await store.putSourceHealth({ source: 'plane', owner: 'p1', at: 1, health: { ok: false } });
+      await store.putSourceHealth({ source: 'plane', owner: 'p2', at: 2 * day, health: { n: 1 } });
+      await store.putSourceHealth({ source: 'plane', owner: 'p2', at: 3 * day, health: { n: 2 } });
+      expect(await store.sourceHealth()).toEqual([
+        { source: 'plane', owner: 'p2', at: 3 * day, health: { n: 2 } },
+        { source: 'plane', owner: 'p1', at: 1, health: { ok: false } },
+      ]);
+      await store.putSourceHealth({ source: 'plane', owner: 'p2', at: 8 * day, health: { n: 3 } });
+      expect((await store.sourceHealth()).map((r) => r.owner)).toEqual(['p2']);
     });
 
     it('keeps everything across a reopen', async () => {
