@@ -1,3 +1,4 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
 import { ChangeFeed } from '../http/change-feed.js';
 import { createApi } from '../http/create-api.js';
@@ -66,6 +67,8 @@ export async function startHttp(
   feed: ChangeFeed,
   options: HttpCliOptions,
   wake: () => void,
+  /** Adds more routes (the task sources' webhooks) before the API is finished. */
+  moreRoutes?: (app: OpenAPIHono) => void,
 ): Promise<HttpServer> {
   const token = io.env.CTO_HTTP_TOKEN?.trim() || undefined;
   const allowedHosts = [
@@ -79,6 +82,7 @@ export async function startHttp(
     { orchestrator: runtime.orchestrator, source: runtime.source, feed, onSubmitted: wake },
     { token, allowedHosts: [...allowedHosts, options.host] },
   );
+  moreRoutes?.(api.app);
   const server = await startHttpServer({
     app: api.finish(),
     host: options.host,

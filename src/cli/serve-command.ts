@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { defaultLeaseMs, type TaskHandle } from '../runtime/create-orchestrator.js';
+import {
+  defaultLeaseMs,
+  type TaskChange,
+  type TaskHandle,
+} from '../runtime/create-orchestrator.js';
+import { leaseOwnerId } from '../runtime/lease-owner.js';
+import { startTaskSources } from '../sources/start-task-sources.js';
 
 interface ServeOptions extends HttpCliOptions {
   poll: string;
@@ -91,18 +97,39 @@ export function addServeCommands(program: Command, io: CliIo): void {
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new ExitCode(1, ['--lease: expected milliseconds, at least 100']);
     const feed = httpFeed(options);
+    // Task sources hear every stored step too; they start once the orchestrator is there.
+    let sourcesHear: (change: TaskChange) => void = () => {};
     const runtime = await openRuntime(
       io,
       { ...program.opts<RuntimeOptions>(), ...extra },
-      { leaseMs, ...(feed ? { onChange: feed.changed, onProgress: feed.activity } : {}) },
+      {
+        leaseMs,
+        onChange: (change) => {
+          feed?.changed(change);
+          sourcesHear(change);
+        },
+        ...(feed ? { onProgress: feed.activity } : {}),
+      },
     );
     let serving = true;
     let wake: () => void = () => {};
+    const sources = startTaskSources({
+      orchestrator: runtime.orchestrator,
+      config: runtime.source,
+      owner: io.env.CTO_OWNER?.trim() || leaseOwnerId(),
+      leaseMs,
+      logger: runtime.logger,
+      onSubmitted: () => wake(),
+    });
+    sourcesHear = sources.changed;
     const http = feed
-      ? await startHttp(io, runtime, feed, options, () => wake()).catch(async (error) => {
-          await runtime.close();
-          throw error;
-        })
+      ? await startHttp(io, runtime, feed, options, () => wake(), sources.routes).catch(
+          async (error) => {
+            await sources.stop();
+            await runtime.close();
+            throw error;
+          },
+        )
       : null;
     const stopSignals = onStopSignals(io, runtime, () => {
       serving = false;
@@ -146,6 +173,7 @@ export function addServeCommands(program: Command, io: CliIo): void {
       await Promise.all(following);
     } finally {
       stopSignals();
+      await sources.stop();
       await http?.close();
       await listener?.close();
       await runtime.close();

@@ -3,6 +3,7 @@ import type { SandboxState } from '../../agents/sandbox/open-sandbox.js';
 import type { NetworkAccess } from '../../machines/network-access.js';
 import type { TaskView } from '../runtime/create-orchestrator.js';
 import { statusReport } from '../runtime/status-report.js';
+import { healthLine } from '../sources/source-health.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { openRuntime, type RuntimeOptions, storeLocation } from './open-runtime.js';
@@ -125,6 +126,16 @@ export function addStatusCommand(program: Command, io: CliIo): void {
               return `  ${scope.scope.slice('model:'.length).padEnd(10)} ${(scope.tokens + scope.reservedTokens).toLocaleString('en-US')} tokens, $${(scope.usd + scope.reservedUsd).toFixed(4)}${cap.length ? ` of ${cap.join(' and ')}` : ''}${scope.reservedTokens ? ` (${scope.reservedTokens.toLocaleString('en-US')} reserved)` : ''}`;
             }),
         ];
+        if (report.sources.length > 0) {
+          const owners = new Set(report.sources.map((s) => s.owner));
+          lines.push(
+            'sources:',
+            ...report.sources.map(
+              (s) =>
+                `  ${healthLine(s.health, Date.now())}${owners.size > 1 ? ` [${s.owner}]` : ''}`,
+            ),
+          );
+        }
         io.stdout(`${lines.join('\n')}\n`);
       } finally {
         await runtime.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConfigSource } from '../config/config-source.js';
 import { budgetLimits } from '../routing/budget-limits.js';
+import { sourceHealthSchema } from '../sources/source-health.js';
 import { budgetUsageSchema } from '../store/budget-records.js';
 import { taskStatusSchema } from '../store/store.js';
 import type { Orchestrator } from './create-orchestrator.js';
@@ -41,6 +42,15 @@ export const statusReportSchema = z.object({
       }),
     ),
   }),
+  /** Each task source as each process serving it saw it last (within the last day), newest first. */
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      owner: z.string(),
+      at: z.number(),
+      health: sourceHealthSchema,
+    }),
+  ),
 });
 export type StatusReport = z.infer<typeof statusReportSchema>;
 
@@ -63,6 +73,11 @@ export async function statusReport(
     models.flatMap((m) => budgetLimits(config, m)).map((l) => [l.scope, l] as const),
   );
   const { cost_optimization: costs } = config;
+  const dayAgo = Date.now() - 86_400_000;
+  const sources = (await orchestrator.store.sourceHealth()).flatMap((record) => {
+    const health = sourceHealthSchema.safeParse(record.health);
+    return health.success && record.at > dayAgo ? [{ ...record, health: health.data }] : [];
+  });
   return {
     config: { ...status.config, loadedAt: status.config.loadedAt?.toISOString() ?? null },
     tasks: status.tasks,
@@ -91,5 +106,6 @@ export async function statusReport(
         limitUsd: limits.get(use.scope)?.usd ?? null,
       })),
     },
+    sources,
   };
 }
