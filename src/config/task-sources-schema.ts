@@ -70,7 +70,7 @@ export const planeSettingsSchema = z.strictObject({
   pick_up: planePickUpSchema.optional(),
   move_to: planeMoveToSchema.optional(),
   overrides: planeOverridesSchema.optional(),
-  poll_interval_seconds: seconds(5, 86_400).optional(),
+  poll_interval_seconds: seconds(1, 86_400).optional(),
   /** This process's requests a minute at most (Plane Cloud allows about 60 a key). */
   max_requests_per_minute: z
     .int({ error: 'expected an integer from 1 to 6000' })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { descriptionText } from '../sources/plane/work-item-input.js';
 
 // The data of a local Plane workspace, shaped as Plane's REST API (v1) answers it: projects,
 // their states, labels, work items and comments. What people do on the board (file an item,
@@ -84,12 +85,9 @@ const defaultStates: [string, PlaneStateGroup][] = [
   ['Cancelled', 'cancelled'],
 ];
 
-/** An item's description without its markup, as Plane keeps beside the HTML. */
+/** A text without its markup, as Plane keeps beside the HTML (paragraphs as blank lines). */
 function stripped(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return descriptionText(html);
 }
 
 /**

@@ -68,6 +68,8 @@ export function endComment(taskId: string, context: TaskContext, output: string 
     const cut = excerpt.length > summaryChars ? `${excerpt.slice(0, summaryChars)}…` : excerpt;
     lines.push(`Output: ${escapeHtml(cut).replace(/\n/g, '<br>')}`);
   }
-  lines.push(`Task <code>${escapeHtml(taskId)}</code>: <code>cto status ${escapeHtml(taskId)}</code>`);
+  lines.push(
+    `Task <code>${escapeHtml(taskId)}</code>: <code>cto status ${escapeHtml(taskId)}</code>`,
+  );
   return paragraphs(lines);
 }
