@@ -79,10 +79,9 @@ describe("Plane's webhooks on cto serve --http", () => {
       401,
       'the signature does not match the body',
     ]);
-    expect(await post({ ...good, body: good.body.replace('Rotate the keys', 'Delete the keys') })).toEqual([
-      401,
-      'the signature does not match the body',
-    ]);
+    expect(
+      await post({ ...good, body: good.body.replace('Rotate the keys', 'Delete the keys') }),
+    ).toEqual([401, 'the signature does not match the body']);
     const old = new Date(Date.now() - 20 * 60_000).toISOString();
     expect(await post(issueDelivery({ ...item, updated_at: old }))).toEqual([
       400,
