@@ -30,6 +30,7 @@ function taskText(task: TaskView): string {
   const lines = [
     `task ${task.id}: ${task.status}`,
     `  ${context.input.description.split('\n')[0]}`,
+    ...(context.input.source ? [`  from ${context.input.source}`] : []),
     `  created ${new Date(task.createdAt).toISOString()}, updated ${new Date(task.updatedAt).toISOString()}`,
   ];
   if (context.classification) {

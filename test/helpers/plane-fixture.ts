@@ -1,5 +1,5 @@
 import { createConfigSource } from '../../src/config/config-source.js';
-import { systemClock } from '../../src/runtime/clock.js';
+import { type Clock, systemClock } from '../../src/runtime/clock.js';
 import type { TaskChange } from '../../src/runtime/create-orchestrator.js';
 import { createPlaneSource } from '../../src/sources/plane/plane-source.js';
 import { type PlaneServer, startPlaneServer } from '../../src/testing/plane-server.js';
@@ -33,6 +33,8 @@ export async function planeFixture(
     section?: Record<string, unknown>;
     leaseMs?: number;
     owner?: string;
+    /** The source's clock (the real one unless given). */
+    clock?: Clock;
   } = {},
 ) {
   const plane = await startPlaneServer({ workspace: 'acme' });
@@ -50,7 +52,7 @@ export async function planeFixture(
     config,
     owner: options.owner ?? 'process-1',
     leaseMs: options.leaseMs ?? 30_000,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
   });
   hear = (change) => source.changed(change);
   return {

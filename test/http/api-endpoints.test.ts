@@ -338,9 +338,7 @@ describe('docs/console.md', () => {
     const { createApi } = await import('../../src/http/create-api.js');
     const file = join(import.meta.dirname, '..', '..', 'docs', 'console.md');
     const document = readFileSync(file, 'utf8');
-    const { registerPlaneWebhook } = await import(
-      '../../src/sources/plane/plane-webhook-route.js'
-    );
+    const { registerPlaneWebhook } = await import('../../src/sources/plane/plane-webhook-route.js');
     const { app } = createApi({} as never);
     registerPlaneWebhook(app, {} as never);
     expect(withApiReference(document, apiReference(openApiDocument(app, 'docs')))).toBe(document);

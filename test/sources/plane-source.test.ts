@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../src/runtime/simulated-clock.js';
 import { until } from '../helpers/cto-process.js';
 import { planeFixture } from '../helpers/plane-fixture.js';
 import { deferred } from '../helpers/test-orchestrator.js';
@@ -167,6 +168,30 @@ describe('the Plane source', () => {
     expect((await f.orchestrator.store.getTask(task?.id ?? ''))?.input.description).toBe(
       'Write the changelog for 0.2\n\nOnly user-facing changes.',
     );
+  });
+
+  it('never hammers a failing Plane: each failed poll waits twice as long, up to 10 minutes', async () => {
+    const clock = new SimulatedClock(Date.UTC(2026, 11, 2));
+    const f = await fixture({ clock, section: { poll_interval_seconds: 30 } });
+    f.plane.fault({ kind: 'server_error' }, { times: 10_000 });
+    const polls: number[] = [];
+    const start = clock.now();
+    f.source.start();
+    const end = start + 60 * 60_000;
+    while (clock.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (f.plane.requests.length > polls.length * 4) polls.push(clock.now() - start);
+      const due = clock.nextDue;
+      if (due !== null) clock.advance(Math.max(0, Math.min(due, end) - clock.now()));
+    }
+    await f.source.stop();
+    // Each poll tries 4 times (1, 2, 4 s apart with jitter), fails, and waits 30 s, 60 s, 120 s …
+    expect(f.plane.requests.length).toBe(polls.length * 4);
+    const gaps = polls.slice(1).map((at, i) => at - (polls[i] ?? 0));
+    expect(gaps.slice(0, 5).map((gap) => Math.round(gap / 30_000))).toEqual([1, 2, 4, 8, 16]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(10 * 60_000 + 8_000);
+    expect(polls.length).toBeLessThanOrEqual(12);
+    expect(f.source.health()).toMatchObject({ state: 'failing' });
   });
 
   it('keeps going when Plane fails: the health says why, the next poll recovers', async () => {
