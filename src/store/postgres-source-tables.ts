@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { statement } from './postgres-statement.js';
-import { finalStatuses, type Store } from './store.js';
+import { finalStatuses, type SourceStoreMethods } from './store.js';
 import {
   healthFromRow,
   prefixRange,
@@ -67,17 +67,6 @@ const sql = {
   ),
 };
 
-type SourceMethods = Pick<
-  Store,
-  | 'taskBySource'
-  | 'openSourceTasks'
-  | 'replaceQueued'
-  | 'beginReport'
-  | 'endReport'
-  | 'putSourceHealth'
-  | 'sourceHealth'
->;
-
 /**
  * The Store methods of task sources on PostgreSQL (migration 2), given the store's own query
  * and transaction runners, so that they fail as every other method does.
@@ -91,7 +80,7 @@ export function postgresSourceTables({
 }: {
   query: <R extends pg.QueryResultRow>(config: pg.QueryConfig) => Promise<R[]>;
   transaction: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
-}): SourceMethods {
+}): SourceStoreMethods {
   return {
     async taskBySource(sourceKey) {
       const [row] = await query<SourceTaskRow>(sql.taskBySource(sourceKey));

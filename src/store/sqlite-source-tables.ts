@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { finalStatuses, type Store } from './store.js';
+import { finalStatuses, type SourceStoreMethods } from './store.js';
 import {
   healthFromRow,
   prefixRange,
@@ -39,17 +39,6 @@ const final = [...finalStatuses].map((status) => `'${status}'`).join(', ');
 const sourceTaskColumns = `t.id, t.source_key, t.status, t.input, t.lease_token,
   (SELECT group_concat(r.step) FROM task_reports AS r WHERE r.task_id = t.id AND r.done_at IS NOT NULL) AS reported`;
 
-type SourceMethods = Pick<
-  Store,
-  | 'taskBySource'
-  | 'openSourceTasks'
-  | 'replaceQueued'
-  | 'beginReport'
-  | 'endReport'
-  | 'putSourceHealth'
-  | 'sourceHealth'
->;
-
 /**
  * The Store methods of task sources, over an open SQLite database whose schema has
  * `sourceSchema`.
@@ -57,7 +46,7 @@ type SourceMethods = Pick<
  * @example
  * return { ...sqliteSourceTables(db), … };
  */
-export function sqliteSourceTables(db: Database.Database): SourceMethods {
+export function sqliteSourceTables(db: Database.Database): SourceStoreMethods {
   const selectBySource = db.prepare(
     `SELECT ${sourceTaskColumns} FROM tasks AS t WHERE t.source_key = ?`,
   );

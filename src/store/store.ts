@@ -293,3 +293,15 @@ export interface Store {
   sourceHealth(): Promise<SourceHealthRecord[]>;
   close(): Promise<void>;
 }
+
+/** What task sources need of a store, which each backend implements in a file of its own. */
+export type SourceStoreMethods = Pick<
+  Store,
+  | 'taskBySource'
+  | 'openSourceTasks'
+  | 'replaceQueued'
+  | 'beginReport'
+  | 'endReport'
+  | 'putSourceHealth'
+  | 'sourceHealth'
+>;

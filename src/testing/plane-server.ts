@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, sendJson } from './local-http-server.js';
 import {
   type NewWorkItem,
   PlaneBoard,
@@ -60,30 +60,6 @@ export interface PlaneServer {
 }
 
 const apiPrefix = /^\/api\/v1\/workspaces\/([^/]+)\/projects\/?(?:([^/]+)\/?)?(.*)$/;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
-}
 
 /** Plane's cursor pagination: `cursor` is `<per page>:<page>:<is prev>`. */
 function page<T>(all: readonly T[], query: URLSearchParams, maxPerPage: number) {
@@ -265,9 +241,9 @@ export async function startPlaneServer(options: PlaneServerOptions = {}): Promis
     }
     if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.kind === 'unauthorized' || key !== apiKey)
-      return send(response, 401, { detail: 'Given API token is not valid' });
+      return sendJson(response, 401, { detail: 'Given API token is not valid' });
     if (fault?.kind === 'rate_limit') {
-      return send(
+      return sendJson(
         response,
         429,
         { error: 'Rate limit exceeded' },
@@ -279,7 +255,7 @@ export async function startPlaneServer(options: PlaneServerOptions = {}): Promis
     }
     const wait = overLimit();
     if (wait !== null) {
-      return send(
+      return sendJson(
         response,
         429,
         { error: 'Rate limit exceeded' },
@@ -290,29 +266,15 @@ export async function startPlaneServer(options: PlaneServerOptions = {}): Promis
       );
     }
     if (fault?.kind === 'server_error')
-      return send(response, 500, { error: 'Something went wrong' });
-    if (fault?.kind === 'malformed') return send(response, 200, '{"results": [ {"id": ');
+      return sendJson(response, 500, { error: 'Something went wrong' });
+    if (fault?.kind === 'malformed') return sendJson(response, 200, '{"results": [ {"id": ');
     const [status, body] = route(recorded, new URL(incoming.url ?? '/', 'http://x').searchParams);
-    send(response, status, body);
+    sendJson(response, status, body);
   }
 
-  const server = createServer((incoming, response) => {
-    handle(incoming, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else send(response, 500, { error: String(error) });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+  const local = await listenOnLoopback(handle, { port: options.port });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: local.url,
     board,
     requests,
     deliveries,
@@ -342,12 +304,8 @@ export async function startPlaneServer(options: PlaneServerOptions = {}): Promis
       faults.push({ fault, path: match.path, method: match.method, times: match.times ?? 1 });
     },
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const response of hanging) response.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
+      for (const response of hanging) response.destroy();
+      return local.close();
     },
   };
 }

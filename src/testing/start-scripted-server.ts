@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, sendJson } from './local-http-server.js';
 import { ModelScripts } from './model-scripts.js';
 import { type RecordedRequest, recordRequest } from './recorded-request.js';
 import {
@@ -38,30 +38,6 @@ export interface ScriptedServer {
 
 /** The text a cut reply carries up to the point where the connection drops. */
 const cutText = 'This reply is cut off before its end, as a dropped connection would leave it.';
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
-}
 
 function startEvents(response: ServerResponse): void {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -178,37 +154,21 @@ export async function startScriptedServer(
     );
   };
 
-  const server = createServer((incoming, response) => {
-    handle(incoming, response).catch((error: unknown) => {
-      // Only a broken connection or a bug lands here; the client must not wait forever.
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, protocol.error('server_error', String(error)));
-    });
+  const local = await listenOnLoopback(handle, {
+    port: options.port,
+    // Only a broken connection or a bug lands here; the client must not wait forever.
+    errorBody: (error) => protocol.error('server_error', String(error)),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  // Closing twice (a test, then its afterEach) must not fail.
-  let closing: Promise<void> | undefined;
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: local.url,
+    port: local.port,
     requests,
     otherRequests,
     script: (model, script) => scripts.set(model, script),
     close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const response of hanging) response.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
+      for (const response of hanging) response.destroy();
+      return local.close();
     },
   };
 }
