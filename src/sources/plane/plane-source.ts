@@ -6,12 +6,12 @@ import { type Clock, systemClock } from '../../runtime/clock.js';
 import type { Orchestrator, TaskChange } from '../../runtime/create-orchestrator.js';
 import { finalStatuses, type SourceTask } from '../../store/store.js';
 import { type SourceHealth, SourceHealthTracker } from '../source-health.js';
-import type { PlaneWorkItemRecord } from './plane-api-schemas.js';
-import { isActive, isPickedUp, loadPlaneCatalog, type PlaneProjectView } from './plane-catalog.js';
+import { loadPlaneCatalog, type PlaneProjectView } from './plane-catalog.js';
 import { PlaneClient } from './plane-client.js';
-import { dueStep, itemRef, sourceKey, writeBack } from './plane-write-back.js';
+import { dueStep, itemRef, sourceKey } from './plane-write-back.js';
+import { type ReconcileParts, reconcileItem } from './reconcile-item.js';
 import { sleep } from './request-pacer.js';
-import { workItemInput } from './work-item-input.js';
+import { WriteBackQueue } from './write-back-queue.js';
 
 export interface PlaneSourceOptions {
   orchestrator: Orchestrator;
@@ -84,8 +84,7 @@ export function createPlaneSource(options: PlaneSourceOptions): PlaneSource {
   const health = new SourceHealthTracker(targetOf(options.config.current().taskSources.plane));
   let connection: Connection | null = null;
   let loop: Promise<void> | null = null;
-  // Reports under way, by task: a task's end waits for its start.
-  const reports = new Map<string, Promise<void>>();
+  const reports = new WriteBackQueue(logger);
 
   function settings(): PlaneSettings | null {
     return options.config.current().taskSources.plane;
@@ -121,92 +120,35 @@ export function createPlaneSource(options: PlaneSourceOptions): PlaneSource {
     return link.catalog;
   }
 
-  function models(): string[] {
-    return options.config
-      .current()
-      .models.filter((m) => m.enabled)
-      .map((m) => m.id);
+  function reconcileParts(link: Connection): ReconcileParts {
+    return {
+      orchestrator,
+      settings: link.settings,
+      models: options.config
+        .current()
+        .models.filter((m) => m.enabled)
+        .map((m) => m.id),
+      ...(logger ? { logger } : {}),
+      onCreated: () => {
+        health.created();
+        options.onSubmitted?.();
+      },
+    };
   }
 
-  /** Brings one item and its task (if any) in step. */
-  async function reconcile(
-    link: Connection,
-    project: PlaneProjectView,
-    item: PlaneWorkItemRecord | null,
-    itemId: string,
-    task: SourceTask | null,
-    warnings: string[],
-  ): Promise<void> {
-    const key = sourceKey({ workspace: link.settings.workspace, projectId: project.id, itemId });
-    const labels = (item?.labels ?? []).map((id) => project.labelNames.get(id) ?? id);
-    const made = item && workItemInput(item, project, labels, link.settings, models());
-    const name = item ? `${project.identifier}-${item.sequence_id}` : itemId;
-    if (made) warnings.push(...made.ignoredLabels.map((w) => `${name}: ${w}`));
-    if (!task) {
-      // An item runs once: a task of it that ended stays its task.
-      if (!item || !made || !isPickedUp(project, item)) return;
-      if (await orchestrator.store.taskBySource(key)) return;
-      const id = await orchestrator.submit(made.input, { sourceKey: key });
-      health.created();
-      logger?.info(
-        { taskId: id, requestId: null, model: null, phase: 'classifying' },
-        `picked up ${name} from Plane (${made.input.source})`,
-      );
-      options.onSubmitted?.();
-      return;
-    }
-    if (finalStatuses.has(task.status)) return;
-    if (!item || !isActive(project, item)) {
-      const where = item
-        ? `moved to "${project.stateNames.get(item.state ?? '') ?? item.state}", out of the active states`
-        : 'deleted, or moved out of the project';
-      await orchestrator.cancel(task.id, `the Plane item was ${where}`).catch((error: Error) => {
-        // Another process holds it: its own poll sees the item and cancels it there.
-        logger?.info({ taskId: task.id, err: error.message }, 'not cancelled here');
-      });
-      return;
-    }
-    if (made && task.queued && !isDeepStrictEqual(made.input, task.input)) {
-      await orchestrator.replaceQueued(task.id, made.input);
-    }
-  }
-
-  /** Writes back the step a task is due, after any step of it under way here. */
   function report(task: SourceTask, projects: readonly PlaneProjectView[]): Promise<void> {
-    const before = reports.get(task.id) ?? Promise.resolve();
-    const next = before.then(async () => {
-      const link = connection;
-      const project = projects.find((p) => p.id === itemRef(task.sourceKey)?.projectId);
-      const parts = {
-        client: link?.client,
-        store: orchestrator.store,
-        orchestrator,
-        clock,
-        owner,
-        leaseMs: options.leaseMs,
-      };
-      // A task that ended while its start was written is due its end next.
-      for (let round = 0; round < 2 && parts.client && !stopping.signal.aborted; round++) {
-        const fresh = await orchestrator.store.taskBySource(task.sourceKey);
-        const step = fresh && dueStep(fresh);
-        if (!fresh || !step) return;
-        if (
-          (await writeBack({ ...parts, client: parts.client }, fresh, step, project)) === 'skipped'
-        )
-          return;
-      }
-    });
-    const settled = next.catch((error: unknown) => {
-      logger?.warn(
-        { taskId: task.id, err: String(error) },
-        'could not write back to Plane; the next poll tries again',
-      );
-    });
-    reports.set(task.id, settled);
-    void settled.finally(() => {
-      if (reports.get(task.id) === settled) reports.delete(task.id);
-    });
-    return settled;
+    return reports.report(task, projects, () =>
+      connection && !stopping.signal.aborted
+        ? {
+            client: connection.client,
+            store: orchestrator.store,
+            orchestrator,
+            clock,
+            owner,
+            leaseMs: options.leaseMs,
+          }
+        : null,
+    );
   }
 
   async function poll(): Promise<void> {
@@ -236,7 +178,7 @@ export function createPlaneSource(options: PlaneSourceOptions): PlaneSource {
             });
             const task = open.get(key) ?? null;
             open.delete(key);
-            await reconcile(link, project, item, item.id, task, warnings);
+            await reconcileItem(reconcileParts(link), project, item, item.id, task, warnings);
           }
         } catch (error) {
           if (stopping.signal.aborted) throw error;
@@ -251,7 +193,7 @@ export function createPlaneSource(options: PlaneSourceOptions): PlaneSource {
         if (!ref || !project || unlisted.has(project.id) || finalStatuses.has(task.status))
           continue;
         const item = await link.client.getWorkItem(project.id, ref.itemId);
-        await reconcile(link, project, item, ref.itemId, task, warnings);
+        await reconcileItem(reconcileParts(link), project, item, ref.itemId, task, warnings);
       }
       const due = await orchestrator.store.openSourceTasks(prefix);
       await Promise.all(
@@ -319,7 +261,7 @@ export function createPlaneSource(options: PlaneSourceOptions): PlaneSource {
         const task = await orchestrator.store.taskBySource(key);
         const item = await link.client.getWorkItem(project.id, itemId);
         if (!item && !task) continue;
-        await reconcile(link, project, item, itemId, task, []);
+        await reconcileItem(reconcileParts(link), project, item, itemId, task, []);
         return;
       }
     },
@@ -330,7 +272,7 @@ export function createPlaneSource(options: PlaneSourceOptions): PlaneSource {
     async stop() {
       stopping.abort(new Error('the Plane source stopped'));
       await loop;
-      await Promise.all(reports.values());
+      await reports.settled();
     },
   };
 }
