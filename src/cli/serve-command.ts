@@ -122,6 +122,8 @@ export function addServeCommands(program: Command, io: CliIo): void {
       onSubmitted: () => wake(),
     });
     sourcesHear = sources.changed;
+    if (!feed && runtime.source.current().taskSources.plane?.webhook)
+      io.stderr('plane: webhooks are configured, but without --http none arrive: polling only\n');
     const http = feed
       ? await startHttp(io, runtime, feed, options, () => wake(), sources.routes).catch(
           async (error) => {
