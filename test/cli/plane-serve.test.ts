@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ctoSystemPrompt } from '../../agents/cto-prompts.js';
@@ -231,5 +233,9 @@ describe('cto serve on Plane', () => {
     ]);
     expect(status).not.toContain('plane-wrong-key');
     expect(serve.child.exitCode).toBeNull();
+    // The log says why too, and holds no key either.
+    const log = readFileSync(join(sandbox.cwd, '.cto', 'cto.log'), 'utf8');
+    expect(log).toContain('the API key was refused (401)');
+    expect(log).not.toContain('plane-wrong-key');
   }, 120_000);
 });
