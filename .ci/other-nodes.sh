@@ -6,12 +6,13 @@
 #
 # The subset (the full suite takes ~6 minutes a version on 2 cores, and each native build ~2):
 # the store (SQLite and PostgreSQL), the runtime's lifecycle, cancel and resume, the CLI end to
-# end with the real Claude Code CLI, the HTTP API and the console in Chromium.
+# end with the real Claude Code CLI, the HTTP API and the console in Chromium, and the Plane
+# source (its client over the platform fetch, webhooks, write-backs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="$1"
 subset=(test/store test/runtime/spawn.test.ts test/runtime/cancel.test.ts test/runtime/resume.test.ts
-  test/cli/run-command.test.ts test/http test/console)
+  test/cli/run-command.test.ts test/http test/console test/sources)
 cache="${CTO_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cto-orchestrator-ci}"
 gyp="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/node_modules/node-gyp/bin/node-gyp.js"
 addon=node_modules/better-sqlite3/build
