@@ -195,6 +195,42 @@ describe('cto serve on Plane', () => {
     expect(plane.board.stateOf(item)).toBe('Done');
   }, 120_000);
 
+  it('takes signed webhooks on cto serve --http: an item filed after a poll is done before the next', async () => {
+    const { plane, web, sandbox, env } = await setUp();
+    sandbox.write('orchestrator_config.json', {
+      ...JSON.parse(readFileSync(join(sandbox.cwd, 'orchestrator_config.json'), 'utf8')),
+      task_sources: { plane: planeSection(plane, { poll_interval_seconds: 3600, webhook: {} }) },
+    });
+    const serve = startCtoProcess(
+      sandbox.cwd,
+      { ...env, PLANE_WEBHOOK_SECRET: 'whsec-cli-test' },
+      'serve',
+      '--http',
+      '0',
+      '--poll',
+      '100',
+    );
+    cleanups.push(async () => {
+      serve.child.kill('SIGKILL');
+    });
+    const listings = () => plane.requests.filter((r) => r.path.endsWith('/work-items/')).length;
+    await until(() => listings() === 1, 'the first poll', 60_000);
+    const url = /console: open (http:\/\/\S+\/) /.exec(serve.output.stderr)?.[1];
+    plane.sendWebhooks({ url: `${url}hooks/plane`, secret: 'whsec-cli-test' });
+    const item = plane.fileItem(web, {
+      name: 'Check the backup job',
+      state: 'Todo',
+      labels: ['model:deepseek'],
+    });
+    await until(() => plane.board.stateOf(item) === 'Done', 'the item done', 60_000);
+    await plane.deliveriesSettled();
+    expect(plane.deliveries[0]?.status).toBe(202);
+    expect(listings()).toBe(1);
+    expect(stepsOf(plane, item.id)).toEqual(['end', 'start']);
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+  }, 120_000);
+
   it('shows a refused key in one line of cto status, and keeps serving tasks from elsewhere', async () => {
     const { sandbox, env } = await setUp({ planeKey: 'plane-wrong-key' });
     const serve = startCtoProcess(sandbox.cwd, env, 'serve', '--poll', '100');
