@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createModelPorts } from '../../agents/create-model-ports.js';
 import { createModelConfinement } from '../../agents/model-confinement.js';
@@ -13,8 +13,9 @@ import {
 } from '../runtime/create-orchestrator.js';
 import type { ModelPorts } from '../runtime/model-ports.js';
 import { startSimulation } from '../simulate/start-simulation.js';
-import { defaultStorePath, sqliteFile } from '../store/open-store.js';
+import { defaultStorePath, openStore, sqliteFile } from '../store/open-store.js';
 import { startTracing } from '../telemetry/start-tracing.js';
+import { CleanupStack } from './cleanup-stack.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 
@@ -41,12 +42,19 @@ export interface Runtime {
   workdir: string;
   /** What confines the tools of this process (`cto status` shows it). */
   sandbox(): Promise<SandboxState>;
+  /** False when a read-only command found no store yet at the default location. */
+  storeExists: boolean;
   /** Stops the orchestrator and whatever the simulation started. */
   close(): Promise<void>;
 }
 
 /** Where simulated runs are stored unless a store is named: apart from real work and its budgets. */
 export const simulatedStorePath = '.cto/simulated/state.db';
+
+/** The store the user named (`--store`, `CTO_STORE`), if any. */
+export function namedStore(io: CliIo, options: RuntimeOptions): string | undefined {
+  return options.store ?? io.env.CTO_STORE;
+}
 
 /** Whether this command runs against the local stand-ins (`--simulate` or `CTO_SIMULATE=1`). */
 export function simulating(io: CliIo, options: RuntimeOptions): boolean {
@@ -60,9 +68,7 @@ export function simulating(io: CliIo, options: RuntimeOptions): boolean {
  */
 export function storeLocation(io: CliIo, options: RuntimeOptions): string {
   return (
-    options.store ??
-    io.env.CTO_STORE ??
-    (simulating(io, options) ? simulatedStorePath : defaultStorePath)
+    namedStore(io, options) ?? (simulating(io, options) ? simulatedStorePath : defaultStorePath)
   );
 }
 
@@ -82,6 +88,22 @@ export function stateDirectory(io: CliIo, options: RuntimeOptions): string {
   return file ? dirname(file) : resolve(io.cwd, '.cto');
 }
 
+/** What a command asks of the runtime besides the shared options. */
+export interface RuntimeOverrides {
+  ports?: ModelPorts;
+  onProgress?: OrchestratorOptions['onProgress'];
+  onChange?: OrchestratorOptions['onChange'];
+  /** For commands that call no model (`submit`, `status`): no local servers are started. */
+  noModelCalls?: boolean;
+  /**
+   * For commands that only look (`status`, `perf`, `replay`): the store is opened read-only
+   * and must exist, and nothing is created: no state directory, no log file.
+   */
+  readOnly?: boolean;
+  /** How long this process's leases on tasks last unless renewed (`cto serve --lease`). */
+  leaseMs?: number;
+}
+
 /**
  * Says once, before any task, when tools will run unconfined (turned off) or not at all (no
  * sandbox on this machine): every run that could hand a model a shell says so.
@@ -97,7 +119,9 @@ async function warnUnlessConfined(io: CliIo, state: Promise<SandboxState>): Prom
 /**
  * Everything a task-running command needs: the live configuration, the store, the log file,
  * the real model transports (or, with `--simulate` / `CTO_SIMULATE=1`, the local protocol
- * servers standing in for every provider) and the orchestrator on top.
+ * servers standing in for every provider) and the orchestrator on top. What it opens is
+ * closed again if a later step fails (a bad store, a port in use), so a command that fails
+ * here ends at once instead of leaving a server that keeps the process alive.
  *
  * @example
  * const runtime = await openRuntime(io, program.opts());
@@ -106,28 +130,47 @@ async function warnUnlessConfined(io: CliIo, state: Promise<SandboxState>): Prom
 export async function openRuntime(
   io: CliIo,
   options: RuntimeOptions,
-  overrides: {
-    ports?: ModelPorts;
-    onProgress?: OrchestratorOptions['onProgress'];
-    onChange?: OrchestratorOptions['onChange'];
-    /** For commands that call no model (`submit`, `status`): no local servers are started. */
-    noModelCalls?: boolean;
-    /** How long this process's leases on tasks last unless renewed (`cto serve --lease`). */
-    leaseMs?: number;
-  } = {},
+  overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
+  const cleanup = new CleanupStack();
+  try {
+    return await openParts(io, options, overrides, cleanup);
+  } catch (error) {
+    await cleanup.closeAll();
+    throw error;
+  }
+}
+
+async function openParts(
+  io: CliIo,
+  options: RuntimeOptions,
+  overrides: RuntimeOverrides,
+  cleanup: CleanupStack,
+): Promise<Runtime> {
+  const readOnly = overrides.readOnly === true;
   const stateDir = stateDirectory(io, options);
-  mkdirSync(stateDir, { recursive: true });
+  if (!readOnly) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const logFile = join(stateDir, 'cto.log');
-  const logger = createLogger({ file: logFile, verbose: options.verbose });
+  const logger = createLogger(readOnly ? {} : { file: logFile, verbose: options.verbose });
   let source: ConfigSource = createConfigSource({
     environment: () => io,
     file: options.config,
     logger,
   });
   source.current(); // a configuration that never loaded is an error now, not at the first task
+  // The store first: a store that cannot be opened stops the command before anything starts.
+  const location = storeLocation(io, options);
+  // Looking at the default store before any task made it is no error: it is empty.
+  const file = sqliteFile(location, io.cwd);
+  const notYet =
+    readOnly && !namedStore(io, options) && file !== null && file !== '' && !existsSync(file);
+  const store = notYet ? openStore(':memory:', io.cwd) : openStore(location, io.cwd, { readOnly });
+  cleanup.push('the store', () => store.close());
   const simulation =
-    simulating(io, options) && !overrides.noModelCalls ? await startSimulation() : null;
+    simulating(io, options) && !overrides.noModelCalls && !readOnly
+      ? await startSimulation()
+      : null;
+  if (simulation) cleanup.push('the local model servers', () => simulation.close());
   // Simulated workers edit files: in a scratch directory unless a task names its own, the same
   // one for every process, so that a resumed task finds what it wrote before.
   const workdir = simulation ? join(stateDir, 'work') : io.cwd;
@@ -157,13 +200,16 @@ export async function openRuntime(
   const inspection = options.inspect
     ? await startInspection({ port: inspectorPort(options.inspect) })
     : null;
-  if (inspection) io.stderr(`inspector: open ${inspection.url} to watch every actor\n`);
-  const tracing = startTracing(io.env);
-  // Given as a location, the store is the orchestrator's to open and to close.
+  if (inspection) {
+    cleanup.push('the inspector', () => inspection.stop());
+    io.stderr(`inspector: open ${inspection.url} to watch every actor\n`);
+  }
+  const tracing = startTracing(io.env, (why) => io.stderr(`cto: ${why}\n`));
+  if (tracing) cleanup.push('tracing', () => tracing.shutdown());
   const orchestrator = createOrchestrator({
     ports,
     config: source,
-    store: storeLocation(io, options),
+    store,
     cwd: io.cwd,
     logger,
     onProgress: overrides.onProgress,
@@ -174,6 +220,8 @@ export async function openRuntime(
     ...(inspection ? { inspect: inspection.inspect } : {}),
     ...(tracing ? { tracer: tracing.tracer } : {}),
   });
+  cleanup.push('the orchestrator', () => orchestrator.stop());
+  let closing: Promise<void> | null = null;
   return {
     orchestrator,
     source,
@@ -183,11 +231,13 @@ export async function openRuntime(
     workdir,
     inspection,
     sandbox: () => confinement.state(),
-    async close() {
-      await orchestrator.stop();
-      await tracing?.shutdown();
-      inspection?.stop();
-      await simulation?.close();
+    storeExists: !notYet,
+    close() {
+      // A signal handler and the command's own `finally` may both close: once is enough.
+      closing ??= cleanup.closeAll().then((failures) => {
+        for (const failure of failures) io.stderr(`cto: while closing ${failure}\n`);
+      });
+      return closing;
     },
   };
 }

@@ -137,7 +137,7 @@ export function addPerfCommand(program: Command, io: CliIo): void {
     .option('--type <task type>', `only this task type (${taskTypeSchema.options.join(', ')})`)
     .action(async (options: PerfOptions) => {
       const globals = program.opts<RuntimeOptions>();
-      const runtime = await openRuntime(io, globals, { noModelCalls: true });
+      const runtime = await openRuntime(io, globals, { readOnly: true });
       try {
         const history = await runtime.orchestrator.store.performance();
         const configured = runtime.source.current().models.map((m) => m.id);

@@ -25,11 +25,7 @@ export async function replayCommand(
     throw new ExitCode(1, [`--speed: expected a positive number, got ${options.speed}`]);
   if (options.step && !io.readLine)
     throw new ExitCode(1, ['--step needs a terminal to read Enter from']);
-  const runtime = await openRuntime(
-    io,
-    { ...globals, inspect: options.port },
-    { noModelCalls: true },
-  );
+  const runtime = await openRuntime(io, { ...globals, inspect: options.port }, { readOnly: true });
   try {
     const { store } = runtime.orchestrator;
     const task = await store.getTask(taskId);

@@ -108,7 +108,7 @@ export function addReplayHistoryCommand(program: Command, io: CliIo): void {
     .action(async (options: ReplayOptions) => {
       const globals = program.opts<RuntimeOptions>();
       const limit = parseLimit(options.limit);
-      const runtime = await openRuntime(io, globals, { noModelCalls: true });
+      const runtime = await openRuntime(io, globals, { readOnly: true });
       try {
         const { store } = runtime.orchestrator;
         const loaded = runtime.source.current();

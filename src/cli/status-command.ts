@@ -81,7 +81,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (taskId: string | undefined, options: { json?: boolean }) => {
       const globals = program.opts<RuntimeOptions>();
-      const runtime = await openRuntime(io, globals, { noModelCalls: true });
+      const runtime = await openRuntime(io, globals, { readOnly: true });
       try {
         if (taskId) {
           const task = await runtime.orchestrator.get(taskId);

@@ -9,13 +9,18 @@ export const defaultStorePath = '.cto/state.db';
  * Opens the store a location names: `--store`, else `CTO_STORE`, else `./.cto/state.db`. A
  * path or `sqlite:PATH` is the embedded SQLite store; a `postgres://…` or `postgresql://…` URL
  * the shared PostgreSQL store (which connects and migrates in the background: its first call
- * says if that failed).
+ * says if that failed). `readOnly` opens an existing SQLite store without creating or changing
+ * anything (a missing file is "no store at …").
  *
  * @example
  * const store = openStore(options.store ?? process.env.CTO_STORE, process.cwd());
  * const shared = openStore('postgres://cto@db.internal:5432/cto', process.cwd());
  */
-export function openStore(location: string | undefined, cwd: string): Store {
+export function openStore(
+  location: string | undefined,
+  cwd: string,
+  options: { readOnly?: boolean } = {},
+): Store {
   const where = location?.trim() || defaultStorePath;
   if (/^postgres(ql)?:\/\//.test(where)) return openPostgresStore(where);
   const path = sqliteFile(where, cwd);
@@ -25,7 +30,7 @@ export function openStore(location: string | undefined, cwd: string): Store {
       `${where}: not a store this version can open; use a SQLite file or a postgres:// URL`,
     );
   }
-  return openSqliteStore(path ?? ':memory:');
+  return openSqliteStore(path ?? ':memory:', options);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
@@ -136,6 +136,53 @@ function addMissingColumns(db: Database.Database): void {
 
 const noneFenced: ReadonlySet<string> = new Set();
 
+/** The store's file, created with its directory when missing, and its schema brought up to date. */
+function openForWriting(path: string): Database.Database {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const db = new Database(path);
+    // The store holds task texts and outputs: only its owner reads it.
+    if (path !== ':memory:') chmodSync(path, 0o600);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    // Room for the working set of live tasks, and fewer (fsync'ing) checkpoints under load.
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 10000');
+    db.exec(schema);
+    addMissingColumns(db);
+    db.exec(sourceSchema);
+    return db;
+  } catch (error) {
+    throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * An existing store opened to read only: nothing is created or changed (no directory, no
+ * schema, no expired reservation released). A copy the user may only read opens too: when
+ * SQLite cannot set up its shared memory beside it, the file is read as immutable.
+ */
+function openReadOnly(path: string): Database.Database {
+  if (path === ':memory:' || !existsSync(path)) throw new StoreError(`no store at ${path}`);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+  } catch (error) {
+    if (!/unable to open|readonly|CANTOPEN/i.test((error as Error).message))
+      throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
+    db = new Database(`file:${encodeURI(path)}?immutable=1`, { readonly: true });
+  }
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+  if (!tables.includes('tasks') || !tables.includes('budget_reservations')) {
+    db.close();
+    throw new StoreError(`${path} is not a cto-orchestrator store (or one too old to read)`);
+  }
+  return db;
+}
+
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode, needing no setup. With
  * `synchronous = NORMAL` a commit survives a crash of the process (not the loss of power
@@ -146,23 +193,9 @@ const noneFenced: ReadonlySet<string> = new Set();
  * const store = openSqliteStore('.cto/state.db');
  * await store.commit({ tasks: [{ taskId, input, event: null, snapshot, status: 'classifying', machineVersion: 1, at: Date.now() }] });
  */
-export function openSqliteStore(path: string): Store {
-  let db: Database.Database;
-  try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    // Room for the working set of live tasks, and fewer (fsync'ing) checkpoints under load.
-    db.pragma('cache_size = -65536');
-    db.pragma('wal_autocheckpoint = 10000');
-    db.exec(schema);
-    addMissingColumns(db);
-    db.exec(sourceSchema);
-  } catch (error) {
-    throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
-  }
+export function openSqliteStore(path: string, options: { readOnly?: boolean } = {}): Store {
+  const readOnly = options.readOnly === true;
+  const db = readOnly ? openReadOnly(path) : openForWriting(path);
 
   // A task whose source key another task has is not inserted (`changes` is 0).
   const insertTask = db.prepare(
@@ -251,6 +284,30 @@ export function openSqliteStore(path: string): Store {
     `SELECT scope, tokens, usd, reserved_tokens AS reservedTokens, MAX(0, reserved_usd) AS reservedUsd
      FROM budget_usage WHERE window = ? ORDER BY scope`,
   );
+  // What a reader that may not write sees: the reserved sums less the expired reservations,
+  // which a writer would release first.
+  const selectExpiredByScope = db.prepare(
+    `SELECT scope, SUM(tokens) AS tokens, SUM(usd) AS usd FROM budget_reservations
+     WHERE window = ? AND expires_at <= ? GROUP BY scope`,
+  );
+  function readOnlyUsage(window: string, now: number) {
+    const expired = new Map(
+      (
+        selectExpiredByScope.all(window, now) as { scope: string; tokens: number; usd: number }[]
+      ).map((row) => [row.scope, row] as const),
+    );
+    return (selectUsage.all(window) as Record<string, unknown>[]).map((row) => {
+      const gone = expired.get(String(row.scope));
+      const usage = usageFromRow(row, window);
+      return gone
+        ? {
+            ...usage,
+            reservedTokens: Math.max(0, usage.reservedTokens - gone.tokens),
+            reservedUsd: Math.max(0, usage.reservedUsd - gone.usd),
+          }
+        : usage;
+    });
+  }
 
   interface ReservationRow {
     id: string;
@@ -522,6 +579,7 @@ export function openSqliteStore(path: string): Store {
       return reserve.immediate(reservation);
     },
     async budgetUsage(window, now) {
+      if (readOnly) return readOnlyUsage(window, now);
       releaseExpired.immediate(now);
       return (selectUsage.all(window) as Record<string, unknown>[]).map((row) =>
         usageFromRow(row, window),
