@@ -60,6 +60,9 @@ export const routeSchema = z.object({
 });
 export type Route = z.infer<typeof routeSchema>;
 
+/** The longest task description: it travels in every prompt and every stored snapshot. */
+export const maxDescriptionChars = 200_000;
+
 /**
  * A task as a user hands it in (`cto run`, `orchestrator.spawn`).
  *
@@ -72,7 +75,10 @@ export const taskInputSchema = z.strictObject({
     .string()
     .trim()
     .min(1, { error: 'expected a non-empty task description' })
-    .max(200_000),
+    .max(maxDescriptionChars, {
+      error: (issue) =>
+        `too long: ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : '?'} characters; a task description holds at most ${maxDescriptionChars.toLocaleString('en-US')} (put large material in a file in the task's working directory and name it)`,
+    }),
   /** Skip the CTO's guess of the type. */
   type: taskTypeSchema.optional(),
   /** Run on this model (no cost override); escalation still applies. */
@@ -83,6 +89,8 @@ export const taskInputSchema = z.strictObject({
   network: networkAccessSchema.optional(),
   /** Where the task came from (a user, a project-management task …), kept for the record. */
   source: z.string().max(200).optional(),
+  /** The ended task this one runs again (`cto retry`): a new chain of attempts, linked. */
+  retryOf: z.string().min(1).max(100).optional(),
 });
 export type TaskInput = z.infer<typeof taskInputSchema>;
 

@@ -125,6 +125,7 @@ export {
   defaultLeaseMs,
   OrchestratorStoppedError,
   TaskInputError,
+  TaskNotFoundError,
 } from './runtime/create-orchestrator.js';
 export type {
   ClassifyCall,

@@ -8,6 +8,8 @@ export interface CliIo extends ConfigEnvironment {
   isTerminal?: boolean;
   /** Reads one line from the terminal (`cto inspect --step`); absent when there is none. */
   readLine?: () => Promise<string | null>;
+  /** Reads all of standard input (`cto run -`); absent when there is none to read. */
+  readStdin?: () => Promise<string>;
   /** Calls `handler` on SIGINT or SIGTERM until the returned function is called. */
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }

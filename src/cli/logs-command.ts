@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { maskKeys } from '../log/mask-keys.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { type RuntimeOptions, stateDirectory } from './open-runtime.js';
@@ -86,7 +87,7 @@ export function addLogsCommand(program: Command, io: CliIo): void {
         partial = lines.pop() ?? '';
         for (const line of lines) {
           if (line.trim() && isAbout(line, options.task))
-            io.stdout(`${options.json ? line : readableLogLine(line)}\n`);
+            io.stdout(`${maskKeys(options.json ? line : readableLogLine(line))}\n`);
         }
       };
       printNew();

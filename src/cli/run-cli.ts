@@ -1,13 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatProblem } from '../config/config-problem.js';
 import { packageVersion } from '../package-info.js';
+import { addCancelCommand } from './cancel-command.js';
 import type { CliIo } from './cli-io.js';
 import { addConfigCommand } from './config-command.js';
 import { ExitCode } from './exit-code.js';
 import { addGraphCommand } from './graph-command.js';
+import { addListCommand } from './list-command.js';
 import { addLogsCommand } from './logs-command.js';
 import { addPerfCommand } from './perf-command.js';
 import { addReplayHistoryCommand } from './replay-history-command.js';
+import { addRetryCommand } from './retry-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommands } from './serve-command.js';
 import { addStatusCommand } from './status-command.js';
@@ -44,6 +47,9 @@ export function createProgram(io: CliIo): Command {
   addConfigCommand(program, io);
   addRunCommand(program, io);
   addSubmitCommand(program, io);
+  addListCommand(program, io);
+  addCancelCommand(program, io);
+  addRetryCommand(program, io);
   addServeCommands(program, io);
   addStatusCommand(program, io);
   addLogsCommand(program, io);

@@ -1,65 +1,86 @@
 import type { Command } from 'commander';
+import type { Orchestrator, TaskHandle } from '../runtime/create-orchestrator.js';
 import type { TaskOutcome } from '../runtime/task-outcome.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { createLiveView, type LiveView } from './live-view.js';
 import { openRuntime, type RuntimeOptions } from './open-runtime.js';
 import { outcomeExitCode, outcomeText } from './outcome-text.js';
-import { type TaskOptions, taskInput, withTaskOptions } from './task-options.js';
+import { type TaskOptions, taskInput, taskText, withTaskOptions } from './task-options.js';
 
 /**
- * `cto run "<task>"`: runs one task to its end with a live view, prints the outcome, and exits
- * 0 when done, 2 when blocked, 1 on error. Ctrl-C stops it with the task stored, for
- * `cto resume`.
+ * Starts a task and follows it to its end with a live view (or, with `json`, prints only the
+ * outcome as JSON); ends with exit code 0 when done, 2 when blocked, 1 when cancelled, 130
+ * when interrupted (the task stays stored, for `cto resume`).
+ *
+ * @example
+ * await runToEnd(io, program.opts(), false, (orchestrator) => orchestrator.spawn('Fix the build'));
+ */
+export async function runToEnd(
+  io: CliIo,
+  globals: RuntimeOptions,
+  json: boolean,
+  start: (orchestrator: Orchestrator) => Promise<TaskHandle>,
+): Promise<void> {
+  let view: LiveView | null = null;
+  let taskId: string | null = null;
+  const runtime = await openRuntime(io, globals, {
+    onProgress: (activity) => {
+      if (activity.taskId === taskId) view?.note(activity);
+    },
+  });
+  const stopSignals = io.onSignal?.(() => {
+    io.stderr('\ninterrupted: the task is stored; `cto resume` continues it\n');
+    void runtime.close();
+  });
+  try {
+    const task = await start(runtime.orchestrator);
+    taskId = task.id;
+    view = json ? null : createLiveView(io, Date.now());
+    const show = (snapshot: ReturnType<typeof task.actor.getSnapshot>) =>
+      view?.update(
+        typeof snapshot.value === 'string' ? snapshot.value : 'active',
+        snapshot.context,
+      );
+    show(task.actor.getSnapshot());
+    const live = view ? task.subscribe(show) : null;
+    let outcome: TaskOutcome;
+    try {
+      outcome = await task.result;
+    } catch (error) {
+      throw new ExitCode(130, [`stopped: ${(error as Error).message}`]);
+    } finally {
+      live?.unsubscribe();
+    }
+    view?.end();
+    io.stdout(json ? `${JSON.stringify(outcome, null, 2)}\n` : outcomeText(outcome));
+    const code = outcomeExitCode(outcome);
+    if (code !== 0) throw new ExitCode(code);
+  } finally {
+    stopSignals?.();
+    await runtime.close();
+  }
+}
+
+/**
+ * `cto run "<task>"` (or `-` for standard input, or `--file F`): runs one task to its end with a
+ * live view, prints the outcome, and exits 0 when done, 2 when blocked, 1 on error, 130 when
+ * interrupted. Ctrl-C stops it with the task stored, for `cto resume`.
  *
  * @example
  * addRunCommand(program, io);
  */
 export function addRunCommand(program: Command, io: CliIo): void {
   withTaskOptions(
-    program.command('run <task>').description('run one task to its end, showing its progress'),
+    program
+      .command('run [task]')
+      .description('run one task to its end, showing its progress (task - reads standard input)'),
   )
     .option('--json', 'print the outcome as JSON (no live view)')
-    .action(async (description: string, options: TaskOptions & { json?: boolean }) => {
-      let view: LiveView | null = null;
-      let taskId: string | null = null;
-      const runtime = await openRuntime(io, program.opts<RuntimeOptions>(), {
-        onProgress: (activity) => {
-          if (activity.taskId === taskId) view?.note(activity);
-        },
-      });
-      const stopSignals = io.onSignal?.(() => {
-        io.stderr('\ninterrupted: the task is stored; `cto resume` continues it\n');
-        void runtime.close();
-      });
-      try {
-        const task = await runtime.orchestrator.spawn(
-          taskInput(description, options, 'cli', io.cwd),
-        );
-        taskId = task.id;
-        view = options.json ? null : createLiveView(io, Date.now());
-        const show = (snapshot: ReturnType<typeof task.actor.getSnapshot>) =>
-          view?.update(
-            typeof snapshot.value === 'string' ? snapshot.value : 'active',
-            snapshot.context,
-          );
-        show(task.actor.getSnapshot());
-        const live = view ? task.subscribe(show) : null;
-        let outcome: TaskOutcome;
-        try {
-          outcome = await task.result;
-        } catch (error) {
-          throw new ExitCode(130, [`stopped: ${(error as Error).message}`]);
-        } finally {
-          live?.unsubscribe();
-        }
-        view?.end();
-        io.stdout(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : outcomeText(outcome));
-        const code = outcomeExitCode(outcome);
-        if (code !== 0) throw new ExitCode(code);
-      } finally {
-        stopSignals?.();
-        await runtime.close();
-      }
+    .action(async (argument: string | undefined, options: TaskOptions & { json?: boolean }) => {
+      const description = await taskText(io, argument, options);
+      await runToEnd(io, program.opts<RuntimeOptions>(), options.json === true, (orchestrator) =>
+        orchestrator.spawn(taskInput(description, options, 'cli', io.cwd)),
+      );
     });
 }

@@ -26,6 +26,7 @@ import {
 import { openRuntime, type Runtime, type RuntimeOptions, storeLocation } from './open-runtime.js';
 import { outcomeExitCode, outcomeLine } from './outcome-text.js';
 import { replayCommand } from './replay-command.js';
+import { simulatedStoreHint } from './simulated-store-hint.js';
 
 /**
  * Follows tasks to their end, printing a line as each finishes; resolves with the worst exit
@@ -243,6 +244,8 @@ export function addServeCommands(program: Command, io: CliIo): void {
         for (const { id, reason } of notResumed) io.stderr(`not resumed: ${id}: ${reason}\n`);
         if (handles.length === 0) {
           io.stdout('nothing to resume\n');
+          const hint = simulatedStoreHint(io, program.opts<RuntimeOptions>());
+          if (hint) io.stderr(`${hint}\n`);
           return;
         }
         io.stderr(`resuming ${handles.length} task(s)\n`);

@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import type { SandboxState } from '../../agents/sandbox/open-sandbox.js';
 import type { NetworkAccess } from '../../machines/network-access.js';
+import { maskKeysDeep } from '../log/mask-keys.js';
+import { budgetLimits } from '../routing/budget-limits.js';
 import type { TaskView } from '../runtime/create-orchestrator.js';
 import { statusReport } from '../runtime/status-report.js';
 import { healthLine } from '../sources/source-health.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { openRuntime, type RuntimeOptions, storeLocation } from './open-runtime.js';
+import { simulatedStoreHint } from './simulated-store-hint.js';
 
 /** What confines the tools, for `cto status`: the mechanism and the default network. */
 function sandboxReport(state: SandboxState, network: NetworkAccess) {
@@ -31,6 +34,7 @@ function taskText(task: TaskView): string {
     `task ${task.id}: ${task.status}`,
     `  ${context.input.description.split('\n')[0]}`,
     ...(context.input.source ? [`  from ${context.input.source}`] : []),
+    ...(context.input.retryOf ? [`  retry of task ${context.input.retryOf}`] : []),
     `  created ${new Date(task.createdAt).toISOString()}, updated ${new Date(task.updatedAt).toISOString()}`,
   ];
   if (context.classification) {
@@ -84,8 +88,10 @@ export function addStatusCommand(program: Command, io: CliIo): void {
       const runtime = await openRuntime(io, globals, { readOnly: true });
       try {
         if (taskId) {
-          const task = await runtime.orchestrator.get(taskId);
-          if (!task) throw new ExitCode(1, [`no task ${taskId} in ${storeLocation(io, globals)}`]);
+          const found = await runtime.orchestrator.get(taskId);
+          if (!found) throw new ExitCode(1, [`no task ${taskId} in ${storeLocation(io, globals)}`]);
+          // What the user pasted stays as written for the model; shown, its keys are masked.
+          const task = maskKeysDeep(found);
           io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : taskText(task));
           return;
         }
@@ -108,7 +114,7 @@ export function addStatusCommand(program: Command, io: CliIo): void {
           `store:  ${report.store}`,
           `log:    ${report.log}`,
           `sandbox: ${sandboxLine(report.sandbox)}`,
-          `tasks:  ${counts.length ? counts.join(', ') : 'none'}`,
+          `tasks:  ${counts.length ? counts.join(', ') : `none${runtime.storeExists ? '' : ' (no store yet)'}`}`,
           'models:',
           ...report.models.map(
             (m) =>
@@ -138,6 +144,8 @@ export function addStatusCommand(program: Command, io: CliIo): void {
           );
         }
         io.stdout(`${lines.join('\n')}\n`);
+        const hint = simulatedStoreHint(io, globals);
+        if (hint) io.stderr(`${hint}\n`);
       } finally {
         await runtime.close();
       }

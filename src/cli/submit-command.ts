@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { openRuntime, type RuntimeOptions } from './open-runtime.js';
-import { type TaskOptions, taskInput, withTaskOptions } from './task-options.js';
+import { type TaskOptions, taskInput, taskText, withTaskOptions } from './task-options.js';
 
 /**
  * `cto submit "<task>"`: stores a task for `cto serve` to run, and prints its id.
@@ -11,10 +11,11 @@ import { type TaskOptions, taskInput, withTaskOptions } from './task-options.js'
  */
 export function addSubmitCommand(program: Command, io: CliIo): void {
   withTaskOptions(
-    program.command('submit <task>').description('queue a task in the store for `cto serve`'),
+    program.command('submit [task]').description('queue a task in the store for `cto serve`'),
   )
     .option('--json', 'print {"id": …}')
-    .action(async (description: string, options: TaskOptions & { json?: boolean }) => {
+    .action(async (argument: string | undefined, options: TaskOptions & { json?: boolean }) => {
+      const description = await taskText(io, argument, options);
       const runtime = await openRuntime(io, program.opts<RuntimeOptions>(), {
         noModelCalls: true,
       });

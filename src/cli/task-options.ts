@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type NetworkAccess, networkAccessSchema } from '../../machines/network-access.js';
-import { type TaskInput, taskTypeSchema } from '../../machines/task-types.js';
+import { maxDescriptionChars, type TaskInput, taskTypeSchema } from '../../machines/task-types.js';
+import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 
 export interface TaskOptions {
@@ -9,6 +11,8 @@ export interface TaskOptions {
   model?: string;
   workdir?: string;
   network?: string;
+  /** Read the task's text from this file instead of the command line. */
+  file?: string;
 }
 
 /**
@@ -49,7 +53,45 @@ export function withTaskOptions(command: Command): Command {
     .option(
       '--network <access>',
       "what the task's commands may reach: none, host, or host[:port],… (default: the configuration's sandbox.network)",
+    )
+    .option(
+      '--file <path>',
+      `read the task from a file (or give the task as - to read standard input); at most ${maxDescriptionChars.toLocaleString('en-US')} characters`,
     );
+}
+
+/**
+ * The task's text: the argument, standard input when it is `-`, or `--file`. One of them, or
+ * a one-line error.
+ *
+ * @example
+ * await taskText(io, '-', {}); // what was piped in
+ */
+export async function taskText(
+  io: CliIo,
+  argument: string | undefined,
+  options: TaskOptions,
+): Promise<string> {
+  if (options.file !== undefined) {
+    if (argument !== undefined)
+      throw new ExitCode(1, ['give the task as an argument or with --file, not both']);
+    try {
+      return readFileSync(resolve(io.cwd, options.file), 'utf8');
+    } catch (error) {
+      throw new ExitCode(1, [
+        `--file ${options.file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      ]);
+    }
+  }
+  if (argument === '-') {
+    if (!io.readStdin) throw new ExitCode(1, ['no standard input to read the task from']);
+    return io.readStdin();
+  }
+  if (argument === undefined)
+    throw new ExitCode(1, [
+      'give the task: as an argument, - for standard input, or --file <path>',
+    ]);
+  return argument;
 }
 
 /**

@@ -1,11 +1,10 @@
+import { maskKeys } from '../log/mask-keys.js';
+
 /**
  * Keys whose values are credentials, whatever they hold: `token` and `accessToken`, but not the
  * counts `tokens` and `inputTokens`.
  */
 const secretKey = /(api_?key|apikey|token$|secret|password|passwd|authorization|credential)/i;
-/** Strings that look like provider keys, wherever they appear (a key pasted into a task). */
-const secretValue =
-  /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|xox[abp]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g;
 
 /** Longer strings are cut: outputs live in the store, the inspector needs to see only their shape. */
 export const maxInspectedString = 2_000;
@@ -37,7 +36,7 @@ export function redactSecrets<T>(value: T, options: { maxString: number }): T {
 
 function redact(value: unknown, depth: number, maxString: number): unknown {
   if (typeof value === 'string') {
-    const masked = value.replace(secretValue, '[redacted]');
+    const masked = maskKeys(value);
     return masked.length > maxString
       ? `${masked.slice(0, maxString)}… [${masked.length - maxString} more characters]`
       : masked;

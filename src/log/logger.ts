@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { maskKeys, maskKeysDeep } from './mask-keys.js';
 
 export type { Logger } from 'pino';
 
@@ -34,12 +35,27 @@ const redactedPaths = [
  * log.info({ taskId }, 'task picked up');
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.verbose ? 'debug' : 'info';
-  const redact = { paths: redactedPaths, censor: '[redacted]' };
-  if (options.stream) return pino({ level, redact }, options.stream);
+  const settings = {
+    level: options.verbose ? 'debug' : 'info',
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    // A key pasted into a task's text is masked in every field and message of the log.
+    formatters: { log: (fields: Record<string, unknown>) => maskKeysDeep(fields) },
+    hooks: {
+      logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? maskKeys(arg) : arg)),
+        );
+      },
+    },
+  };
+  if (options.stream) return pino(settings, options.stream);
   if (options.file) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    return pino({ level, redact }, pino.destination({ dest: options.file, sync: true }));
+    // The log tells what tasks were about: only its owner reads it.
+    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    const destination = pino.destination({ dest: options.file, sync: true, mode: 0o600 });
+    chmodSync(options.file, 0o600);
+    return pino(settings, destination);
   }
-  return pino({ level, redact, enabled: false });
+  return pino({ ...settings, enabled: false });
 }

@@ -148,6 +148,8 @@ export interface Orchestrator {
    */
   replaceQueued(id: string, input: TaskInput): Promise<boolean>;
   get(id: string): Promise<TaskView | null>;
+  /** Runs a blocked, cancelled (or done) task's input again as a new task linked to it. */
+  retry(id: string): Promise<TaskHandle>;
   list(filter?: TaskListFilter): Promise<TaskSummary[]>;
   status(): Promise<OrchestratorStatus>;
   /**
@@ -200,6 +202,14 @@ export class OrchestratorStoppedError extends Error {
   }
 }
 
+/** No task with this id in the store. */
+export class TaskNotFoundError extends Error {
+  constructor(id: string) {
+    super(`no task ${id}`);
+    this.name = 'TaskNotFoundError';
+  }
+}
+
 /** A bad task input, told in one line. */
 export class TaskInputError extends Error {
   constructor(message: string) {
@@ -242,7 +252,7 @@ function refusalText(refusal: BudgetRefusal): string {
 export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
-  const retry = { ...defaultRetryPolicy, ...options.retry };
+  const retryPolicy = { ...defaultRetryPolicy, ...options.retry };
   const timeouts = { ...defaultCallTimeouts, ...options.timeouts };
   const config = options.config ?? createConfigSource({ environment: processEnvironment, logger });
   config.current(); // a configuration that was never valid stops us here, with its problems
@@ -560,7 +570,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const logic = name === 'cto' ? ctoMachine : workerMachine;
       queue = createActor(logic, {
         systemId: name,
-        input: { name, concurrency, ...retry },
+        input: { name, concurrency, ...retryPolicy },
         ...inspect,
       });
       const actor = queue;
@@ -1129,6 +1139,20 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return replaced;
   }
 
+  /**
+   * Runs an ended task's input again as a new task, linked to the old one (`retryOf`): a new
+   * chain of attempts that starts from classification.
+   */
+  async function retryTask(id: string): Promise<TaskHandle> {
+    const stored = await store.getTask(id);
+    if (!stored) throw new TaskNotFoundError(id);
+    if (!finalStatuses.has(stored.status))
+      throw new TaskInputError(
+        `task ${id} is still ${stored.status}; cancel it first, or let it end`,
+      );
+    return spawn({ ...stored.input, retryOf: id });
+  }
+
   async function get(id: string): Promise<TaskView | null> {
     const stored = await store.getTask(id);
     if (!stored) return null;
@@ -1217,6 +1241,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     submit,
     replaceQueued,
     get,
+    retry: retryTask,
     list: (filter) => store.listTasks(filter),
     status,
     resume,

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
@@ -160,27 +160,37 @@ function openForWriting(path: string): Database.Database {
 
 /**
  * An existing store opened to read only: nothing is created or changed (no directory, no
- * schema, no expired reservation released). A copy the user may only read opens too: when
- * SQLite cannot set up its shared memory beside it, the file is read as immutable.
+ * schema, no expired reservation released). A copy the user may only read, in a directory
+ * they may not write, opens too: SQLite cannot make the shared-memory file a WAL database
+ * wants beside it, so the file is read into memory instead (marked as a rollback-journal
+ * database, which is what a checkpointed WAL file is).
  */
 function openReadOnly(path: string): Database.Database {
   if (path === ':memory:' || !existsSync(path)) throw new StoreError(`no store at ${path}`);
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    } catch (error) {
+      if (!/readonly|unable to open/i.test((error as Error).message) || existsSync(`${path}-wal`))
+        throw error;
+      const copy = readFileSync(path);
+      copy[18] = 1; // file format write and read versions: 1 is the rollback journal
+      copy[19] = 1;
+      db = new Database(copy, { readonly: true });
+    }
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    if (!tables.includes('tasks') || !tables.includes('budget_reservations')) {
+      db.close();
+      throw new StoreError(`${path} is not a cto-orchestrator store (or one too old to read)`);
+    }
+    return db;
   } catch (error) {
-    if (!/unable to open|readonly|CANTOPEN/i.test((error as Error).message))
-      throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
-    db = new Database(`file:${encodeURI(path)}?immutable=1`, { readonly: true });
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
   }
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-  if (!tables.includes('tasks') || !tables.includes('budget_reservations')) {
-    db.close();
-    throw new StoreError(`${path} is not a cto-orchestrator store (or one too old to read)`);
-  }
-  return db;
 }
 
 /**
