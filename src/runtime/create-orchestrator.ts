@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { nanoid } from 'nanoid';
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
@@ -215,6 +217,28 @@ export class TaskInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TaskInputError';
+  }
+}
+
+/**
+ * What can be known of a task before anything is classified or stored: a model it asks for
+ * is known, enabled and usable; its working directory exists.
+ */
+function checkRunnable(input: TaskInput, loaded: LoadedConfig, cwd: string): void {
+  if (input.model !== undefined) {
+    const model = loaded.models.find((m) => m.id === input.model);
+    const enabled = loaded.models.filter((m) => m.enabled).map((m) => m.id);
+    if (!model || !model.enabled)
+      throw new TaskInputError(
+        `task model: "${input.model}" is not ${model ? 'enabled' : 'a known model'}; enabled models: ${enabled.join(', ')}`,
+      );
+    if (model.unusable_reason)
+      throw new TaskInputError(`task model: "${input.model}" cannot be used: ${model.unusable_reason}`);
+  }
+  if (input.workdir !== undefined) {
+    const dir = resolvePath(cwd, input.workdir);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new TaskInputError(`task workdir: ${dir} is not a directory`);
   }
 }
 
@@ -990,6 +1014,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       throw new TaskInputError(`task ${issue?.path.join('.') || 'input'}: ${issue?.message}`);
     }
     const loaded = config.current();
+    checkRunnable(parsed.data, loaded, options.cwd ?? process.cwd());
     const actor = createActor(taskMachine, {
       input: { taskId: id, input: parsed.data, maxAttempts: loaded.config.max_attempts },
       ...inspect,

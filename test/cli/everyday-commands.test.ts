@@ -74,6 +74,21 @@ describe('everyday commands', () => {
     expect((await sandbox.cli('submit')).stderr).toContain('give the task');
   });
 
+  it('refuses a missing --workdir or an unknown or disabled --model before anything is stored', async () => {
+    const sandbox = createSandbox();
+    expect(await sandbox.cli('run', 'Fix it', '--workdir', 'nowhere')).toMatchObject({
+      code: 1,
+      stderr: `cto: task workdir: ${sandbox.cwd}/nowhere is not a directory\n`,
+    });
+    const unknown = await sandbox.cli('submit', 'Fix it', '--model', 'deepseak');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^cto: task model: "deepseak" is not a known model; enabled models: haiku, /);
+    expect((await sandbox.cli('run', 'Fix it', '--model', 'gemini')).stderr).toMatch(
+      /^cto: task model: "gemini" is not enabled;/,
+    );
+    expect(JSON.parse((await sandbox.cli('list', '--json')).stdout)).toEqual([]);
+  });
+
   it('points at the simulated store where the user did not ask for it', async () => {
     const sandbox = createSandbox();
     expect((await sandbox.cli('submit', '--simulate', 'Explain the retry policy')).code).toBe(0);
