@@ -61,11 +61,17 @@ function fileFor(task: string): string {
   return `${slug || 'work'}.md`;
 }
 
+/** What a simulated worker says when its prompt carries a reviewer's feedback to act on. */
+const checkedNote = 'and read it back to check it';
+
 /**
- * Plausible stand-ins for every model, for `--simulate`: the CTO classifies with the keyword
- * heuristic and rejects each task's first review (so an escalation is seen), then approves;
- * tool-calling workers list the directory, write a file about the task and read it back;
- * Claude Code workers write the file with their Write tool; text-only models answer in text.
+ * Plausible stand-ins for every model, for `--simulate`. Every answer is a function of the
+ * request alone, so a resumed task is answered as an uninterrupted one would have been: the CTO
+ * classifies with the keyword heuristic and approves only work that says it was checked;
+ * workers check their work only when their prompt carries a reviewer's feedback (an
+ * escalation), so the first attempt is rejected and the escalation approved. Tool-calling
+ * workers ask for their directory, write a file about the task and read it back; Claude Code
+ * workers write it with their Write tool; text-only models answer in text.
  *
  * @example
  * const models = simulatedModels();
@@ -76,8 +82,6 @@ export function simulatedModels(): {
   openAi: (request: RecordedRequest) => ScriptedReply;
   anthropic: (request: RecordedRequest) => ScriptedReply;
 } {
-  const rejected = new Set<string>();
-
   function cto(prompt: string): ScriptedReply {
     const task = between(prompt, 'task');
     // Claude Code puts its own reminders before the prompt: look for it anywhere.
@@ -92,8 +96,7 @@ export function simulatedModels(): {
         }),
       };
     }
-    if (!rejected.has(task)) {
-      rejected.add(task);
+    if (!between(prompt, 'output').includes(checkedNote)) {
       return {
         text: JSON.stringify({
           verdict: 'reject',
@@ -111,8 +114,10 @@ export function simulatedModels(): {
     };
   }
 
-  function summary(task: string, file: string): string {
-    return `Done (simulated). Wrote ${file} describing the task "${task.split('\n')[0]}" and read it back to check it.`;
+  /** The worker's closing summary: it says it checked only when a reviewer asked for it. */
+  function summary(prompt: string, task: string, path: string): string {
+    const checked = prompt.includes("The reviewer's feedback:") ? ` ${checkedNote}` : '';
+    return `Done (simulated). Wrote ${path} describing the task "${task.split('\n')[0]}"${checked}.`;
   }
 
   return {
@@ -120,16 +125,20 @@ export function simulatedModels(): {
       const { system, turns } = turnsOf(request.body);
       const prompt = turns[0]?.text ?? '';
       if (system.includes(ctoSystemPrompt)) return cto(prompt);
-      const task = prompt.split('\n').slice(1).join('\n');
+      const task = taskOf(prompt);
       const file = fileFor(task.split('\n')[0] ?? task);
       const hasTools = Array.isArray((request.body as { tools?: unknown }).tools);
-      if (!hasTools)
+      if (!hasTools) {
+        const checked = prompt.includes("The reviewer's feedback:") ? ` (${checkedNote})` : '';
         return {
-          text: `Simulated answer to: ${task.split('\n')[0]}\n\n1. Context\n2. Options\n3. Recommendation`,
+          text: `Simulated answer to: ${task.split('\n')[0]}${checked}\n\n1. Context\n2. Options\n3. Recommendation`,
         };
-      const results = turns.filter((t) => t.toolResult).length;
-      if (results === 0) return { toolCalls: [{ name: 'list_directory', arguments: {} }] };
-      if (results === 1) {
+      }
+      const results = turns.filter((t) => t.toolResult);
+      if (results.length === 0)
+        return { toolCalls: [{ name: 'get_current_directory', arguments: {} }] };
+      const cwd = results[0]?.text.trim() || '.';
+      if (results.length === 1) {
         return {
           toolCalls: [
             {
@@ -142,9 +151,9 @@ export function simulatedModels(): {
           ],
         };
       }
-      if (results === 2)
+      if (results.length === 2)
         return { toolCalls: [{ name: 'run_command', arguments: { command: `cat ${file}` } }] };
-      return { text: summary(task, file) };
+      return { text: summary(prompt, task, `${cwd}/${file}`) };
     },
     anthropic(request) {
       const { system, turns } = turnsOf(request.body);
@@ -152,11 +161,12 @@ export function simulatedModels(): {
       if (system.includes(ctoSystemPrompt)) return cto(first);
       const taskAt = first.indexOf('Task (');
       if (taskAt === -1) return { text: 'ok' }; // a side call of the CLI (a title, a probe)
-      const task = first.slice(taskAt).split('\n').slice(1).join('\n');
+      const prompt = first.slice(taskAt);
+      const task = taskOf(prompt);
       const file = fileFor(task.split('\n')[0] ?? task);
+      // Claude Code tells the model its directory ("Primary working directory: /…"); Write wants absolute paths.
+      const cwd = /working directory: (\S+)/i.exec(system)?.[1] ?? '.';
       if (!turns.some((t) => t.toolResult)) {
-        // Claude Code tells the model its directory ("Primary working directory: /…"); Write wants absolute paths.
-        const cwd = /working directory: (\S+)/i.exec(system)?.[1] ?? '.';
         return {
           toolCalls: [
             {
@@ -169,7 +179,13 @@ export function simulatedModels(): {
           ],
         };
       }
-      return { text: summary(task, file) };
+      return { text: summary(prompt, task, `${cwd}/${file}`) };
     },
   };
+}
+
+/** The task's own words in a worker prompt: after its first line, before an earlier attempt. */
+function taskOf(prompt: string): string {
+  const body = prompt.split('\n').slice(1).join('\n');
+  return body.split('\n\nAn earlier attempt by ')[0] ?? body;
 }

@@ -82,7 +82,9 @@ describe('everyday commands', () => {
     });
     const unknown = await sandbox.cli('submit', 'Fix it', '--model', 'deepseak');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^cto: task model: "deepseak" is not a known model; enabled models: haiku, /);
+    expect(unknown.stderr).toMatch(
+      /^cto: task model: "deepseak" is not a known model; enabled models: haiku, /,
+    );
     expect((await sandbox.cli('run', 'Fix it', '--model', 'gemini')).stderr).toMatch(
       /^cto: task model: "gemini" is not enabled;/,
     );
