@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
-import type { ResolvedModel } from '../src/config/resolved-model.js';
+import { isLoopbackUrl } from '../src/config/missing-key.js';
+import { apiKeyVariable, type ResolvedModel } from '../src/config/resolved-model.js';
 import { ModelCallError } from '../src/runtime/model-ports.js';
 
 /**
@@ -17,11 +18,22 @@ export function openAiClientFor(model: ResolvedModel): OpenAI {
       transient: false,
     });
   }
+  // A provider is never sent a made-up key: a model without one fails here, saying what to set.
+  // Only a server on this machine, which often needs none, is called without.
+  const key = model.api_key?.reveal() ?? null;
+  if (key === null && !isLoopbackUrl(model.api_url)) {
+    throw new ModelCallError(`${model.id}: ${missingKeyText(model)}`, { transient: false });
+  }
   return new OpenAI({
     baseURL: model.api_url,
-    // Local OpenAI-compatible servers often need no key; the SDK insists on one.
-    apiKey: model.api_key?.reveal() ?? 'no-key',
+    // The SDK wants a key even when none is sent: without one, no Authorization header goes.
+    apiKey: key ?? 'none',
+    ...(key === null ? { defaultHeaders: { Authorization: null } } : {}),
     maxRetries: 0,
     timeout: 24 * 60 * 60 * 1000,
   });
+}
+
+function missingKeyText(model: ResolvedModel): string {
+  return `no API key: set ${apiKeyVariable(model.id)} or api_key in ${model.agent_config_path}`;
 }

@@ -1,14 +1,49 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Command, Option } from 'commander';
-import { formatProblem } from '../config/config-problem.js';
+import { type ConfigProblem, formatProblem } from '../config/config-problem.js';
 import { expandHome } from '../config/expand-home.js';
-import { loadConfig } from '../config/load-config.js';
+import { type LoadedConfig, loadConfig } from '../config/load-config.js';
+import { missingKey } from '../config/missing-key.js';
 import { configFileName } from '../config/locate-config-file.js';
 import { configPresets, type PresetName, presetNameSchema } from '../config/presets.js';
+import { escalationLadder } from '../routing/escalate.js';
+import { routingViewFrom } from '../routing/routing-view-from-config.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { showConfigJson, showConfigText } from './show-config.js';
+
+/**
+ * Enabled models that could not authenticate with their provider: a problem for the CTO and
+ * for models tasks are routed to; a warning for a model that is only an escalation target.
+ */
+function keyProblems(
+  loaded: LoadedConfig,
+  io: CliIo,
+): { problems: ConfigProblem[]; warnings: string[] } {
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  const view = routingViewFrom(loaded);
+  const enabled = loaded.models.filter((model) => model.enabled);
+  const targets = new Set(enabled.flatMap((model) => escalationLadder(model.id, view)));
+  for (const model of enabled) {
+    const missing = missingKey(model, io);
+    if (!missing) continue;
+    if (model.id === loaded.config.cto_model) {
+      problems.push({ where: 'cto_model', message: `"${model.id}" has ${missing}` });
+    } else if (targets.has(model.id)) {
+      warnings.push(
+        `${model.id} is an escalation target with ${missing}; tasks that escalate to it will fail over`,
+      );
+    } else {
+      problems.push({
+        where: `worker_models.${model.group}.${model.id}`,
+        message: `"${model.id}" is enabled with ${missing}; give it a key or disable it`,
+      });
+    }
+  }
+  return { problems, warnings };
+}
 
 interface GlobalOptions {
   config?: string;
@@ -42,30 +77,24 @@ export function addConfigCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action((file: string | undefined, options: { json?: boolean }) => {
       const result = loadConfig(io, { file: file ?? globals().config });
+      const keys = result.ok ? keyProblems(result.loaded, io) : { problems: [], warnings: [] };
+      const problems = result.ok ? keys.problems : result.problems;
+      const notices = result.ok ? result.loaded.notices : [];
+      const warnings = result.ok ? [...result.loaded.warnings, ...keys.warnings] : [];
+      const ok = problems.length === 0;
       if (options.json) {
+        const where = result.ok ? result.loaded.file : result.file;
         io.stdout(
-          `${JSON.stringify(
-            result.ok
-              ? {
-                  ok: true,
-                  file: result.loaded.file,
-                  problems: [],
-                  notices: result.loaded.notices,
-                  warnings: result.loaded.warnings,
-                }
-              : { ok: false, file: result.file, problems: result.problems },
-            null,
-            2,
-          )}\n`,
+          `${JSON.stringify({ ok, file: where, problems, notices, warnings }, null, 2)}\n`,
         );
-      } else if (result.ok) {
-        for (const notice of result.loaded.notices) io.stderr(`notice: ${notice}\n`);
-        for (const warning of result.loaded.warnings) io.stderr(`warning: ${warning}\n`);
-        io.stdout('OK\n');
       } else {
-        for (const problem of result.problems) io.stdout(`${formatProblem(problem)}\n`);
+        // All of it on stdout: what validate finds is its output, whichever way the file is named.
+        for (const problem of problems) io.stdout(`${formatProblem(problem)}\n`);
+        for (const warning of warnings) io.stdout(`warning: ${warning}\n`);
+        for (const notice of notices) io.stdout(`notice: ${notice}\n`);
+        if (ok) io.stdout('OK\n');
       }
-      if (!result.ok) throw new ExitCode(1);
+      if (!ok) throw new ExitCode(1);
     });
 
   config

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { catalogEntry } from '../../agents/model-catalog.js';
+import { catalogEntry, modelCatalog } from '../../agents/model-catalog.js';
 import type { ModelGroup } from '../../agents/model-entry.js';
 import type { ConfigEnvironment } from './config-environment.js';
 import type { ConfigProblem } from './config-problem.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { expandHome } from './expand-home.js';
 import type { ValueSources } from './merge-with-sources.js';
+import { nearestName } from './nearest-name.js';
 import { readAgentConfig } from './read-agent-config.js';
 import { apiKeyVariable, type ResolvedModel } from './resolved-model.js';
 import { Secret } from './secret.js';
@@ -161,8 +162,12 @@ export function resolveModels(
       };
       result.models.push(model);
       if (!catalog) {
+        const meant = nearestName(
+          id,
+          modelCatalog.map((entry) => entry.id),
+        );
         result.notices.push(
-          `${where}: "${id}" is not in the catalog; taken as ${group === 'claude' ? 'a Claude Code model' : `an external ${kind} model`} (tier ${model.tier})${unusable && settings.enabled ? `, which cannot be used until it has an endpoint (${unusable})` : ''}`,
+          `${where}: "${id}" is not in the catalog${meant ? ` (did you mean "${meant}"?)` : ''}; taken as ${group === 'claude' ? 'a Claude Code model' : `an external ${kind} model`} (tier ${model.tier})${unusable && settings.enabled ? `, which cannot be used until it has an endpoint (${unusable})` : ''}`,
         );
       }
     }

@@ -58,3 +58,30 @@ describe('provider faults through the real openai SDK', () => {
     });
   });
 });
+
+describe('keys', () => {
+  it('a model without a key is never sent a made-up one: remote fails at once, local goes without', async () => {
+    const { openAi, model } = await providerServers();
+    const remote = { ...model('deepseek'), api_key: null, api_url: 'https://api.deepseek.com/v1' };
+    expect(() => openAiClientFor(remote)).toThrow(
+      /^deepseek: no API key: set DEEPSEEK_API_KEY or api_key in /,
+    );
+    const local = { ...model('deepseek'), api_key: null };
+    openAi.script('deepseek-flash', [{ text: 'hello' }]);
+    const turn = await chatOnce(openAiClientFor(local), local, [{ role: 'user', content: 'hi' }], {
+      signal: new AbortController().signal,
+    });
+    expect(turn.message.content).toBe('hello');
+    expect(openAi.requests.at(-1)?.authorized).toBe(false);
+    openAi.script('deepseek-flash', [{ text: 'again' }]);
+    await chatOnce(
+      openAiClientFor(model('deepseek')),
+      model('deepseek'),
+      [{ role: 'user', content: 'hi' }],
+      {
+        signal: new AbortController().signal,
+      },
+    );
+    expect(openAi.requests.at(-1)?.authorized).toBe(true);
+  });
+});

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { presetNameSchema } from '../../src/config/presets.js';
-import { createSandbox } from '../helpers/sandbox.js';
+import { createSandbox, everyModelKey } from '../helpers/sandbox.js';
 
 describe('cto config init', () => {
   it.each(presetNameSchema.options)('writes a valid config for the %s preset', async (preset) => {
-    const sandbox = createSandbox();
+    const sandbox = createSandbox(everyModelKey);
     const init = await sandbox.cli('config', 'init', '--preset', preset);
     const path = join(sandbox.cwd, 'orchestrator_config.json');
     expect(init).toEqual({ code: 0, stdout: `wrote ${path} (preset ${preset})\n`, stderr: '' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSandbox } from '../helpers/sandbox.js';
+import { createSandbox, everyModelKey } from '../helpers/sandbox.js';
 
 const file = 'orchestrator_config.json';
 const known = 'haiku, sonnet, opus, deepseek, minimax, kimi, glm, gemini';
@@ -258,12 +258,43 @@ describe('cto config validate on broken configs', () => {
   });
 
   it('prints OK and exits 0 for a valid file', async () => {
-    const sandbox = createSandbox();
+    const sandbox = createSandbox(everyModelKey);
     const path = sandbox.write(file, { cto_model: 'sonnet' });
     expect(await sandbox.cli('config', 'validate', path)).toEqual({
       code: 0,
       stdout: 'OK\n',
       stderr: '',
+    });
+  });
+
+  it('names every enabled model without a key: a problem, or a warning for an escalation target; both ways of naming the file say the same', async () => {
+    const sandbox = createSandbox({ DEEPSEEK_API_KEY: 'sk-test-deepseek' });
+    const path = sandbox.write(file, {
+      worker_models: { external: { deepseak: { enabled: true } } },
+    });
+    const named = await sandbox.cli('config', 'validate', path);
+    expect(named.code).toBe(1);
+    const lines = named.stdout.trim().split('\n');
+    expect(lines).toContain(
+      `worker_models.claude.haiku: "haiku" is enabled with no API key: set HAIKU_API_KEY or api_key in ${sandbox.home}/agents/haiku/config.json, or log in to Claude Code; give it a key or disable it`,
+    );
+    expect(lines.filter((l) => /^worker_models\.\w+\.(minimax|kimi|glm): /.test(l))).toHaveLength(
+      3,
+    );
+    expect(
+      lines.filter((l) =>
+        /^warning: (sonnet|opus) is an escalation target with no API key/.test(l),
+      ),
+    ).toHaveLength(2);
+    expect(lines.some((l) => l.startsWith('worker_models.external.deepseek'))).toBe(false);
+    expect(named.stdout).toContain('"deepseak" is not in the catalog (did you mean "deepseek"?)');
+    expect(await sandbox.cli('--config', path, 'config', 'validate')).toEqual(named);
+    sandbox.env.ANTHROPIC_API_KEY = 'sk-ant-test';
+    sandbox.env.DEEPSEEK_API_KEY = undefined;
+    const cto = await sandbox.cli('config', 'validate', path, '--json');
+    expect(JSON.parse(cto.stdout).problems).toContainEqual({
+      where: 'cto_model',
+      message: `"deepseek" has no API key: set DEEPSEEK_API_KEY or api_key in ${sandbox.home}/agents/deepseek/config.json`,
     });
   });
 

@@ -18,6 +18,16 @@ export interface Sandbox {
   io(): CliIo & { out: string[]; err: string[] };
 }
 
+/** A key for every built-in model (placeholders for tests: no provider is ever called). */
+export const everyModelKey: Record<string, string> = {
+  ANTHROPIC_API_KEY: 'sk-ant-test-0000',
+  DEEPSEEK_API_KEY: 'sk-test-deepseek',
+  MINIMAX_API_KEY: 'sk-test-minimax',
+  KIMI_API_KEY: 'sk-test-kimi',
+  GLM_API_KEY: 'sk-test-glm',
+  GEMINI_API_KEY: 'sk-test-gemini',
+};
+
 const made: string[] = [];
 afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
