@@ -4,8 +4,8 @@ import { type Command, Option } from 'commander';
 import { type ConfigProblem, formatProblem } from '../config/config-problem.js';
 import { expandHome } from '../config/expand-home.js';
 import { type LoadedConfig, loadConfig } from '../config/load-config.js';
-import { missingKey } from '../config/missing-key.js';
 import { configFileName } from '../config/locate-config-file.js';
+import { missingKey } from '../config/missing-key.js';
 import { configPresets, type PresetName, presetNameSchema } from '../config/presets.js';
 import { escalationLadder } from '../routing/escalate.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
@@ -84,9 +84,7 @@ export function addConfigCommand(program: Command, io: CliIo): void {
       const ok = problems.length === 0;
       if (options.json) {
         const where = result.ok ? result.loaded.file : result.file;
-        io.stdout(
-          `${JSON.stringify({ ok, file: where, problems, notices, warnings }, null, 2)}\n`,
-        );
+        io.stdout(`${JSON.stringify({ ok, file: where, problems, notices, warnings }, null, 2)}\n`);
       } else {
         // All of it on stdout: what validate finds is its output, whichever way the file is named.
         for (const problem of problems) io.stdout(`${formatProblem(problem)}\n`);

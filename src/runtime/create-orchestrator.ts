@@ -228,12 +228,14 @@ function checkRunnable(input: TaskInput, loaded: LoadedConfig, cwd: string): voi
   if (input.model !== undefined) {
     const model = loaded.models.find((m) => m.id === input.model);
     const enabled = loaded.models.filter((m) => m.enabled).map((m) => m.id);
-    if (!model || !model.enabled)
+    if (!model?.enabled)
       throw new TaskInputError(
         `task model: "${input.model}" is not ${model ? 'enabled' : 'a known model'}; enabled models: ${enabled.join(', ')}`,
       );
     if (model.unusable_reason)
-      throw new TaskInputError(`task model: "${input.model}" cannot be used: ${model.unusable_reason}`);
+      throw new TaskInputError(
+        `task model: "${input.model}" cannot be used: ${model.unusable_reason}`,
+      );
   }
   if (input.workdir !== undefined) {
     const dir = resolvePath(cwd, input.workdir);
