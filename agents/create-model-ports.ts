@@ -75,6 +75,7 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new ModelCallError(`the task's working directory ${dir} does not exist`, {
         transient: false,
+        infrastructure: true,
       });
     }
     return dir;

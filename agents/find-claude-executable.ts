@@ -24,7 +24,7 @@ export function findClaudeExecutable(options: {
     if (check(options.configured)) return options.configured;
     throw new ModelCallError(
       `claude_code.command ${options.configured} is not an executable file`,
-      { transient: false },
+      { transient: false, infrastructure: true },
     );
   }
   const candidates = [
@@ -40,6 +40,6 @@ export function findClaudeExecutable(options: {
   if (found) return found;
   throw new ModelCallError(
     'the Claude Code CLI was not found on PATH or in node_modules/.bin; install @anthropic-ai/claude-code or set claude_code.command',
-    { transient: false },
+    { transient: false, infrastructure: true },
   );
 }

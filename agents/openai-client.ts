@@ -16,13 +16,17 @@ export function openAiClientFor(model: ResolvedModel): OpenAI {
   if (!model.api_url) {
     throw new ModelCallError(model.unusable_reason ?? `${model.id} has no api_url`, {
       transient: false,
+      infrastructure: true,
     });
   }
   // A provider is never sent a made-up key: a model without one fails here, saying what to set.
   // Only a server on this machine, which often needs none, is called without.
   const key = model.api_key?.reveal() ?? null;
   if (key === null && !isLoopbackUrl(model.api_url)) {
-    throw new ModelCallError(`${model.id}: ${missingKeyText(model)}`, { transient: false });
+    throw new ModelCallError(`${model.id}: ${missingKeyText(model)}`, {
+      transient: false,
+      infrastructure: true,
+    });
   }
   return new OpenAI({
     baseURL: model.api_url,

@@ -39,6 +39,8 @@ export function providerError(error: unknown, modelId: string, now = Date.now())
     const message = oneLine(error.message);
     return new ModelCallError(`${modelId}: HTTP ${status}: ${message}`, {
       transient,
+      // A key the provider refuses is the configuration's doing, not the model's.
+      infrastructure: status === 401 || status === 403,
       retryAfterMs: transient ? retryAfterMs(error.headers, now) : null,
     });
   }

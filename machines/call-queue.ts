@@ -35,6 +35,8 @@ export type CallQueueEvent =
       transient: boolean;
       retryAfterMs: number | null;
       error: string;
+      /** Not the model's doing (see `settled`); transient failures always are. */
+      infrastructure?: boolean;
       now: number;
     }
   /** The call never reached its provider (its budget had no room): no sign of trouble there. */
@@ -48,7 +50,11 @@ export type CallQueueEmitted =
   | { type: 'start'; requestId: string; try: number }
   | { type: 'retry'; requestId: string; delayMs: number; error: string }
   | { type: 'settled'; requestId: string; ok: true }
-  | { type: 'settled'; requestId: string; ok: false; error: string }
+  /**
+   * `infrastructure`: the call failed for reasons around the model (no budget, no key, the
+   * provider down, a cooldown), which say nothing of how well it works.
+   */
+  | { type: 'settled'; requestId: string; ok: false; error: string; infrastructure: boolean }
   | { type: 'abort'; requestId: string }
   | { type: 'cooldown'; until: number };
 
@@ -167,6 +173,7 @@ export function createCallQueueMachine(id: string) {
           requestId: event.requestId,
           ok: false,
           error: `${event.error}${event.transient ? ` (after ${tries} tries)` : ''}`,
+          infrastructure: event.transient || event.infrastructure === true,
         });
       }),
       decline: enqueueActions(({ context, event, enqueue }) => {
@@ -177,6 +184,7 @@ export function createCallQueueMachine(id: string) {
           requestId: event.requestId,
           ok: false,
           error: event.error,
+          infrastructure: true,
         });
       }),
       startCooldown: enqueueActions(({ context, event, enqueue }) => {
@@ -191,6 +199,7 @@ export function createCallQueueMachine(id: string) {
             requestId,
             ok: false,
             error: `${context.name} is cooling down after repeated failures`,
+            infrastructure: true,
           });
         }
       }),
@@ -201,6 +210,7 @@ export function createCallQueueMachine(id: string) {
           requestId: event.requestId,
           ok: false as const,
           error: `${context.name} is cooling down after repeated failures until ${new Date(context.cooldownUntil ?? 0).toISOString()}`,
+          infrastructure: true,
         };
       }),
       endCooldown: assign({ cooldownUntil: null, consecutiveFailures: 0 }),

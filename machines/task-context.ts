@@ -25,6 +25,8 @@ export const attemptSchema = z.object({
     })
     .nullable(),
   error: z.string().nullable(),
+  /** The attempt failed for reasons around the model, not through it (see `TaskEvent`). */
+  infrastructure: z.boolean().optional(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 

@@ -46,6 +46,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     type: z.literal('EXECUTE_FAILED'),
     ...reply,
     error: z.string(),
+    /** Not the model's doing (no key, no budget, provider down): kept out of its history. */
+    infrastructure: z.boolean().optional(),
     escalation: routeSchema,
   }),
   z.object({
@@ -62,6 +64,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     type: z.literal('REVIEW_FAILED'),
     ...reply,
     error: z.string(),
+    /** The review could not run (no budget, no key, provider down): the work is not judged. */
+    infrastructure: z.boolean().optional(),
     escalation: routeSchema,
   }),
   z.object({ type: z.literal('CANCEL'), reason: z.string().default('cancelled') }),

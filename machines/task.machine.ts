@@ -136,12 +136,18 @@ export const taskMachine = setup({
     }),
     recordFailure: assign(({ context, event }) => {
       if (event.type !== 'EXECUTE_FAILED' && event.type !== 'REVIEW_FAILED') return {};
-      const what = event.type === 'EXECUTE_FAILED' ? 'execution failed' : 'review failed';
-      return {
-        attempts: patchCurrent(
-          context,
-          event.type === 'EXECUTE_FAILED'
-            ? { error: event.error }
+      const infrastructure = event.infrastructure === true;
+      const what =
+        event.type === 'EXECUTE_FAILED'
+          ? 'execution failed'
+          : infrastructure
+            ? 'review could not run'
+            : 'review failed';
+      const patch: Partial<Attempt> =
+        event.type === 'EXECUTE_FAILED'
+          ? { error: event.error, ...(infrastructure ? { infrastructure } : {}) }
+          : infrastructure
+            ? { error: `${what}: ${event.error}`, infrastructure }
             : {
                 review: {
                   verdict: 'reject',
@@ -149,13 +155,14 @@ export const taskMachine = setup({
                   feedback: `review failed: ${event.error}`,
                   usage: null,
                 },
-              },
-        ),
+              };
+      return {
+        attempts: patchCurrent(context, patch),
         escalation: event.escalation,
         pending: null,
         decisions: [
           ...context.decisions,
-          `attempt ${current(context)?.n}: ${what}: ${event.error}`,
+          `attempt ${current(context)?.n}: ${what}${infrastructure ? " (not the model's doing)" : ''}: ${event.error}`,
         ],
       };
     }),

@@ -60,7 +60,9 @@ function taskText(task: TaskView): string {
     const review = attempt.review
       ? `, ${attempt.review.verdict} (quality ${attempt.review.quality}): ${attempt.review.feedback}`
       : '';
-    const error = attempt.error ? `, failed: ${attempt.error}` : '';
+    const error = attempt.error
+      ? `, failed${attempt.infrastructure ? " (not the model's doing; not in its history)" : ''}: ${attempt.error}`
+      : '';
     lines.push(`  attempt ${attempt.n} on ${attempt.model.id}${usage}${review}${error}`);
   }
   if (context.pending)

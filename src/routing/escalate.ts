@@ -40,6 +40,11 @@ export interface EscalateInput {
   from: ModelRef;
   /** Why: the work fell short (the reviewer rejected it) or the model could not run it. */
   failure: 'rejected' | 'failed';
+  /**
+   * What really happened, when it was not the model's doing (over budget, no key, its review
+   * could not run): named in every reason, instead of the plain failure.
+   */
+  cause?: string;
   view: RoutingView;
   /** Models the task has already run on: skipped, so that ladders that meet never loop. */
   tried?: readonly string[];
@@ -59,7 +64,9 @@ const lookahead = 3;
  */
 function learnedEscalation(
   eligible: readonly RoutingModel[],
-  input: Required<Omit<EscalateInput, 'failure' | 'taskId'>> & { taskId: string | undefined },
+  input: Required<Omit<EscalateInput, 'failure' | 'taskId' | 'cause'>> & {
+    taskId: string | undefined;
+  },
 ): { model: RoutingModel; note: string; estimates: RouteEstimate[] } | null {
   const { view, classification, tried, attemptsLeft, taskId } = input;
   const learning =
@@ -107,8 +114,12 @@ export function escalate({
   tried = [],
   attemptsLeft = view.maxAttempts - Math.max(tried.length, 1),
   taskId,
+  cause,
 }: EscalateInput): Route {
   const ladder = escalationLadder(from.id, view);
+  const what = cause
+    ? `${from.id} ${failure === 'failed' ? 'could not run it' : 'was not approved'} (${cause})`
+    : `${from.id} ${failure}`;
   const skipped: string[] = [];
   const eligible: RoutingModel[] = [];
   // The first model short only of budget: where the task waits, under `when_over_budget: wait`.
@@ -148,19 +159,19 @@ export function escalate({
     if (learned) {
       return {
         model: modelRef(learned.model),
-        reason: `${from.id} ${failure}; from its ladder (${steps}): ${learned.model.id}${note} (${learned.note})`,
+        reason: `${what}; from its ladder (${steps}): ${learned.model.id}${note} (${learned.note})`,
         estimates: learned.estimates,
       };
     }
     return {
       model: modelRef(first),
-      reason: `${from.id} ${failure}; next on its ladder (${steps}): ${first.id}${note}`,
+      reason: `${what}; next on its ladder (${steps}): ${first.id}${note}`,
     };
   }
   if (waitFor && view.costOptimization.whenOverBudget === 'wait') {
     return {
       model: modelRef(waitFor),
-      reason: `${from.id} ${failure}; no model on its ladder has budget left (${skipped.join('; ')}); ${waitFor.id} waits for its budget (when_over_budget: wait)`,
+      reason: `${what}; no model on its ladder has budget left (${skipped.join('; ')}); ${waitFor.id} waits for its budget (when_over_budget: wait)`,
     };
   }
   const self = view.models.find((m) => m.id === from.id);
@@ -172,9 +183,9 @@ export function escalate({
   ) {
     return {
       model: modelRef(self),
-      reason: `${from.id} rejected and no stronger model is available; trying ${from.id} again with the reviewer's feedback`,
+      reason: `${what} and no stronger model is available${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}; trying ${from.id} again${cause ? '' : " with the reviewer's feedback"}`,
     };
   }
   const detail = skipped.length > 0 ? ` (${skipped.join('; ')})` : '';
-  return { model: null, reason: `no model to escalate to after ${from.id} ${failure}${detail}` };
+  return { model: null, reason: `no model to escalate to after ${what}${detail}` };
 }

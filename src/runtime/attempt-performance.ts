@@ -23,6 +23,9 @@ export function attemptPerformance(
     event.type !== 'EXECUTE_FAILED'
   )
     return null;
+  // A failure around the model (no budget, no key, the provider down) says nothing of it.
+  if ((event.type === 'EXECUTE_FAILED' || event.type === 'REVIEW_FAILED') && event.infrastructure)
+    return null;
   const attempt = context.attempts.find((a) => a.n === attemptN);
   if (!attempt || !context.classification) return null;
   const approved = event.type === 'REVIEWED' && event.verdict === 'approve';

@@ -454,7 +454,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const id = request.kind === 'execute' ? request.model?.id : loaded.config.cto_model;
     const model = loaded.models.find((m) => m.id === id);
     if (!model)
-      throw new ModelCallError(`model ${id} is no longer configured`, { transient: false });
+      throw new ModelCallError(`model ${id} is no longer configured`, {
+        transient: false,
+        infrastructure: true,
+      });
     return model;
   }
 
@@ -612,7 +615,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         const outcome: CallOutcome =
           settled.ok && call.outcome
             ? call.outcome
-            : { ok: false, error: settled.ok ? 'no result' : settled.error };
+            : settled.ok
+              ? { ok: false, error: 'no result', infrastructure: true }
+              : { ok: false, error: settled.error, infrastructure: settled.infrastructure };
         // Settled inside the queue's own transition: reply from a fresh turn.
         queueMicrotask(() => void reply(call, outcome).catch(crash));
       });
@@ -997,6 +1002,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         transient: failure.transient,
         retryAfterMs: failure.retryAfterMs,
         error: failure.message,
+        infrastructure: failure.infrastructure,
         now: clock.now(),
       });
     }

@@ -110,15 +110,27 @@ export class ModelCallError extends Error {
   readonly retryAfterMs: number | null;
   /** Tokens the failed call used all the same (turns before the failure): they count too. */
   readonly usage: ReportedUsage | null;
+  /**
+   * Not the model's doing: the call could not be made or completed for reasons around it (no
+   * key, no CLI, no working directory, no budget, the provider down). Such a failure is kept
+   * out of the model's performance history. Transient failures always are.
+   */
+  readonly infrastructure: boolean;
 
   constructor(
     message: string,
-    options: { transient: boolean; retryAfterMs?: number | null; usage?: ReportedUsage | null },
+    options: {
+      transient: boolean;
+      retryAfterMs?: number | null;
+      usage?: ReportedUsage | null;
+      infrastructure?: boolean;
+    },
   ) {
     super(message);
     this.name = 'ModelCallError';
     this.transient = options.transient;
     this.retryAfterMs = options.retryAfterMs ?? null;
     this.usage = options.usage ?? null;
+    this.infrastructure = options.infrastructure === true || options.transient;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLine } from '../../agents/short-text.js';
 import type { TaskContext } from '../../machines/task-context.js';
 import { type PendingRequest, type TaskEvent, usageSchema } from '../../machines/task-events.js';
 import type { Classification } from '../../machines/task-types.js';
@@ -36,7 +37,10 @@ export const finishedStepSchema = z.discriminatedUnion('kind', [
 ]);
 export type FinishedStep = z.infer<typeof finishedStepSchema>;
 
-export type CallOutcome = { ok: true; step: FinishedStep } | { ok: false; error: string };
+export type CallOutcome =
+  | { ok: true; step: FinishedStep }
+  /** `infrastructure`: not the model's doing (see `ModelCallError.infrastructure`). */
+  | { ok: false; error: string; infrastructure: boolean };
 
 /**
  * The event a settled call sends to its task, with the routing decision it implies made now,
@@ -60,7 +64,7 @@ export function replyEvent({
   const { requestId } = request;
   const route = (classification: Classification) =>
     routeTask({ taskId: context.taskId, input: context.input, classification, view });
-  const escalation = (failure: 'rejected' | 'failed') => {
+  const escalation = (failure: 'rejected' | 'failed', cause?: string) => {
     const from = request.model;
     if (!from || !context.classification)
       return { model: null, reason: 'nothing to escalate from' };
@@ -69,11 +73,15 @@ export function replyEvent({
       classification: context.classification,
       from,
       failure,
+      ...(cause ? { cause } : {}),
       view,
       tried,
       taskId: context.taskId,
     });
   };
+  // A failure around the model (no budget, no key) is named in the escalation's reason.
+  const infrastructure = !outcome.ok && outcome.infrastructure;
+  const cause = infrastructure ? oneLine(outcome.error).slice(0, 300) : undefined;
 
   switch (request.kind) {
     case 'classify': {
@@ -112,7 +120,13 @@ export function replyEvent({
         return { type: 'EXECUTED', requestId, outputRef, summary, usage };
       }
       const error = outcome.ok ? `unexpected ${outcome.step.kind} result` : outcome.error;
-      return { type: 'EXECUTE_FAILED', requestId, error, escalation: escalation('failed') };
+      return {
+        type: 'EXECUTE_FAILED',
+        requestId,
+        error,
+        ...(infrastructure ? { infrastructure } : {}),
+        escalation: escalation('failed', cause),
+      };
     }
     case 'review': {
       if (outcome.ok && outcome.step.kind === 'review') {
@@ -129,7 +143,16 @@ export function replyEvent({
         };
       }
       const error = outcome.ok ? `unexpected ${outcome.step.kind} result` : outcome.error;
-      return { type: 'REVIEW_FAILED', requestId, error, escalation: escalation('rejected') };
+      return {
+        type: 'REVIEW_FAILED',
+        requestId,
+        error,
+        ...(infrastructure ? { infrastructure } : {}),
+        escalation: escalation(
+          'rejected',
+          infrastructure ? `its review could not run: ${cause}` : undefined,
+        ),
+      };
     }
   }
 }

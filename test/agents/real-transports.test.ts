@@ -135,7 +135,9 @@ describe('a whole task through the real transports and the local servers', () =>
     });
     const outcome = await task.result;
     expect(outcome.status).toBe('done');
-    expect(outcome.decisions[2]).toMatch(/^attempt 1: execution failed: deepseek: HTTP 500/);
+    expect(outcome.decisions[2]).toMatch(
+      /^attempt 1: execution failed \(not the model's doing\): deepseek: HTTP 500/,
+    );
     expect(outcome.decisions[3]).toMatch(/^escalated to minimax/);
     await orchestrator.stop();
   });
@@ -172,7 +174,7 @@ describe('Claude Code edges through the real CLI', () => {
     const outcome = await task.result;
     expect(outcome.status).toBe('blocked');
     expect(outcome.decisions[2]).toMatch(
-      /^attempt 1: execution failed: Claude Code reported an error/,
+      /^attempt 1: execution failed \(not the model's doing\): Claude Code reported an error/,
     );
     // One request per try: 1 + 2 retries by the runtime, none by the CLI itself.
     expect(anthropic.requests).toHaveLength(3);

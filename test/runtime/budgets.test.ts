@@ -57,7 +57,7 @@ describe('budgets', () => {
     const escalated = outcomes.filter((o) => o.model === 'sonnet');
     expect(external.length + escalated.length).toBe(50);
     expect(escalated[0]?.decisions.join('\n')).toMatch(
-      /execution failed: over budget: group:external has 20000 tokens of its 20000 tokens used or reserved/,
+      /execution failed \(not the model's doing\): over budget: group:external has 20000 tokens of its 20000 tokens used or reserved/,
     );
     const usage = await orchestrator.store.budgetUsage(day, Date.UTC(2026, 10, 24));
     const group = usage.find((u) => u.scope === 'group:external');

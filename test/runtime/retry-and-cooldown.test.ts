@@ -77,7 +77,7 @@ describe('the worker actor: retries, backoff, cooldown, concurrency', () => {
     expect(deepseekCalls()).toBe(3);
     expect(outcome).toMatchObject({ status: 'done', model: 'sonnet', attempts: 2 });
     expect(outcome.decisions).toContain(
-      'attempt 1: execution failed: 503 unavailable (after 3 tries)',
+      "attempt 1: execution failed (not the model's doing): 503 unavailable (after 3 tries)",
     );
     await orchestrator.stop();
   });
