@@ -16,6 +16,10 @@ const assistantLine = z.object({
     ),
   }),
 });
+const toolResultsLine = z.object({
+  type: z.literal('user'),
+  message: z.object({ content: z.array(z.looseObject({ type: z.string() })) }),
+});
 const resultLine = z.object({
   type: z.literal('result'),
   is_error: z.boolean(),
@@ -46,6 +50,11 @@ export interface ClaudeCodeRun {
   onSession?: (sessionId: string, pid: number | null) => Promise<void>;
   /** Hears each tool the session calls, by name and input. */
   onTool?: (name: string, input: string) => void;
+  /**
+   * The CLI silent this long while no tool of its runs (so it waits on the model) is ended,
+   * and the run fails as a transient error, to be retried.
+   */
+  idleMs?: number;
 }
 
 export interface ClaudeCodeResult {
@@ -94,6 +103,49 @@ function killTree(pid: number | undefined): void {
 }
 
 /**
+ * Watches a CLI's output for silence while it waits on the model: each line (from the first
+ * on) re-arms the timer, which is off while a tool the model called runs (between its `tool_use` and the
+ * `tool_result` line), since a tool may rightly take long.
+ */
+function silenceWatch(idleMs: number | undefined, end: () => void) {
+  let timer: NodeJS.Timeout | undefined;
+  let toolsRunning = 0;
+  const watch = {
+    ended: false,
+    arm() {
+      clearTimeout(timer);
+      if (!idleMs || toolsRunning > 0) return;
+      timer = setTimeout(() => {
+        watch.ended = true;
+        end();
+      }, idleMs);
+    },
+    heard(line: string) {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        json = null;
+      }
+      const called = assistantLine.safeParse(json);
+      if (called.success)
+        toolsRunning += called.data.message.content.filter((b) => b.type === 'tool_use').length;
+      const results = toolResultsLine.safeParse(json);
+      if (results.success) {
+        const done = results.data.message.content.filter((b) => b.type === 'tool_result').length;
+        toolsRunning = Math.max(0, toolsRunning - done);
+      }
+      watch.arm();
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+  // Armed from the CLI's first line on: its start-up is not a wait on the model.
+  return watch;
+}
+
+/**
  * Runs the Claude Code CLI once in print mode with stream-json output and reads its lines as
  * they come: the session id from the init line (handed to `onSession` at once, so a crash
  * later can resume the session), and the final result line. `is_error` and the exit code
@@ -117,10 +169,12 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
   });
   const onAbort = () => killTree(child.pid);
   run.signal.addEventListener('abort', onAbort, { once: true });
+  const silence = silenceWatch(run.idleMs, () => killTree(child.pid));
   let sessionId: string | null = null;
   let result: z.infer<typeof resultLine> | null = null;
   try {
     for await (const line of child.iterable({ from: 'stdout' })) {
+      silence.heard(String(line));
       let json: unknown;
       try {
         json = JSON.parse(String(line));
@@ -147,8 +201,15 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
     throw error;
   } finally {
     run.signal.removeEventListener('abort', onAbort);
+    silence.stop();
   }
   const finished = await child;
+  if (silence.ended && !run.signal.aborted) {
+    throw new ModelCallError(
+      `the Claude Code CLI was silent for ${(run.idleMs ?? 0) / 1000} s waiting on the model; ended`,
+      { transient: true },
+    );
+  }
   if (run.signal.aborted) {
     throw new ModelCallError(
       run.signal.reason === 'timeout' ? 'the Claude Code CLI timed out' : 'execute aborted',

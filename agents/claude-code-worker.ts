@@ -15,6 +15,8 @@ export interface ClaudeCodeSettings {
   maxTurns: number;
   allowedTools: readonly string[];
   permissionMode: string | null;
+  /** See `ClaudeCodeRun.idleMs`. */
+  idleMs?: number;
 }
 
 const sessionEntry = z.object({ sessionId: z.string().min(1), pid: z.int().positive().nullish() });
@@ -148,6 +150,7 @@ export async function runClaudeCodeTask({
       ],
       cwd,
       signal: call.signal,
+      ...(settings.idleMs ? { idleMs: settings.idleMs } : {}),
       onTool: (name, input) => call.progress(`${name} ${firstLine(input)}`),
       onSession: async (sessionId, pid) => {
         if (sessionId !== resumeId) await journal.append('session', { sessionId, pid });

@@ -106,6 +106,10 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
     );
   }
 
+  /** A provider silent this long is given up on (and the call retried). */
+  const idleMs = () => options.config().timeouts.idle_seconds * 1_000;
+  const claudeIdleMs = () => options.config().timeouts.claude_code_idle_seconds * 1_000;
+
   const complete: CompleteText = async (model, system, conversation, signal) => {
     if (model.kind === 'claude-code') {
       // The CLI takes one prompt: a repair request is sent with the exchange before it.
@@ -128,11 +132,12 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
         ],
         cwd: scratch,
         signal,
+        idleMs: claudeIdleMs(),
       });
       return { text: result.text, usage: claudeUsage(model, result) };
     }
     const { message, usage } = await chatOnce(
-      openAiClientFor(model),
+      openAiClientFor(model, { idleMs: idleMs() }),
       model,
       [{ role: 'system', content: system }, ...conversation],
       { signal },
@@ -154,6 +159,7 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
             maxTurns: options.config().max_turns,
             allowedTools: settings.allowed_tools,
             permissionMode: settings.permission_mode ?? null,
+            idleMs: claudeIdleMs(),
           },
           cwd,
           launch: (run) => runClaude(model, call.taskId, call.task, run),
@@ -168,7 +174,7 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
             confinement: await confinement.forTools(model, call.task),
           });
         return runToolLoop({
-          client: openAiClientFor(model),
+          client: openAiClientFor(model, { idleMs: idleMs() }),
           model,
           call,
           tools,

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { ModelCallError } from '../src/runtime/model-ports.js';
+import { IdleTimeoutError } from './idle-timeout-fetch.js';
 import { oneLine } from './short-text.js';
 
 /** Seconds or an HTTP date in `retry-after`, as milliseconds; null when absent or unreadable. */
@@ -25,6 +26,8 @@ function retryAfterMs(headers: Headers | undefined, now: number): number | null 
  */
 export function providerError(error: unknown, modelId: string, now = Date.now()): ModelCallError {
   if (error instanceof ModelCallError) return error;
+  const idle = idleCause(error);
+  if (idle) return new ModelCallError(`${modelId}: ${idle.message}`, { transient: true });
   if (error instanceof APIUserAbortError) {
     return new ModelCallError(`${modelId}: call aborted`, { transient: false });
   }
@@ -49,4 +52,13 @@ export function providerError(error: unknown, modelId: string, now = Date.now())
   return new ModelCallError(`${modelId}: unreadable reply: ${oneLine(message)}`, {
     transient: true,
   });
+}
+
+/** The idle timeout behind an SDK error (it wraps what fetch threw), if that is what it was. */
+function idleCause(error: unknown): IdleTimeoutError | null {
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    if (cause instanceof IdleTimeoutError) return cause;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
 }

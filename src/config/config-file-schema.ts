@@ -93,6 +93,27 @@ export const claudeCodeSettingsSchema = z.strictObject({
   permission_mode: z.enum(['acceptEdits', 'auto', 'default', 'dontAsk', 'plan']).optional(),
 });
 
+const seconds = (low: number, high: number) =>
+  z
+    .number({ error: `expected seconds from ${low} to ${high}` })
+    .min(low, { error: `expected seconds from ${low} to ${high}` })
+    .max(high, { error: `expected seconds from ${low} to ${high}` });
+
+/**
+ * Extension: how long things may take. A provider silent for `idle_seconds` (no byte of its
+ * answer), or the Claude Code CLI silent for `claude_code_idle_seconds` while no tool of its
+ * runs, is given up on and retried like a 5xx; each call has its whole-call limit besides;
+ * `cto serve` waits `stop_grace_seconds` for the work under way after a stop signal.
+ */
+export const timeoutsSchema = z.strictObject({
+  idle_seconds: seconds(1, 3_600).optional(),
+  claude_code_idle_seconds: seconds(1, 3_600).optional(),
+  classify_seconds: seconds(1, 86_400).optional(),
+  execute_seconds: seconds(1, 86_400).optional(),
+  review_seconds: seconds(1, 86_400).optional(),
+  stop_grace_seconds: seconds(0, 86_400).optional(),
+});
+
 export const selectionStrategySchema = z.enum(['cost_aware', 'quality', 'balanced']);
 export type SelectionStrategy = z.infer<typeof selectionStrategySchema>;
 
@@ -133,6 +154,7 @@ export const configFileSchema = z.strictObject({
   sandbox: sandboxSettingsSchema.optional(),
   /** Extension: where tasks come from besides the CLI and the library (a Plane workspace). */
   task_sources: taskSourcesSchema.optional(),
+  timeouts: timeoutsSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;

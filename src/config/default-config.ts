@@ -75,5 +75,13 @@ export function defaultConfig(): EffectiveConfig {
       pass_env: [],
     },
     task_sources: {},
+    timeouts: {
+      idle_seconds: 60,
+      claude_code_idle_seconds: 300,
+      classify_seconds: 120,
+      execute_seconds: 1_800,
+      review_seconds: 300,
+      stop_grace_seconds: 60,
+    },
   };
 }

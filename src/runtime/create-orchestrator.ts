@@ -42,7 +42,7 @@ import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports
 import { type CallOutcome, replyEvent } from './reply-event.js';
 import {
   type CallTimeouts,
-  defaultCallTimeouts,
+  callTimeouts,
   defaultRetryPolicy,
   type RetryPolicy,
 } from './retry-policy.js';
@@ -279,7 +279,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const retryPolicy = { ...defaultRetryPolicy, ...options.retry };
-  const timeouts = { ...defaultCallTimeouts, ...options.timeouts };
   const config = options.config ?? createConfigSource({ environment: processEnvironment, logger });
   config.current(); // a configuration that was never valid stops us here, with its problems
   const ownsStore = typeof options.store !== 'object';
@@ -726,7 +725,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     };
   }
 
+  /** The call's whole-call limit: the option given, else the config's `timeouts`. */
   function timeoutFor(kind: PendingRequest['kind']): number {
+    const timeouts = { ...callTimeouts(config.current().config), ...options.timeouts };
     return {
       classify: timeouts.classifyMs,
       execute: timeouts.executeMs,

@@ -1,3 +1,6 @@
+import { defaultConfig } from '../config/default-config.js';
+import type { EffectiveConfig } from '../config/effective-config.js';
+
 /** How the CTO and worker actors treat a failing provider. */
 export interface RetryPolicy {
   /** Retries of one call on transient errors (429, 5xx, timeouts) before it fails. */
@@ -24,8 +27,20 @@ export interface CallTimeouts {
   reviewMs: number;
 }
 
-export const defaultCallTimeouts: CallTimeouts = {
-  classifyMs: 120_000,
-  executeMs: 1_800_000,
-  reviewMs: 300_000,
-};
+/**
+ * The whole-call limits the configuration's `timeouts` sets (defaults: classify 2 min, execute
+ * 30 min, review 5 min).
+ *
+ * @example
+ * callTimeouts(source.current().config).executeMs; // 1800000
+ */
+export function callTimeouts(config: Pick<EffectiveConfig, 'timeouts'>): CallTimeouts {
+  const { classify_seconds, execute_seconds, review_seconds } = config.timeouts;
+  return {
+    classifyMs: classify_seconds * 1_000,
+    executeMs: execute_seconds * 1_000,
+    reviewMs: review_seconds * 1_000,
+  };
+}
+
+export const defaultCallTimeouts: CallTimeouts = callTimeouts(defaultConfig());

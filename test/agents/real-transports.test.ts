@@ -181,6 +181,38 @@ describe('Claude Code edges through the real CLI', () => {
     await orchestrator.stop();
   }, 60_000);
 
+  it('ends a Claude Code session whose provider went silent, and retries it: the task goes on', async () => {
+    const { anthropic, orchestrator } = await orchestration({
+      max_attempts: 1,
+      timeouts: { claude_code_idle_seconds: 4 },
+    });
+    const models = simulatedModels();
+    let hung = 0;
+    anthropic.script('sonnet', (request) => {
+      if (hung === 0 && /Task \(/.test(JSON.stringify(request.body))) {
+        hung += 1;
+        return { fault: 'hang' };
+      }
+      return models.anthropic(request);
+    });
+    const task = await orchestrator.spawn({
+      description: 'Fix it',
+      type: 'coding',
+      model: 'sonnet',
+    });
+    const journal = async () => orchestrator.store.journal(task.id);
+    const outcome = await task.result;
+    expect(hung, JSON.stringify(outcome.decisions)).toBe(1);
+    expect(outcome.decisions, JSON.stringify(outcome.decisions)).toContain(
+      'attempt 1: review rejected (quality 4)',
+    );
+    expect((await journal()).find((e) => e.kind === 'failed')?.data).toMatchObject({
+      error: 'the Claude Code CLI was silent for 4 s waiting on the model; ended',
+      transient: true,
+    });
+    await orchestrator.stop();
+  }, 60_000);
+
   it('starts a new session when the journaled one has no transcript to resume', async () => {
     const { anthropic, loaded, model } = await providerServers();
     anthropic.script('sonnet', [{ text: 'done afresh' }]);
