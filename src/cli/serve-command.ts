@@ -50,21 +50,37 @@ async function follow(handles: readonly TaskHandle[], io: CliIo): Promise<number
   return worst;
 }
 
-/** Two-step stop: the first signal lets the work finish, the second stops at once. */
+/**
+ * Two-step stop: the first signal lets the work under way finish, for at most
+ * `timeouts.stop_grace_seconds`; the second signal, or the end of that grace, stops at once,
+ * the unfinished tasks handed back (stored, their leases released) for `cto resume`.
+ */
 function onStopSignals(io: CliIo, runtime: Runtime, gently: () => void): () => void {
   let signals = 0;
-  return (
+  let grace: NodeJS.Timeout | undefined;
+  const now = (why: string) => {
+    io.stderr(`${why}: stopping now; unfinished tasks stay stored for \`cto resume\`\n`);
+    void runtime.close();
+  };
+  const off =
     io.onSignal?.((signal) => {
       signals += 1;
       if (signals === 1) {
-        io.stderr(`${signal}: finishing the tasks under way; send it again to stop at once\n`);
+        const seconds = runtime.source.current().config.timeouts.stop_grace_seconds;
+        io.stderr(
+          `${signal}: finishing the tasks under way (for up to ${seconds} s); send it again to stop at once\n`,
+        );
+        grace = setTimeout(() => now(`${seconds} s of grace are over`), seconds * 1_000);
         gently();
       } else {
-        io.stderr(`${signal}: stopping now; unfinished tasks stay stored for \`cto resume\`\n`);
-        void runtime.close();
+        clearTimeout(grace);
+        now(signal);
       }
-    }) ?? (() => {})
-  );
+    }) ?? (() => {});
+  return () => {
+    clearTimeout(grace);
+    off();
+  };
 }
 
 /** The serve loop's options, for the commands that serve as `cto serve` does. */

@@ -116,6 +116,24 @@ describe('every command exits within a bound on every failure path', () => {
     expect(JSON.parse(result.stdout).decisions.join('\n')).toContain('no-such-claude');
   }, 60_000);
 
+  it('a stalled provider: each request given up on after the idle time, the task ends, the process too', async () => {
+    const sandbox = createSandbox();
+    sandbox.write('orchestrator_config.json', {
+      provider_endpoints: { deepseek: { api_url: `http://127.0.0.1:${await hangingPort()}/v1` } },
+      max_attempts: 1,
+      timeouts: { idle_seconds: 1 },
+    });
+    const result = await ctoWithin(
+      sandbox.cwd,
+      { HOME: sandbox.home, DEEPSEEK_API_KEY: 'sk-test-0000' },
+      ['run', '--json', 'Fix it', '--model', 'deepseek', '--type', 'coding'],
+    );
+    expect(result.code).toBe(2);
+    const outcome = JSON.parse(result.stdout);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.decisions.join('\n')).toContain('no data from the provider for 1 s');
+  }, 60_000);
+
   it('a signal during a run: the task is stored, exit 130', async () => {
     const sandbox = createSandbox();
     // A tool-calling model that never answers keeps the task in flight until the signal.

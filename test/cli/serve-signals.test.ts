@@ -53,4 +53,43 @@ describe('cto serve and signals', () => {
     expect(await store.getTask(id)).toMatchObject({ status: 'classifying' });
     await store.close();
   }, 30_000);
+
+  it('bounds the graceful stop: after stop_grace_seconds the tasks under way are handed back for resume', async () => {
+    const server = await startOpenAiCompatibleServer();
+    servers.push(server);
+    server.script('deepseek-flash', () => ({ fault: 'hang' }));
+    const sandbox = createSandbox();
+    sandbox.write('orchestrator_config.json', {
+      provider_endpoints: { deepseek: { api_url: `${server.url}/v1` } },
+      timeouts: { idle_seconds: 3600, stop_grace_seconds: 1 },
+    });
+    const id = JSON.parse((await sandbox.cli('submit', 'Hang forever', '--json')).stdout)
+      .id as string;
+    const serve = startCtoProcess(
+      sandbox.cwd,
+      { HOME: sandbox.home, DEEPSEEK_API_KEY: 'sk-test-0000' },
+      'serve',
+      '--poll',
+      '50',
+    );
+    await until(() => server.requests.length > 0, 'the classify call');
+    serve.child.kill('SIGTERM');
+    const code = await serve.exited;
+    expect(code).toBe(0);
+    expect(serve.output.stderr).toContain('finishing the tasks under way (for up to 1 s)');
+    expect(serve.output.stderr).toContain(
+      '1 s of grace are over: stopping now; unfinished tasks stay stored for `cto resume`',
+    );
+    const store = openSqliteStore(join(sandbox.cwd, '.cto', 'state.db'));
+    expect(await store.getTask(id)).toMatchObject({ status: 'classifying' });
+    // Handed back: its lease is released, so the next process claims it at once.
+    const claimed = await store.claimTasks({
+      owner: 'next',
+      limit: 5,
+      now: Date.now(),
+      leaseMs: 1_000,
+    });
+    expect(claimed.map((c) => c.task.id)).toEqual([id]);
+    await store.close();
+  }, 30_000);
 });
