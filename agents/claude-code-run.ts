@@ -11,6 +11,16 @@ const initLine = z.object({
 const assistantLine = z.object({
   type: z.literal('assistant'),
   message: z.object({
+    id: z.string().optional(),
+    usage: z
+      .object({
+        input_tokens: z.number().default(0),
+        output_tokens: z.number().default(0),
+        cache_creation_input_tokens: z.number().default(0),
+        cache_read_input_tokens: z.number().default(0),
+      })
+      .partial()
+      .optional(),
     content: z.array(
       z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown() }),
     ),
@@ -55,6 +65,11 @@ export interface ClaudeCodeRun {
    * and the run fails as a transient error, to be retried.
    */
   idleMs?: number;
+  /**
+   * Hears the tokens of each model message as the session reports it (once per message); an
+   * answer other than null ends the session, failing it with that reason (its budget is spent).
+   */
+  onUsage?: (tokens: number) => Promise<string | null>;
 }
 
 export interface ClaudeCodeResult {
@@ -172,6 +187,11 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
   const silence = silenceWatch(run.idleMs, () => killTree(child.pid));
   let sessionId: string | null = null;
   let result: z.infer<typeof resultLine> | null = null;
+  // Model messages already counted (a message of several blocks comes as several lines).
+  const counted = new Set<string>();
+  let stopped: string | null = null;
+  // What the session's messages reported so far: what it used if it is ended before its end.
+  const seen = { inputTokens: 0, outputTokens: 0 };
   try {
     for await (const line of child.iterable({ from: 'stdout' })) {
       silence.heard(String(line));
@@ -187,6 +207,24 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
         await run.onSession?.(sessionId, child.pid ?? null);
       }
       const tools = assistantLine.safeParse(json);
+      if (tools.success && run.onUsage && !stopped) {
+        const { id, usage } = tools.data.message;
+        if (usage && !(id && counted.has(id))) {
+          if (id) counted.add(id);
+          const input =
+            (usage.input_tokens ?? 0) +
+            (usage.cache_creation_input_tokens ?? 0) +
+            (usage.cache_read_input_tokens ?? 0);
+          const tokens = input + (usage.output_tokens ?? 0);
+          seen.inputTokens += input;
+          seen.outputTokens += usage.output_tokens ?? 0;
+          void run.onUsage(tokens).then((why) => {
+            if (why === null || stopped) return;
+            stopped = why;
+            killTree(child.pid);
+          });
+        }
+      }
       if (tools.success) {
         for (const block of tools.data.message.content) {
           if (block.type === 'tool_use')
@@ -204,6 +242,13 @@ export async function runClaudeCode(run: ClaudeCodeRun): Promise<ClaudeCodeResul
     silence.stop();
   }
   const finished = await child;
+  if (stopped !== null && !run.signal.aborted) {
+    throw new ModelCallError(`${stopped}; the Claude Code session was ended`, {
+      transient: false,
+      infrastructure: true,
+      usage: seen,
+    });
+  }
   if (silence.ended && !run.signal.aborted) {
     throw new ModelCallError(
       `the Claude Code CLI was silent for ${(run.idleMs ?? 0) / 1000} s waiting on the model; ended`,

@@ -6,6 +6,7 @@ import {
   type ExecuteResult,
   ModelCallError,
 } from '../src/runtime/model-ports.js';
+import type { TokenAllowance } from '../src/runtime/token-allowance.js';
 import { type ClaudeCodeResult, type ClaudeCodeRun, printModeArgs } from './claude-code-run.js';
 import { firstLine } from './short-text.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
@@ -90,6 +91,17 @@ export function claudeUsage(model: ResolvedModel, result: Pick<ClaudeCodeResult,
   return { inputTokens: input + cacheCreation + cacheRead, outputTokens: output, costUsd };
 }
 
+/**
+ * Counts each model message of a session against the call's allowance and makes sure the
+ * next, assumed as large, is covered: the reason to end the session when it is not.
+ */
+function spendFrom(allowance: TokenAllowance): (tokens: number) => Promise<string | null> {
+  return async (tokens) => {
+    allowance.spend(tokens);
+    return (await allowance.cover(tokens)) ? null : (allowance.refusal ?? 'over budget');
+  };
+}
+
 /** Ends what is left of a session's CLI from a process that died (it runs on as an orphan). */
 function stopOrphan(pid: number | undefined): void {
   if (!pid) return;
@@ -151,6 +163,7 @@ export async function runClaudeCodeTask({
       cwd,
       signal: call.signal,
       ...(settings.idleMs ? { idleMs: settings.idleMs } : {}),
+      ...(call.allowance ? { onUsage: spendFrom(call.allowance) } : {}),
       onTool: (name, input) => call.progress(`${name} ${firstLine(input)}`),
       onSession: async (sessionId, pid) => {
         if (sessionId !== resumeId) await journal.append('session', { sessionId, pid });

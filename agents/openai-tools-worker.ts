@@ -60,6 +60,19 @@ function entryData<T extends z.ZodType>(schema: T, data: unknown, kind: string):
   });
 }
 
+/** What a reply may be assumed to write when the model sets no `max_tokens`. */
+const assumedReplyTokens = 4_096;
+
+/** A turn's tokens before it is sent: its messages and tools (about 4 characters a token) and a reply. */
+function turnEstimate(
+  messages: readonly ChatCompletionMessageParam[],
+  tools: ToolRunner,
+  model: ResolvedModel,
+): number {
+  const chars = JSON.stringify(messages).length + JSON.stringify(tools.definitions).length;
+  return Math.ceil(chars / 4) + (model.max_tokens ?? assumedReplyTokens);
+}
+
 /**
  * Runs a task on a tool-calling model: chat completions with the tool definitions until the
  * model answers without calling a tool, or the turn limit. Every model turn and each tool
@@ -89,6 +102,8 @@ export async function runToolLoop({
     { role: 'user', content: workerPrompt(call) },
   ];
   let usage: ReportedUsage = { inputTokens: 0, outputTokens: 0 };
+  const { allowance } = call;
+  let lastTurnTokens = 0;
   const started = new Set<string>();
   const finished = new Map<string, string>();
   const turns: z.infer<typeof turnEntry>[] = [];
@@ -128,14 +143,26 @@ export async function runToolLoop({
   // Replay what the journal holds, then go on live.
   for (const [n, turn] of turns.entries()) {
     usage = addUsage(usage, turn.usage);
+    lastTurnTokens = turn.usage.inputTokens + turn.usage.outputTokens;
+    allowance?.spend(lastTurnTokens);
     messages.push(turn.message);
     if (!turn.message.tool_calls?.length) return { output: turn.message.content ?? '', usage };
     await settle(n, turn.message.tool_calls);
   }
   for (let n = turns.length; n < maxTurns; n += 1) {
     if (signal.aborted) throw new ModelCallError('execute aborted', { transient: false });
+    // The next turn reads everything so far: at least what the last one used.
+    const need = Math.max(lastTurnTokens, turnEstimate(messages, tools, model));
+    if (allowance && !(await allowance.cover(need))) {
+      throw new ModelCallError(
+        `${allowance.refusal ?? 'over budget'}; stopped after ${n} turn(s), before the next`,
+        { transient: false, infrastructure: true, usage },
+      );
+    }
     const turn = await chatOnce(client, model, messages, { signal, tools: tools.definitions });
     usage = addUsage(usage, turn.usage);
+    lastTurnTokens = turn.usage.inputTokens + turn.usage.outputTokens;
+    allowance?.spend(lastTurnTokens);
     const toolCalls: FunctionToolCall[] = (turn.message.tool_calls ?? []).flatMap((c, i) =>
       c.type === 'function'
         ? [

@@ -14,6 +14,7 @@ import {
   type StepJournal,
 } from './model-ports.js';
 import type { FinishedStep } from './reply-event.js';
+import type { TokenAllowance } from './token-allowance.js';
 
 export interface CallModelInput {
   ports: ModelPorts;
@@ -29,6 +30,8 @@ export interface CallModelInput {
   getBlob: (ref: string) => Promise<string | null>;
   /** What the CTO may recommend (classify only). */
   models: () => readonly RoutingModel[];
+  /** The tokens the call may use (see `TokenAllowance`). */
+  allowance?: TokenAllowance;
 }
 
 /** USD for a call: what the transport reported, else the catalog prices. */
@@ -96,6 +99,7 @@ export async function callModel(
     journal: input.journal,
     signal,
     progress: input.progress,
+    ...(input.allowance ? { allowance: input.allowance } : {}),
   };
   const classification = context.classification;
   switch (request.kind) {

@@ -19,7 +19,12 @@ import { budgetLimits } from '../routing/budget-limits.js';
 import { budgetWindow, nextBudgetWindow } from '../routing/budget-window.js';
 import { type CallEstimate, estimateCall } from '../routing/estimate-call.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
-import type { BudgetRefusal, BudgetSettlement, BudgetUsage } from '../store/budget-records.js';
+import type {
+  BudgetLimit,
+  BudgetRefusal,
+  BudgetSettlement,
+  BudgetUsage,
+} from '../store/budget-records.js';
 import { openStore } from '../store/open-store.js';
 import { addPerformance, type PerformanceRow } from '../store/performance-row.js';
 import {
@@ -47,6 +52,7 @@ import {
   type RetryPolicy,
 } from './retry-policy.js';
 import { outcomeOf, type TaskOutcome } from './task-outcome.js';
+import { tokenAllowance } from './token-allowance.js';
 
 type TaskActor = Actor<typeof taskMachine>;
 type QueueActor = Actor<ReturnType<typeof createCallQueueMachine>>;
@@ -251,6 +257,10 @@ function statusOf(snapshot: Snapshot): TaskStatus {
 /** A call's reservation: what it settles, and the estimate it set aside. */
 interface Reservation extends Omit<BudgetSettlement, 'tokens' | 'usd'> {
   estimate: CallEstimate;
+  limits: BudgetLimit[];
+  expiresAt: number;
+  /** What the call reserved on top as it went (see `TokenAllowance`), settled with it. */
+  extra: { id: string; estimate: CallEstimate }[];
 }
 
 /** How often a call waiting for budget checks again (settlements free what was reserved). */
@@ -763,24 +773,28 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         context.input.description.length + (reviewed ? ((await output(reviewed))?.length ?? 0) : 0),
     });
     const timeoutMs = timeoutFor(request.kind);
+    // Past its timeout a call has ended, settled or not (its process died).
+    const expiresAt = clock.now() + timeoutMs + budgetRecheckMs;
     const refusal = await store.reserveBudget({
       id: request.requestId,
       window,
       ...estimate,
       limits,
       at: clock.now(),
-      // Past its timeout a call has ended, settled or not (its process died).
-      expiresAt: clock.now() + timeoutMs + budgetRecheckMs,
+      expiresAt,
     });
     if (refusal) {
       call.budgetRefusal = `over budget: ${refusalText(refusal)}`;
       return null;
     }
-    const reservation = {
+    const reservation: Reservation = {
       reservationId: request.requestId,
       window,
       scopes: limits.map((l) => l.scope),
       estimate,
+      limits,
+      expiresAt,
+      extra: [],
     };
     countLocally(reservation, { tokens: 0, usd: 0 }, estimate);
     return reservation;
@@ -822,13 +836,48 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     usage?: { inputTokens: number; outputTokens: number; costUsd: number },
   ): BudgetSettlement[] {
     if (!reservation) return [];
-    const { estimate, ...target } = reservation;
+    const { reservationId, window, scopes, estimate, extra } = reservation;
     const used = {
       tokens: usage ? usage.inputTokens + usage.outputTokens : 0,
       usd: usage?.costUsd ?? 0,
     };
     countLocally(reservation, used, { tokens: -estimate.tokens, usd: -estimate.usd });
-    return [{ ...target, ...used }];
+    // What it reserved on top is released: the use above stands for all of it.
+    const released = extra.splice(0).map((more) => {
+      countLocally(
+        reservation,
+        { tokens: 0, usd: 0 },
+        {
+          tokens: -more.estimate.tokens,
+          usd: -more.estimate.usd,
+        },
+      );
+      return { reservationId: more.id, window, scopes, tokens: 0, usd: 0 };
+    });
+    return [{ reservationId, window, scopes, ...used }, ...released];
+  }
+
+  /**
+   * Reserves `tokens` more for a call under way (its `TokenAllowance` grows), against the same
+   * budgets, atomically: null when done, else why not.
+   */
+  async function reserveMore(reservation: Reservation, tokens: number): Promise<string | null> {
+    const perToken =
+      reservation.estimate.tokens > 0 ? reservation.estimate.usd / reservation.estimate.tokens : 0;
+    const more = { tokens, usd: tokens * perToken };
+    const id = `${reservation.reservationId}+${reservation.extra.length + 1}`;
+    const refusal = await store.reserveBudget({
+      id,
+      window: reservation.window,
+      ...more,
+      limits: reservation.limits,
+      at: clock.now(),
+      expiresAt: reservation.expiresAt,
+    });
+    if (refusal) return `over budget: ${refusalText(refusal)}`;
+    reservation.extra.push({ id, estimate: more });
+    countLocally(reservation, { tokens: 0, usd: 0 }, more);
+    return null;
   }
 
   /**
@@ -900,6 +949,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         return;
       }
       if (call.cancelled || stopping) return;
+      const chosenReservation = reserved;
       endSpan = tracing?.callStarted(taskId, {
         requestId,
         kind: request.kind,
@@ -918,6 +968,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         context: live.actor.getSnapshot().context,
         journal: journalFor(taskId, requestId, entries),
         signal: controller.signal,
+        allowance: tokenAllowance(chosenReservation.estimate.tokens, (tokens) =>
+          reserveMore(chosenReservation, tokens),
+        ),
         timeoutMs,
         now: () => clock.now(),
         getBlob: output,

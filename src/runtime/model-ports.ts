@@ -4,6 +4,7 @@ import { complexitySchema, taskTypeSchema } from '../../machines/task-types.js';
 import type { ResolvedModel } from '../config/resolved-model.js';
 import type { RoutingModel } from '../routing/routing-view.js';
 import type { JournalEntry } from '../store/store.js';
+import type { TokenAllowance } from './token-allowance.js';
 
 /** Tokens a call used as the transport reports them; the runtime adds cost (if missing) and latency. */
 export const reportedUsageSchema = z.object({
@@ -61,6 +62,11 @@ export interface ModelCall {
   signal: AbortSignal;
   /** Tells what the call is doing now (a tool call, a turn), for the log and live views. */
   progress: (note: string) => void;
+  /**
+   * The tokens the call may use: a transport that takes several turns asks it to cover each
+   * turn before it starts, and stops when it cannot. Absent where no budget is kept.
+   */
+  allowance?: TokenAllowance;
 }
 
 export interface ClassifyCall extends ModelCall {

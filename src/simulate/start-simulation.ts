@@ -5,6 +5,28 @@ import { startOpenAiCompatibleServer } from '../testing/openai-compatible-server
 import { pointModelsAt } from './point-models-at.js';
 import { simulatedModels } from './simulated-models.js';
 
+/**
+ * Simulation's own daily budgets, per group: a demo is never cut short by what earlier demos
+ * spent. Real budgets, in the real store, stay as configured.
+ */
+export const simulatedBudgetPerDay = 1_000_000_000;
+
+/** The configuration with simulation's own generous budgets (no per-model caps). */
+function withSimulatedBudgets(loaded: LoadedConfig): LoadedConfig {
+  const { cost_optimization: cost } = loaded.config;
+  return {
+    ...loaded,
+    config: {
+      ...loaded.config,
+      cost_optimization: {
+        ...cost,
+        token_budget_per_day: { claude: simulatedBudgetPerDay, external: simulatedBudgetPerDay },
+        model_budget_per_day: {},
+      },
+    },
+  };
+}
+
 export interface Simulation {
   /** The configuration with every model pointed at the local servers. */
   configure(source: ConfigSource): ConfigSource;
@@ -34,7 +56,9 @@ export async function startSimulation(): Promise<Simulation> {
   const point = (loaded: LoadedConfig): LoadedConfig => {
     let result = pointed.get(loaded);
     if (!result) {
-      result = pointModelsAt(loaded, { openAi: openAi.url, anthropic: anthropic.url });
+      result = withSimulatedBudgets(
+        pointModelsAt(loaded, { openAi: openAi.url, anthropic: anthropic.url }),
+      );
       pointed.set(loaded, result);
     }
     return result;
