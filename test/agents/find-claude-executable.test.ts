@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findClaudeExecutable } from '../../agents/find-claude-executable.js';
 
@@ -37,6 +40,25 @@ describe('finding the Claude Code CLI', () => {
     ).toThrow('claude_code.command /x/claude is not an executable file');
     expect(() =>
       findClaudeExecutable({ ...base, configured: null, isExecutable: () => false }),
-    ).toThrow(/^the Claude Code CLI was not found on PATH or in node_modules\/.bin/);
+    ).toThrow(
+      /^the Claude Code CLI was not found on PATH, in node_modules\/.bin or as the optional dependency/,
+    );
+  });
+
+  it('finds the optional dependency where the installer hoisted it, beside this package', () => {
+    const project = mkdtempSync(join(tmpdir(), 'cto-installed-'));
+    const own = join(project, 'node_modules', 'cto-orchestrator');
+    const cli = join(project, 'node_modules', '@anthropic-ai', 'claude-code');
+    mkdirSync(own, { recursive: true });
+    mkdirSync(join(cli, 'bin'), { recursive: true });
+    writeFileSync(join(own, 'package.json'), '{"name": "cto-orchestrator", "version": "1.0.0"}');
+    writeFileSync(
+      join(cli, 'package.json'),
+      '{"name": "@anthropic-ai/claude-code", "bin": {"claude": "bin/claude.exe"}}',
+    );
+    writeFileSync(join(cli, 'bin', 'claude.exe'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(
+      findClaudeExecutable({ configured: null, path: '', untrusted: [], packageRoot: own }),
+    ).toBe(join(cli, 'bin', 'claude.exe'));
   });
 });
