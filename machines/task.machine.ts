@@ -220,11 +220,12 @@ export const taskMachine = setup({
       const route = context.route;
       const reason =
         route?.model && context.classification && !canRun(route.model, context.classification)
-          ? `blocked: ${route.model.id} is text-only and a ${context.classification.type} task needs tools`
-          : `blocked: ${route?.reason ?? 'no model'}`;
+          ? `${route.model.id} is text-only and a ${context.classification.type} task needs tools`
+          : (route?.reason ?? 'no model');
+      // The outcome's status says "blocked"; its reason says why, once.
       return {
         outcome: { status: 'blocked' as const, reason },
-        decisions: [...context.decisions, reason],
+        decisions: [...context.decisions, `blocked: ${reason}`],
       };
     }),
     blockNoEscalation: assign(({ context }) => {
@@ -232,13 +233,13 @@ export const taskMachine = setup({
       const from = current(context)?.model;
       const reason =
         next?.model && from && next.model.tier < from.tier
-          ? `blocked: escalation from ${from.id} to the weaker ${next.model.id} refused`
+          ? `escalation from ${from.id} to the weaker ${next.model.id} refused`
           : next?.model && context.classification && !canRun(next.model, context.classification)
-            ? `blocked: ${next.model.id} is text-only and a ${context.classification.type} task needs tools`
-            : `blocked: no model to escalate to (${next?.reason ?? 'none given'})`;
+            ? `${next.model.id} is text-only and a ${context.classification.type} task needs tools`
+            : `no model to escalate to (${next?.reason ?? 'none given'})`;
       return {
         outcome: { status: 'blocked' as const, reason },
-        decisions: [...context.decisions, reason],
+        decisions: [...context.decisions, `blocked: ${reason}`],
       };
     }),
     cancel: assign(({ context, event }) => {

@@ -67,8 +67,12 @@ export function addLogsCommand(program: Command, io: CliIo): void {
     .option('--json', 'the raw JSON lines')
     .action(async (options: { follow?: boolean; task?: string; json?: boolean }) => {
       const file = `${stateDirectory(io, program.opts<RuntimeOptions>())}/cto.log`;
-      if (!existsSync(file) && !options.follow) throw new ExitCode(1, [`no log yet at ${file}`]);
+      if (!existsSync(file)) {
+        if (!options.follow) throw new ExitCode(1, [`no log yet at ${file}`]);
+        io.stderr(`no log yet at ${file}; waiting for it (Ctrl-C to stop)\n`);
+      }
       let offset = 0;
+      let shown = 0;
       let partial = '';
       const printNew = () => {
         if (!existsSync(file)) return;
@@ -86,11 +90,16 @@ export function addLogsCommand(program: Command, io: CliIo): void {
         const lines = (partial + buffer.toString('utf8')).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) {
-          if (line.trim() && isAbout(line, options.task))
+          if (line.trim() && isAbout(line, options.task)) {
+            shown += 1;
             io.stdout(`${maskKeys(options.json ? line : readableLogLine(line))}\n`);
+          }
         }
       };
       printNew();
+      // Nothing to show is said, as grep says it with its exit code.
+      const what = options.task ? ` about task ${options.task}` : '';
+      if (shown === 0 && !options.follow) throw new ExitCode(1, [`no log lines${what} in ${file}`]);
       if (!options.follow) return;
       await new Promise<void>((resolve) => {
         const timer = setInterval(printNew, 200);

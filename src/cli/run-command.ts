@@ -74,7 +74,9 @@ export function addRunCommand(program: Command, io: CliIo): void {
   withTaskOptions(
     program
       .command('run [task]')
-      .description('run one task to its end, showing its progress (task - reads standard input)'),
+      .description(
+        'run one task to its end, showing its progress (task - reads standard input); exit 0 done, 2 blocked, 1 error or cancelled, 130 interrupted (Ctrl-C; the task stays stored for `cto resume`)',
+      ),
   )
     .option('--json', 'print the outcome as JSON (no live view)')
     .action(async (argument: string | undefined, options: TaskOptions & { json?: boolean }) => {

@@ -976,9 +976,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         getBlob: output,
         models: () => routingView(loaded).models,
         progress: (note) => {
-          const activity = { taskId, requestId, model: chosen.id, phase: request.kind, note };
-          logger?.info(activity, note);
-          options.onProgress?.(activity);
+          const about = { taskId, requestId, model: chosen.id, phase: request.kind };
+          logger?.info(about, note);
+          options.onProgress?.({ ...about, note });
         },
       }).finally(() => {
         clock.clearTimeout(timer);

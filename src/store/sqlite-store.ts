@@ -136,6 +136,29 @@ function addMissingColumns(db: Database.Database): void {
 
 const noneFenced: ReadonlySet<string> = new Set();
 
+/**
+ * The store with every error SQLite raises (`database disk image is malformed`, `disk I/O
+ * error`) naming the file it is about.
+ */
+function namedErrors(path: string, store: Store): Store {
+  const named = (error: unknown) =>
+    error instanceof Database.SqliteError
+      ? new StoreError(`the SQLite store at ${path}: ${error.message}`)
+      : error;
+  return Object.fromEntries(
+    Object.entries(store).map(([name, method]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          throw named(error);
+        }
+      },
+    ]),
+  ) as unknown as Store;
+}
+
 /** The store's file, created with its directory when missing, and its schema brought up to date. */
 function openForWriting(path: string): Database.Database {
   try {
@@ -509,7 +532,7 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     release(selectExpired.all(now) as ReservationRow[]);
   });
 
-  return {
+  return namedErrors(path, {
     async commit(batch) {
       return commitAll.immediate(batch);
     },
@@ -599,5 +622,5 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     async close() {
       if (db.open) db.close();
     },
-  };
+  });
 }

@@ -78,7 +78,7 @@ describe('task machine invariants', () => {
   it('never gives a task that needs tools to a text-only model', () => {
     const { actor } = start();
     classify(actor, kimi);
-    expectBlocked(actor, 'blocked: kimi is text-only and a coding task needs tools');
+    expectBlocked(actor, 'kimi is text-only and a coding task needs tools');
   });
 
   it('never escalates to a weaker model', () => {
@@ -90,7 +90,7 @@ describe('task machine invariants', () => {
       error: 'e',
       escalation: { model: haiku, reason: 'r' },
     });
-    expectBlocked(actor, 'blocked: escalation from sonnet to the weaker haiku refused');
+    expectBlocked(actor, 'escalation from sonnet to the weaker haiku refused');
   });
 
   it('reaches done only through an approving review of an output', () => {
