@@ -8,19 +8,21 @@ const initLine = z.object({
   subtype: z.literal('init'),
   session_id: z.string(),
 });
+/** Tokens as the CLI reports them, for one model message or the whole session. */
+const tokenUsage = z
+  .object({
+    input_tokens: z.number().default(0),
+    output_tokens: z.number().default(0),
+    cache_creation_input_tokens: z.number().default(0),
+    cache_read_input_tokens: z.number().default(0),
+  })
+  .partial()
+  .optional();
 const assistantLine = z.object({
   type: z.literal('assistant'),
   message: z.object({
     id: z.string().optional(),
-    usage: z
-      .object({
-        input_tokens: z.number().default(0),
-        output_tokens: z.number().default(0),
-        cache_creation_input_tokens: z.number().default(0),
-        cache_read_input_tokens: z.number().default(0),
-      })
-      .partial()
-      .optional(),
+    usage: tokenUsage,
     content: z.array(
       z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown() }),
     ),
@@ -38,15 +40,7 @@ const resultLine = z.object({
   num_turns: z.number().optional(),
   errors: z.array(z.string()).optional(),
   total_cost_usd: z.number().optional(),
-  usage: z
-    .object({
-      input_tokens: z.number().default(0),
-      output_tokens: z.number().default(0),
-      cache_creation_input_tokens: z.number().default(0),
-      cache_read_input_tokens: z.number().default(0),
-    })
-    .partial()
-    .optional(),
+  usage: tokenUsage,
 });
 
 export interface ClaudeCodeRun {

@@ -9,6 +9,29 @@ import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
 import { simulatedModels } from '../../src/simulate/simulated-models.js';
 import { providerServers } from '../helpers/test-models.js';
 
+/** An orchestrator on the real transports (the OpenAI SDK, the Claude Code CLI) and these servers. */
+function onRealTransports(servers: Awaited<ReturnType<typeof providerServers>>) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'cto-budget-'));
+  return createOrchestrator({
+    ports: createModelPorts({
+      config: () => servers.loaded.config,
+      stateDir,
+      cwd: stateDir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: stateDir,
+        CLAUDE_CODE_MAX_RETRIES: '0',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_AUTOUPDATER: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      },
+      homeDir: stateDir,
+    }),
+    config: staticConfigSource(servers.loaded),
+    store: ':memory:',
+  });
+}
+
 describe('a call that uses far more than it reserved', () => {
   it('a tool loop stops when the budget cannot cover its next turn: the limit holds', async () => {
     const servers = await providerServers({
@@ -34,18 +57,7 @@ describe('a call that uses far more than it reserved', () => {
         };
       },
     );
-    const stateDir = mkdtempSync(join(tmpdir(), 'cto-budget-'));
-    const orchestrator = createOrchestrator({
-      ports: createModelPorts({
-        config: () => servers.loaded.config,
-        stateDir,
-        cwd: stateDir,
-        env: { PATH: process.env.PATH },
-        homeDir: stateDir,
-      }),
-      config: staticConfigSource(servers.loaded),
-      store: ':memory:',
-    });
+    const orchestrator = onRealTransports(servers);
     const task = await orchestrator.spawn({
       description: 'Fix it',
       type: 'coding',
@@ -89,25 +101,7 @@ describe('a Claude Code session that uses far more than it reserved', () => {
         };
       },
     );
-    const stateDir = mkdtempSync(join(tmpdir(), 'cto-budget-'));
-    const orchestrator = createOrchestrator({
-      ports: createModelPorts({
-        config: () => servers.loaded.config,
-        stateDir,
-        cwd: stateDir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: stateDir,
-          CLAUDE_CODE_MAX_RETRIES: '0',
-          DISABLE_TELEMETRY: '1',
-          DISABLE_AUTOUPDATER: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        },
-        homeDir: stateDir,
-      }),
-      config: staticConfigSource(servers.loaded),
-      store: ':memory:',
-    });
+    const orchestrator = onRealTransports(servers);
     const task = await orchestrator.spawn({
       description: 'Fix it',
       type: 'coding',
