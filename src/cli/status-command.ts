@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { SandboxState } from '../../agents/sandbox/open-sandbox.js';
 import type { NetworkAccess } from '../../machines/network-access.js';
 import { maskKeysDeep } from '../log/mask-keys.js';
-import { budgetLimits } from '../routing/budget-limits.js';
 import type { TaskView } from '../runtime/create-orchestrator.js';
 import { statusReport } from '../runtime/status-report.js';
 import { healthLine } from '../sources/source-health.js';
