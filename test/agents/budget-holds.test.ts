@@ -12,11 +12,12 @@ import { providerServers } from '../helpers/test-models.js';
 /** An orchestrator on the real transports (the OpenAI SDK, the Claude Code CLI) and these servers. */
 function onRealTransports(servers: Awaited<ReturnType<typeof providerServers>>) {
   const stateDir = mkdtempSync(join(tmpdir(), 'cto-budget-'));
+  const workdir = mkdtempSync(join(tmpdir(), 'cto-budget-work-'));
   return createOrchestrator({
     ports: createModelPorts({
       config: () => servers.loaded.config,
       stateDir,
-      cwd: stateDir,
+      cwd: workdir,
       env: {
         PATH: process.env.PATH,
         HOME: stateDir,

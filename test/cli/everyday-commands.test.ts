@@ -55,10 +55,11 @@ describe('everyday commands', () => {
     const piped = { ...io, readStdin: async () => 'A task from a pipe\nwith two lines' };
     expect(await runCli(['submit', '-'], piped)).toBe(0);
     const fromPipe = io.out.join('').trim();
-    expect(
-      JSON.parse((await sandbox.cli('status', fromPipe, '--json')).stdout).context.input
-        .description,
-    ).toBe('A task from a pipe\nwith two lines');
+    const shown = await sandbox.cli('status', fromPipe, '--json');
+    expect(shown.code, `${fromPipe}: ${shown.stderr}`).toBe(0);
+    expect(JSON.parse(shown.stdout).context.input.description).toBe(
+      'A task from a pipe\nwith two lines',
+    );
     sandbox.write('task.md', 'A task from a file');
     const fromFile = (await sandbox.cli('submit', '--file', 'task.md')).stdout.trim();
     expect((await sandbox.cli('status', fromFile)).stdout).toContain('A task from a file');

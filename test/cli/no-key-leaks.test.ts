@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createConfigSource } from '../../src/config/config-source.js';
 import { createLogger } from '../../src/log/logger.js';
-import { createSandbox } from '../helpers/sandbox.js';
+import { createSandbox, everyModelKey } from '../helpers/sandbox.js';
 
 const envKey = 'sk-envsecret-1111111111117777';
 const fileKey = 'sk-filesecret-2222222222228888';
 
 function keyedSandbox() {
-  const sandbox = createSandbox({ DEEPSEEK_API_KEY: envKey });
+  // Every other model has a key too, so that validate finds nothing to report.
+  const { KIMI_API_KEY: _fromTheFile, ...others } = everyModelKey;
+  const sandbox = createSandbox({ ...others, DEEPSEEK_API_KEY: envKey });
   sandbox.write('~/agents/kimi/config.json', { api_key: fileKey }, 0o644);
   return sandbox;
 }

@@ -139,6 +139,8 @@ describe('cto replay --config other.json', () => {
 
   it('says when there is nothing to replay', async () => {
     const sandbox = createSandbox();
+    // An empty store (a store that does not exist is an error of its own: "no store at …").
+    await openSqliteStore(join(sandbox.cwd, 's.db')).close();
     const { code, stdout } = await sandbox.cli('--store', join(sandbox.cwd, 's.db'), 'replay');
     expect(code).toBe(0);
     expect(stdout).toMatch(

@@ -114,7 +114,7 @@ const cases: { name: string; config: unknown; env?: Record<string, string>; line
     name: 'an unknown key with no near match',
     config: { colour: 'blue' },
     lines: [
-      'colour: unknown key; known keys here: cto_model, model_selection_strategy, worker_models, fallback_chain, provider_endpoints, cost_optimization, max_attempts, max_turns, claude_code, sandbox, task_sources',
+      'colour: unknown key; known keys here: cto_model, model_selection_strategy, worker_models, fallback_chain, provider_endpoints, cost_optimization, max_attempts, max_turns, claude_code, sandbox, task_sources, timeouts',
     ],
   },
   {

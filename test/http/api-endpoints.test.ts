@@ -75,7 +75,7 @@ describe('POST /api/tasks', () => {
       /description: expected a non-empty task description/,
     ],
     ['a wrong type', { description: 'x', type: 'poetry' }, 400, /^type: /],
-    ['a 1 MB task', { description: 'x'.repeat(1_000_000) }, 400, /description: .*200000/],
+    ['a 1 MB task', { description: 'x'.repeat(1_000_000) }, 400, /description: .*200,000/],
     ['a body over the limit', { description: 'x'.repeat(1_100_000) }, 413, /over 1048576 bytes/],
     ['not an object', '[1,2]', 400, /expected object/],
   ])(
