@@ -15,6 +15,7 @@ import { chatOnce } from './openai-chat.js';
 import { openAiClientFor } from './openai-client.js';
 import { runToolLoop, type ToolRunner } from './openai-tools-worker.js';
 import { CLAUDE_CONFIG_INSIDE, runConfinedClaude } from './run-confined-claude.js';
+import { TaskRootError } from './sandbox/task-root.js';
 import { createToolWorker } from './tools/tool-worker.js';
 import { workerPrompt, workerSystemPrompt } from './worker-prompt.js';
 
@@ -103,7 +104,12 @@ export function createModelPorts(options: ModelPortsOptions): ModelPorts {
         configDir: join(options.stateDir, 'claude', configName),
         credentials: model.api_key ? null : join(home, '.claude', '.credentials.json'),
       },
-    );
+    ).catch((error: unknown) => {
+      // A directory no task may run in is the task's setting, not the model's doing.
+      if (error instanceof TaskRootError)
+        throw new ModelCallError(error.message, { transient: false, infrastructure: true });
+      throw error;
+    });
   }
 
   /** A provider silent this long is given up on (and the call retried). */
