@@ -8,7 +8,9 @@ describe('what the commands say', () => {
   it('logs: each message once, and a word when there is nothing to show', async () => {
     const sandbox = createSandbox({ CTO_SIMULATE: '1' });
     const { stdout } = await sandbox.cli('run', '--json', 'Add a flag', '--type', 'coding');
-    const { id } = JSON.parse(stdout);
+    const { id, output } = JSON.parse(stdout);
+    // The simulated summary says where the file it wrote is.
+    expect(output).toContain(`Wrote ${sandbox.cwd}/.cto/simulated/work/add-a-flag.md`);
     const logs = await sandbox.cli('logs', '--task', id);
     expect(logs.stdout).toContain('write_file');
     expect(logs.stdout).not.toContain('note=');

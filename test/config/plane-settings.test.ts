@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createSandbox } from '../helpers/sandbox.js';
+import { createSandbox, everyModelKey } from '../helpers/sandbox.js';
 
 const file = 'orchestrator_config.json';
 const plane = { workspace: 'acme', projects: ['WEB'] };
 
 describe('task_sources.plane in cto config validate', () => {
   it('accepts the documented section with the key from the environment', async () => {
-    const sandbox = createSandbox({ PLANE_API_KEY: 'plane_api_0123456789abcdef' });
+    const sandbox = createSandbox({
+      ...everyModelKey,
+      PLANE_API_KEY: 'plane_api_0123456789abcdef',
+    });
     sandbox.write(file, {
       task_sources: {
         plane: {
@@ -33,7 +36,7 @@ describe('task_sources.plane in cto config validate', () => {
   });
 
   it('names typos, bad values and missing keys, one line each', async () => {
-    const sandbox = createSandbox();
+    const sandbox = createSandbox(everyModelKey);
     sandbox.write(file, {
       task_sources: {
         plane: { ...plane, projcts: ['WEB'], poll_interval_seconds: 0, move_to: { dne: 'Done' } },
@@ -61,7 +64,7 @@ describe('task_sources.plane in cto config validate', () => {
   });
 
   it('reads the key from the agents-style key file, warns when others can read it, and never prints it', async () => {
-    const sandbox = createSandbox();
+    const sandbox = createSandbox(everyModelKey);
     sandbox.write(file, { task_sources: { plane } });
     const keyFile = sandbox.write(
       '~/agents/plane/config.json',
@@ -70,7 +73,7 @@ describe('task_sources.plane in cto config validate', () => {
     );
     const validated = await sandbox.cli('config', 'validate');
     expect(validated.code).toBe(0);
-    expect(validated.stderr).toContain(
+    expect(validated.stdout).toContain(
       `warning: ${keyFile} holds a Plane key and can be read by group or others (mode 0644); run: chmod 600 ${keyFile}`,
     );
     expect(sandbox.load().taskSources.plane?.apiKeySource).toBe(`file ${keyFile}`);

@@ -118,6 +118,14 @@ const cases: { name: string; config: unknown; env?: Record<string, string>; line
     ],
   },
   {
+    name: 'timeouts out of range',
+    config: { timeouts: { idle_seconds: 0, stop_grace_seconds: 'soon' } },
+    lines: [
+      'timeouts.idle_seconds: expected seconds from 1 to 3600, got 0',
+      'timeouts.stop_grace_seconds: expected seconds from 0 to 86400, got "soon"',
+    ],
+  },
+  {
     name: 'a quoted boolean',
     config: { worker_models: { claude: { sonnet: { enabled: 'true' } } } },
     lines: ['worker_models.claude.sonnet.enabled: expected boolean, got "true"'],
