@@ -66,7 +66,11 @@ describe('the seccomp program', () => {
 });
 
 describe('limits', () => {
-  it('starts the command under prlimit, or bash ulimit where prlimit is missing', () => {
+  it('sets them in a bash script itself; starts anything else under prlimit, or ulimit without it', () => {
+    const script = withLimits('bash', ['-c', 'make', 'arg0'], defaultConfig().sandbox.limits);
+    expect(script.file).toBe('bash');
+    expect(script.args[1]).toMatch(/^ulimit -S -H -u 512 && .* -c 0 \|\| exit 125\nmake$/);
+    expect(script.args[2]).toBe('arg0');
     const limits = { ...defaultConfig().sandbox.limits, processes: 64, memory_mb: 512 };
     expect(withLimits('git', ['status'], limits, true)).toEqual({
       file: '/usr/bin/prlimit',
