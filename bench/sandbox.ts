@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { findOnPath } from '../agents/find-executable.js';
 import { createBubblewrapSandbox } from '../agents/sandbox/bubblewrap-sandbox.js';
 import { type Confinement, runConfined } from '../agents/sandbox/run-confined.js';
@@ -75,4 +76,22 @@ for (const [name, script] of commands) {
       `added median ${ms(percentile(added, 50))} p99 ${ms(percentile(added, 99))} (target: under 30 ms median added)`,
   );
 }
+// The floor: the cheapest sandbox bubblewrap can make (the root read-only, new namespaces), run
+// alternately with plain `true`. What bubblewrap itself costs on this machine, which no
+// configuration of it can go below.
+const floor: number[] = [];
+const bare: number[] = [];
+for (let i = 0; i < runs; i++) {
+  let started = performance.now();
+  await execa('true');
+  bare.push(performance.now() - started);
+  started = performance.now();
+  await execa(bwrap, ['--ro-bind', '/', '/', '--unshare-all', '--', 'true']);
+  floor.push(performance.now() - started);
+}
+floor.sort((a, b) => a - b);
+bare.sort((a, b) => a - b);
+console.log(
+  `floor         ${runs} runs each: \`true\` median ${ms(percentile(bare, 50))}; \`bwrap --ro-bind / / --unshare-all true\` median ${ms(percentile(floor, 50))}: bubblewrap itself adds ${ms(percentile(floor, 50) - percentile(bare, 50))} here`,
+);
 rmSync(base, { recursive: true, force: true });
