@@ -1,11 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSandbox } from '../helpers/sandbox.js';
 
 const root = join(import.meta.dirname, '..', '..');
+
+/** Lets other users through `dir` and its parents (o+x); gives back what to restore. */
+function openTheWay(dir: string): [string, number][] {
+  const changed: [string, number][] = [];
+  for (let current = dir; current !== dirname(current); current = dirname(current)) {
+    const mode = statSync(current).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      changed.push([current, mode]);
+      chmodSync(current, mode | 0o001);
+    }
+  }
+  return changed;
+}
 
 describe('read-only commands', () => {
   it('create no file and no directory, in a fresh directory or with a mistyped --store', async () => {
@@ -61,11 +74,19 @@ describe('read-only commands', () => {
       '--store',
       join(copy, 'state.db'),
     ];
-    const out = execFileSync(argv[0] as string, argv.slice(1), {
-      cwd: copy,
-      env: { PATH: process.env.PATH ?? '', HOME: copy },
-      encoding: 'utf8',
-    });
+    // The project may sit in a directory only root may enter (CI clones into `mktemp -d`):
+    // open the way to it for the ordinary user for as long as the command runs.
+    const opened = asUser.length > 0 ? openTheWay(root) : [];
+    let out: string;
+    try {
+      out = execFileSync(argv[0] as string, argv.slice(1), {
+        cwd: copy,
+        env: { PATH: process.env.PATH ?? '', HOME: copy },
+        encoding: 'utf8',
+      });
+    } finally {
+      for (const [dir, mode] of opened) chmodSync(dir, mode);
+    }
     expect(JSON.parse(out).tasks).toEqual({ classifying: 1 });
     expect(readdirSync(copy)).toEqual(['state.db']);
     expect(existsSync(join(copy, 'state.db-shm'))).toBe(false);
