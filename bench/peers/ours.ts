@@ -12,6 +12,11 @@ const orchestrator = createOrchestrator({
   config: source,
   store,
   ctoConcurrency: 1000,
+  // Leases are claimed and released with every task as usual, but renewed only after an hour:
+  // a heartbeat that fires between a spawn's staged claim and its commit finds no row to renew
+  // and drops the new task as "taken over" (a runtime race, reported on issue 14), which under
+  // load ends runs longer than a heartbeat (10 s by default) with a LeaseLostError.
+  leaseMs: 3_600_000,
 });
 
 async function runTask(index: number): Promise<void> {

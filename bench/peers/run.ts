@@ -51,8 +51,8 @@ function runContestant(name: Contestant, timeoutMs: number): number | null {
     child.error?.message ??
     child.stderr
       .split('\n')
-      .find((line) => /Error/.test(line))
-      ?.trim() ??
+      .map((line) => line.trim())
+      .find((line) => /^\w*Error\b/.test(line)) ??
     `exit ${child.status ?? child.signal}`;
   console.log(`  ${name} failed: ${why}`);
   return null;
