@@ -36,52 +36,65 @@ export function scratchDirectory(contestant: string): string {
   return mkdtempSync(join(tmpdir(), `cto-peer-${contestant}-`));
 }
 
-/** Tasks and lanes from the environment the runner sets, with the lifecycle benchmark's defaults. */
-export function laneSettings(): { tasks: number; inFlight: number; warmup: number } {
-  const tasks = Number(process.env.BENCH_PEER_TASKS ?? 2_000);
+/** The limits of a measurement, from the environment the runner sets. */
+export function laneSettings(): { seconds: number; inFlight: number; warmup: number } {
+  const seconds = Number(process.env.BENCH_PEER_SECONDS ?? 8);
   const inFlight = Number(process.env.BENCH_PEER_IN_FLIGHT ?? 50);
   const warmup = Number(process.env.BENCH_PEER_WARMUP ?? 200);
-  for (const [name, value] of Object.entries({ tasks, inFlight, warmup })) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number`);
-  }
-  return { tasks, inFlight: Math.max(1, inFlight), warmup };
+  if (!(seconds > 0)) throw new Error('BENCH_PEER_SECONDS must be a positive number');
+  if (!Number.isInteger(inFlight) || inFlight < 1)
+    throw new Error('BENCH_PEER_IN_FLIGHT must be a whole number ≥ 1');
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new Error('BENCH_PEER_WARMUP must be a whole number ≥ 0');
+  return { seconds, inFlight, warmup };
 }
 
 /**
- * Runs `total` tasks through `runTask`, `inFlight` at a time, and returns the seconds it took.
+ * Runs tasks through `runTask`, `inFlight` at a time, starting new ones until `tasks` have
+ * started or `seconds` have passed, and returns how many finished and the seconds that took.
  * `runTask` resolves once its task is done (and durable), and throws if it ended otherwise.
  *
  * @example
- * const seconds = await runLanes(2_000, 50, (i) => runOneTask(`bench task ${i}`));
+ * const { tasks, seconds } = await runLanes({ tasks: Infinity, seconds: 8 }, 50, (i) => runOne(i));
  */
 export async function runLanes(
-  total: number,
+  limit: { tasks: number; seconds: number },
   inFlight: number,
   runTask: (index: number) => Promise<void>,
-): Promise<number> {
+): Promise<{ tasks: number; seconds: number }> {
+  const started = performance.now();
+  const deadline = started + limit.seconds * 1000;
   let next = 0;
+  let finished = 0;
   async function lane(): Promise<void> {
-    while (next < total) {
+    while (next < limit.tasks && performance.now() < deadline) {
       next += 1;
       await runTask(next);
+      finished += 1;
     }
   }
-  const started = performance.now();
-  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, lane));
-  return (performance.now() - started) / 1000;
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return { tasks: finished, seconds: (performance.now() - started) / 1000 };
 }
 
 /**
  * The measurement of one contestant: `warmup` tasks untimed (the JIT and the database's first
- * pages), then the timed tasks; prints one JSON line for the runner.
+ * pages), then as many tasks as it finishes in the timed seconds (every contestant measured over
+ * the same length of time, so each sees as much of this shared machine's changing load); prints
+ * one JSON line for the runner.
  */
 export async function measure(
   contestant: string,
   runTask: (index: number) => Promise<void>,
 ): Promise<LaneResult> {
-  const { tasks, inFlight, warmup } = laneSettings();
-  await runLanes(warmup, inFlight, (i) => runTask(-i));
-  const seconds = await runLanes(tasks, inFlight, runTask);
+  const settings = laneSettings();
+  const { inFlight } = settings;
+  await runLanes({ tasks: settings.warmup, seconds: Infinity }, inFlight, (i) => runTask(-i));
+  const { tasks, seconds } = await runLanes(
+    { tasks: Infinity, seconds: settings.seconds },
+    inFlight,
+    runTask,
+  );
   const result = {
     contestant,
     tasks,

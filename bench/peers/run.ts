@@ -69,7 +69,7 @@ const rounds = setting('BENCH_PEER_ROUNDS', 5);
 const timeoutMs = setting('BENCH_PEER_TIMEOUT_MS', 600_000);
 const order = Object.keys(contestants) as Contestant[];
 console.log(
-  `peer bench: ${rounds} rounds of ${process.env.BENCH_PEER_TASKS ?? 2_000} tasks, ` +
+  `peer bench: ${rounds} rounds of ${process.env.BENCH_PEER_SECONDS ?? 8} s per contestant, ` +
     `${process.env.BENCH_PEER_IN_FLIGHT ?? 50} in flight, each contestant in a fresh process; ` +
     `load average ${loadavg()[0]?.toFixed(1)} on entry`,
 );
