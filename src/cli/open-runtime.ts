@@ -12,7 +12,7 @@ import {
   type OrchestratorOptions,
 } from '../runtime/create-orchestrator.js';
 import type { ModelPorts } from '../runtime/model-ports.js';
-import { startSimulation } from '../simulate/start-simulation.js';
+import { simulatedBudgets, startSimulation } from '../simulate/start-simulation.js';
 import { defaultStorePath, openStore, sqliteFile } from '../store/open-store.js';
 import { startTracing } from '../telemetry/start-tracing.js';
 import { CleanupStack } from './cleanup-stack.js';
@@ -176,6 +176,7 @@ async function openParts(
   const workdir = simulation ? join(stateDir, 'work') : io.cwd;
   if (simulation) mkdirSync(workdir, { recursive: true });
   if (simulation) source = simulation.configure(source);
+  else if (simulating(io, options)) source = simulatedBudgets(source);
   const env = { ...io.env, ...simulation?.env };
   const confinement = createModelConfinement({
     config: () => source.current().config,

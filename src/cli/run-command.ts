@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { Orchestrator, TaskHandle } from '../runtime/create-orchestrator.js';
+import { maskKeysDeep } from '../log/mask-keys.js';
 import type { TaskOutcome } from '../runtime/task-outcome.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { createLiveView, type LiveView } from './live-view.js';
-import { openRuntime, type RuntimeOptions } from './open-runtime.js';
+import { openRuntime, type RuntimeOptions, simulating } from './open-runtime.js';
 import { outcomeExitCode, outcomeText } from './outcome-text.js';
 import { type TaskOptions, taskInput, taskText, withTaskOptions } from './task-options.js';
 
@@ -29,8 +30,11 @@ export async function runToEnd(
       if (activity.taskId === taskId) view?.note(activity);
     },
   });
+  let interrupted = false;
   const stopSignals = io.onSignal?.(() => {
-    io.stderr('\ninterrupted: the task is stored; `cto resume` continues it\n');
+    interrupted = true;
+    const resume = simulating(io, globals) ? 'cto resume --simulate' : 'cto resume';
+    io.stderr(`\ninterrupted: the task is stored; \`${resume}\` continues it\n`);
     void runtime.close();
   });
   try {
@@ -48,12 +52,15 @@ export async function runToEnd(
     try {
       outcome = await task.result;
     } catch (error) {
-      throw new ExitCode(130, [`stopped: ${(error as Error).message}`]);
+      // After Ctrl-C the line above has said what happened; the library's wording would repeat it.
+      throw new ExitCode(130, interrupted ? [] : [`stopped: ${(error as Error).message}`]);
     } finally {
       live?.unsubscribe();
     }
     view?.end();
-    io.stdout(json ? `${JSON.stringify(outcome, null, 2)}\n` : outcomeText(outcome));
+    // Shown like `cto status`: a key pasted into the task (and echoed by a model) is masked.
+    const shown = maskKeysDeep(outcome);
+    io.stdout(json ? `${JSON.stringify(shown, null, 2)}\n` : outcomeText(shown));
     const code = outcomeExitCode(outcome);
     if (code !== 0) throw new ExitCode(code);
   } finally {

@@ -66,8 +66,11 @@ function taskText(task: TaskView): string {
   }
   if (context.pending)
     lines.push(`  waiting for: ${context.pending.kind} (${context.pending.requestId})`);
-  if (context.outcome)
-    lines.push(`  outcome: ${context.outcome.status}: ${context.outcome.reason}`);
+  if (context.outcome) {
+    const { status, reason } = context.outcome;
+    // "blocked after 3 failed attempts" already says its status; "approved on attempt 2" does not.
+    lines.push(`  outcome: ${reason.startsWith(status) ? reason : `${status}: ${reason}`}`);
+  }
   lines.push('  decisions:', ...context.decisions.map((d) => `    - ${d}`));
   return `${lines.join('\n')}\n`;
 }

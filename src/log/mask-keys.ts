@@ -2,6 +2,9 @@
 const keyLike =
   /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,}|xox[abp]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g;
 
+/** A key's start that a shortened line cut off at its ellipsis: too short for `keyLike`, still secret. */
+const cutKey = /\b(?:sk-|gh[pousr]_|github_pat_|xox[abp]-|AKIA)[A-Za-z0-9_-]*…/g;
+
 /**
  * A text with every key-like string in it (`sk-…`, `ghp_…`, `AKIA…`, Slack tokens) masked:
  * for what is shown or written down (logs, `cto status`, the inspector), never for what a
@@ -9,9 +12,10 @@ const keyLike =
  *
  * @example
  * maskKeys('use sk-abcdefghijkl to deploy'); // 'use [redacted] to deploy'
+ * maskKeys('use AKIAABCDEFG…'); // 'use [redacted]…' (a key a shortened line cut off)
  */
 export function maskKeys(text: string): string {
-  return text.replace(keyLike, '[redacted]');
+  return text.replace(keyLike, '[redacted]').replace(cutKey, '[redacted]…');
 }
 
 /**

@@ -27,6 +27,26 @@ function withSimulatedBudgets(loaded: LoadedConfig): LoadedConfig {
   };
 }
 
+/**
+ * The configuration as a simulated run sees its budgets, for commands that only look at the
+ * simulated store (`cto status --simulate`): its use is shown against simulation's limits.
+ *
+ * @example
+ * const shown = simulatedBudgets(createConfigSource({ environment: processEnvironment }));
+ */
+export function simulatedBudgets(source: ConfigSource): ConfigSource {
+  const cached = new WeakMap<LoadedConfig, LoadedConfig>();
+  return {
+    current: () => {
+      const loaded = source.current();
+      const result = cached.get(loaded) ?? withSimulatedBudgets(loaded);
+      cached.set(loaded, result);
+      return result;
+    },
+    status: () => source.status(),
+  };
+}
+
 export interface Simulation {
   /** The configuration with every model pointed at the local servers. */
   configure(source: ConfigSource): ConfigSource;

@@ -151,6 +151,8 @@ describe('every command exits within a bound on every failure path', () => {
     );
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('`cto resume` continues it');
+    // Said once, in the command's words: not a second line naming the library's resume().
+    expect(result.stderr).not.toContain('resume()');
   }, 60_000);
 });
 

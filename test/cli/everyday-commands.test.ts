@@ -139,4 +139,17 @@ describe('keys pasted into a task', () => {
     expect((await store.getTask(id))?.input.description).toBe(task);
     await store.close();
   }, 60_000);
+
+  it('are masked where a shortened line cuts them, and in the outcome run prints', async () => {
+    const sandbox = createSandbox({ CTO_SIMULATE: '1' });
+    // Placed so that the tool call's one-line preview (120 characters) ends inside the key.
+    const task = `${'a'.repeat(33)} AKIAABCDEFGHIJKLMNOP please`;
+    const run = await sandbox.cli('run', '--json', task);
+    expect(run.code).toBe(0);
+    const log = join(sandbox.cwd, '.cto', 'simulated', 'cto.log');
+    const logged = (await import('node:fs')).readFileSync(log, 'utf8');
+    expect(logged).toContain('[redacted]…');
+    const shown = [run.stdout, logged, (await sandbox.cli('logs')).stdout].join('\n');
+    expect(shown).not.toMatch(/AKIAABCD/);
+  }, 60_000);
 });

@@ -126,7 +126,8 @@ describe('cto submit, resume, status and logs', () => {
     expect(before.stdout).toMatch(/log: {4}.*\.cto\/simulated\/cto\.log/);
     expect(before.stdout).toMatch(/gemini {5}text-only {5}disabled/);
     expect(before.stdout).toMatch(
-      /tokens today: {2}claude 0 of 100,000, external 0 of 1,000,000 \(budget day \d{4}-\d\d-\d\d, UTC\+00:00; settled and reserved; when over budget: block\)\n$/,
+      // Simulated runs are held to simulation's own budgets, and shown against them.
+      /tokens today: {2}claude 0 of 1,000,000,000, external 0 of 1,000,000,000 \(budget day \d{4}-\d\d-\d\d, UTC\+00:00; settled and reserved; when over budget: block\)\n$/,
     );
 
     const resumed = await sandbox.cli('resume', '--simulate');
