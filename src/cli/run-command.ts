@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Orchestrator, TaskHandle } from '../runtime/create-orchestrator.js';
 import { maskKeysDeep } from '../log/mask-keys.js';
+import type { Orchestrator, TaskHandle } from '../runtime/create-orchestrator.js';
 import type { TaskOutcome } from '../runtime/task-outcome.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
