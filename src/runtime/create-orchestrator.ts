@@ -346,6 +346,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     tasks.clear();
   }
 
+  /** Tasks this process is creating, whose first commit is not durable yet. */
+  const creating = new Set<string>();
+
   const fenceOf = (taskId: string) => {
     const token = leases.get(taskId);
     return token === undefined ? {} : { fence: { taskId, token } };
@@ -355,7 +358,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   function beat(): void {
     heartbeat = null;
     if (stopping || leases.size === 0) return;
-    const held = [...leases.keys()];
+    // A task whose creation is not stored yet has no row to renew (nor needs it: its lease
+    // starts when that commit lands); asked about, it would look taken over.
+    const held = [...leases.keys()].filter((id) => !creating.has(id));
     store
       .renewLeases({ owner, taskIds: held, now: clock.now(), leaseMs })
       .then((renewed) => {
@@ -1092,11 +1097,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // Created held by this process, with the first token: no other process claims it.
     leases.set(id, 1);
     keepBeating();
+    creating.add(id);
     try {
       await persist(id, live, null, { input, claim: true });
     } catch (error) {
       crash(error);
       throw error;
+    } finally {
+      creating.delete(id);
     }
     return live.handle;
   }

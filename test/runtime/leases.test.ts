@@ -102,3 +102,28 @@ describe('leases on tasks', () => {
     await b.orchestrator.stop();
   });
 });
+
+describe('a task being created', () => {
+  it('is not dropped as taken over when the heartbeat fires before its first commit lands', async () => {
+    const store = openSqliteStore(':memory:');
+    const firstCommit = deferred<void>();
+    let commits = 0;
+    // The store's first write (the new task's creation and claim) is slow to land.
+    const slow = Object.create(store) as typeof store;
+    slow.commit = async (batch) => {
+      if (++commits === 1) await firstCommit.promise;
+      return store.commit(batch);
+    };
+    const { orchestrator, clock } = testOrchestrator({ store: slow, owner: 'a', leaseMs });
+    const spawned = orchestrator.spawn('fix the build');
+    await eventually(() => commits === 1);
+    // The heartbeat beats while the creation is still in flight.
+    clock.advance(leaseMs / 3);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    firstCommit.resolve();
+    const task = await spawned;
+    expect((await task.result).status).toBe('done');
+    expect((await store.getTask(task.id))?.status).toBe('done');
+    await orchestrator.stop();
+  });
+});
