@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import type { ConfigSource } from '../src/config/config-source.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { staticConfigSource } from '../src/config/static-config-source.js';
+import { createOrchestrator, type Orchestrator } from '../src/runtime/create-orchestrator.js';
 import type { ModelPorts } from '../src/runtime/model-ports.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 
 const usage = { inputTokens: 100, outputTokens: 50 };
 
@@ -43,4 +46,20 @@ export function benchConfig(): { source: ConfigSource; dir: string } {
   const result = loadConfig({ env: {}, cwd: root, homeDir: join(root, 'home') });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return { source: staticConfigSource(result.loaded), dir: root };
+}
+
+/**
+ * The runtime as the lifecycle benchmarks measure it: instant ports, the durable SQLite store
+ * in a fresh directory, budgets reserved and settled, history and leases on.
+ */
+export function openBenchRuntime(): { orchestrator: Orchestrator; store: Store } {
+  const { source, dir } = benchConfig();
+  const store = openSqliteStore(join(dir, 'state.db'));
+  const orchestrator = createOrchestrator({
+    ports: instantPorts,
+    config: source,
+    store,
+    ctoConcurrency: 1000,
+  });
+  return { orchestrator, store };
 }

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { createOrchestrator } from '../src/runtime/create-orchestrator.js';
 import type { ModelPorts } from '../src/runtime/model-ports.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { benchConfig as config, instantPorts as instant } from './instant-runtime.js';
+import {
+  benchConfig as config,
+  instantPorts as instant,
+  openBenchRuntime,
+} from './instant-runtime.js';
 
 const waiting: ModelPorts = { ...instant, execute: () => new Promise(() => {}) };
 
@@ -18,14 +22,7 @@ const sampler = setInterval(() => {
 }, 20);
 
 async function throughput(total: number, inFlight: number): Promise<void> {
-  const { source, dir } = config();
-  const store = openSqliteStore(join(dir, 'state.db'));
-  const orchestrator = createOrchestrator({
-    ports: instant,
-    config: source,
-    store,
-    ctoConcurrency: 1000,
-  });
+  const { orchestrator, store } = openBenchRuntime();
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
