@@ -11,10 +11,13 @@ export function historyOf(
   model: string,
   type?: string,
 ): PerformanceRow {
-  let total = emptyPerformance(model, type ?? '*');
+  // Rows are read, never changed, so a single match is returned as it is: routing asks this
+  // for every candidate model several times per decision.
+  let total: PerformanceRow | undefined;
   for (const row of history) {
-    if (row.model === model && (type === undefined || row.taskType === type))
-      total = addPerformance(total, { ...row, taskType: total.taskType });
+    if (row.model !== model || (type !== undefined && row.taskType !== type)) continue;
+    total = total === undefined ? row : addPerformance(total, row);
   }
-  return total;
+  if (total === undefined) return emptyPerformance(model, type ?? '*');
+  return total.taskType === (type ?? '*') ? total : { ...total, taskType: type ?? '*' };
 }

@@ -63,14 +63,25 @@ export const summedPerformanceFields = [
  * addPerformance(emptyPerformance('deepseek', 'coding'), delta);
  */
 export function emptyPerformance(model: string, taskType: string): PerformanceRow {
-  return { model, taskType, ...zeros(), maxCallTokens: 0 };
-}
-
-function zeros(): Record<(typeof summedPerformanceFields)[number], number> {
-  return Object.fromEntries(summedPerformanceFields.map((field) => [field, 0])) as Record<
-    (typeof summedPerformanceFields)[number],
-    number
-  >;
+  // Written out rather than built from the field list: routing and every commit make these.
+  return {
+    model,
+    taskType,
+    attempts: 0,
+    approvals: 0,
+    rejections: 0,
+    failures: 0,
+    escalations: 0,
+    laterAttempts: 0,
+    laterApprovals: 0,
+    qualitySum: 0,
+    reviews: 0,
+    latencyMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    maxCallTokens: 0,
+  };
 }
 
 /**
