@@ -15,16 +15,8 @@ import { type ConfigSource, createConfigSource } from '../config/config-source.j
 import type { LoadedConfig } from '../config/load-config.js';
 import type { ResolvedModel } from '../config/resolved-model.js';
 import type { Logger } from '../log/logger.js';
-import { budgetLimits } from '../routing/budget-limits.js';
-import { budgetWindow, nextBudgetWindow } from '../routing/budget-window.js';
-import { type CallEstimate, estimateCall } from '../routing/estimate-call.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
-import type {
-  BudgetLimit,
-  BudgetRefusal,
-  BudgetSettlement,
-  BudgetUsage,
-} from '../store/budget-records.js';
+import type { BudgetUsage } from '../store/budget-records.js';
 import { openStore } from '../store/open-store.js';
 import { addPerformance, type PerformanceRow } from '../store/performance-row.js';
 import {
@@ -39,6 +31,7 @@ import {
 } from '../store/store.js';
 import { type CallEnd, taskTracing } from '../telemetry/task-tracing.js';
 import { attemptPerformance } from './attempt-performance.js';
+import { type CallUsage, createBudgetLedger, type Reservation } from './budget-ledger.js';
 import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher, LeaseLostError, SourceKeyTakenError } from './commit-batcher.js';
@@ -195,8 +188,6 @@ interface LiveCall {
   controller: AbortController | null;
   outcome: CallOutcome | null;
   cancelled: boolean;
-  /** Why its last budget reservation was refused. */
-  budgetRefusal?: string;
 }
 
 /** A lease lasts this long unless renewed: a dead process's tasks are taken over after it. */
@@ -254,25 +245,8 @@ function statusOf(snapshot: Snapshot): TaskStatus {
   return taskStatusSchema.parse(typeof snapshot.value === 'string' ? snapshot.value : 'blocked');
 }
 
-/** A call's reservation: what it settles, and the estimate it set aside. */
-interface Reservation extends Omit<BudgetSettlement, 'tokens' | 'usd'> {
-  estimate: CallEstimate;
-  limits: BudgetLimit[];
-  expiresAt: number;
-  /** What the call reserved on top as it went (see `TokenAllowance`), settled with it. */
-  extra: { id: string; estimate: CallEstimate }[];
-}
-
-/** How often a call waiting for budget checks again (settlements free what was reserved). */
-const budgetRecheckMs = 60_000;
-/** How long budget use and history read from the store stand before being read again. */
-const sharedStateMaxAgeMs = { budget: 2_000, history: 5_000 };
-
-function refusalText(refusal: BudgetRefusal): string {
-  const amount = (value: number) =>
-    refusal.measure === 'usd' ? `$${value.toFixed(2)}` : `${Math.round(value)} tokens`;
-  return `${refusal.scope} has ${amount(refusal.committed)} of its ${amount(refusal.limit)} used or reserved; this call needs about ${amount(refusal.requested)}`;
-}
+/** How long the performance history read from the store stands before being read again. */
+const historyMaxAgeMs = 5_000;
 
 /**
  * Creates the orchestrator: one actor per task (each its own root, restored from its own
@@ -313,15 +287,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   // Outputs of the live tasks, by blob ref: the review and the outcome read them back at once.
   const outputs = new Map<string, string>();
   const output = async (ref: string) => outputs.get(ref) ?? store.getBlob(ref);
-  // Budget use of the current window and the performance history, as last read from the store
-  // (other processes may share it) and kept up to date with this process's own changes.
-  let budget: { window: string; usage: BudgetUsage[]; readAt: number; stale: boolean } = {
-    window: '',
-    usage: [],
-    readAt: 0,
-    stale: true,
-  };
+  // The performance history as last read from the store (other processes may share it), kept
+  // up to date with this process's own changes.
   let history: { rows: PerformanceRow[]; readAt: number } | null = null;
+  const ledger = createBudgetLedger({
+    store,
+    batcher,
+    clock,
+    config,
+    history: () => history?.rows ?? [],
+  });
   let stopping = false;
 
   function later(ms: number, callback: () => void): unknown {
@@ -418,22 +393,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   // ---- configuration and routing -------------------------------------------------------
 
-  function currentWindow(loaded: LoadedConfig = config.current()): string {
-    return budgetWindow(clock.now(), loaded.config.cost_optimization.budget_utc_offset);
-  }
-
   /** Reads budget use and history again when they may have changed (here or elsewhere). */
-  async function refreshSharedState(): Promise<void> {
+  async function refreshSharedState(force = false): Promise<void> {
+    await ledger.refresh({ force });
     const now = clock.now();
-    const window = currentWindow();
-    if (
-      budget.stale ||
-      budget.window !== window ||
-      now - budget.readAt > sharedStateMaxAgeMs.budget
-    ) {
-      budget = { window, usage: await store.budgetUsage(window, now), readAt: now, stale: false };
-    }
-    if (!history || now - history.readAt > sharedStateMaxAgeMs.history) {
+    if (!history || now - history.readAt > historyMaxAgeMs) {
       history = { rows: await store.performance(), readAt: now };
     }
   }
@@ -459,7 +423,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
     return routingViewFrom(loaded, {
       unavailable,
-      usage: budget.usage,
+      usage: ledger.usage(),
       history: history?.rows ?? [],
     });
   }
@@ -751,158 +715,41 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   }
 
   /**
-   * Reserves what the call is estimated to use against its model's budgets: the settlement's
-   * target, or null when a budget has no room (and the refusal is logged).
+   * Reserves what the call is estimated to use against its model's budgets: the reservation,
+   * or why there is no room.
    */
   async function reserveFor(
     loaded: LoadedConfig,
     model: ResolvedModel,
-    call: LiveCall,
+    request: PendingRequest,
     context: TaskContext,
-  ): Promise<Reservation | null> {
-    const { request } = call;
-    const window = currentWindow(loaded);
-    const limits = budgetLimits(loaded.config, model);
+  ): Promise<Reservation | { refused: string }> {
     const reviewed = request.kind === 'review' ? context.attempts.at(-1)?.outputRef : null;
-    const estimate = estimateCall({
+    return ledger.reserve({
+      requestId: request.requestId,
       kind: request.kind,
-      model: {
-        id: model.id,
-        inputPrice: model.input_price_per_mtok,
-        outputPrice: model.output_price_per_mtok,
-      },
+      loaded,
+      model,
       taskType: context.classification?.type ?? null,
-      history: history?.rows ?? [],
-      defaultTokens: loaded.config.cost_optimization.estimated_tokens_per_call,
       promptChars:
         context.input.description.length + (reviewed ? ((await output(reviewed))?.length ?? 0) : 0),
+      timeoutMs: timeoutFor(request.kind),
     });
-    const timeoutMs = timeoutFor(request.kind);
-    // Past its timeout a call has ended, settled or not (its process died).
-    const expiresAt = clock.now() + timeoutMs + budgetRecheckMs;
-    const refusal = await store.reserveBudget({
-      id: request.requestId,
-      window,
-      ...estimate,
-      limits,
-      at: clock.now(),
-      expiresAt,
-    });
-    if (refusal) {
-      call.budgetRefusal = `over budget: ${refusalText(refusal)}`;
-      return null;
-    }
-    const reservation: Reservation = {
-      reservationId: request.requestId,
-      window,
-      scopes: limits.map((l) => l.scope),
-      estimate,
-      limits,
-      expiresAt,
-      extra: [],
-    };
-    countLocally(reservation, { tokens: 0, usd: 0 }, estimate);
-    return reservation;
-  }
-
-  /**
-   * Keeps this process's view of the window's budget use up to date with its own reservations
-   * and settlements (`reserved` added, `used` added), without reading the store again.
-   */
-  function countLocally(
-    reservation: Reservation,
-    used: CallEstimate,
-    reserved: CallEstimate,
-  ): void {
-    if (reservation.window !== budget.window) return;
-    for (const scope of reservation.scopes) {
-      let entry = budget.usage.find((u) => u.scope === scope);
-      if (!entry) {
-        entry = {
-          scope,
-          window: budget.window,
-          tokens: 0,
-          usd: 0,
-          reservedTokens: 0,
-          reservedUsd: 0,
-        };
-        budget.usage.push(entry);
-      }
-      entry.tokens += used.tokens;
-      entry.usd += used.usd;
-      entry.reservedTokens = Math.max(0, entry.reservedTokens + reserved.tokens);
-      entry.reservedUsd = Math.max(0, entry.reservedUsd + reserved.usd);
-    }
-  }
-
-  /** What settles a call's reservation with its actual usage (none when it reserved nothing). */
-  function settlementOf(
-    reservation: Reservation | null,
-    usage?: { inputTokens: number; outputTokens: number; costUsd: number },
-  ): BudgetSettlement[] {
-    if (!reservation) return [];
-    const { reservationId, window, scopes, estimate, extra } = reservation;
-    const used = {
-      tokens: usage ? usage.inputTokens + usage.outputTokens : 0,
-      usd: usage?.costUsd ?? 0,
-    };
-    countLocally(reservation, used, { tokens: -estimate.tokens, usd: -estimate.usd });
-    // What it reserved on top is released: the use above stands for all of it.
-    const released = extra.splice(0).map((more) => {
-      countLocally(
-        reservation,
-        { tokens: 0, usd: 0 },
-        {
-          tokens: -more.estimate.tokens,
-          usd: -more.estimate.usd,
-        },
-      );
-      return { reservationId: more.id, window, scopes, tokens: 0, usd: 0 };
-    });
-    return [{ reservationId, window, scopes, ...used }, ...released];
-  }
-
-  /**
-   * Reserves `tokens` more for a call under way (its `TokenAllowance` grows), against the same
-   * budgets, atomically: null when done, else why not.
-   */
-  async function reserveMore(reservation: Reservation, tokens: number): Promise<string | null> {
-    const perToken =
-      reservation.estimate.tokens > 0 ? reservation.estimate.usd / reservation.estimate.tokens : 0;
-    const more = { tokens, usd: tokens * perToken };
-    const id = `${reservation.reservationId}+${reservation.extra.length + 1}`;
-    const refusal = await store.reserveBudget({
-      id,
-      window: reservation.window,
-      ...more,
-      limits: reservation.limits,
-      at: clock.now(),
-      expiresAt: reservation.expiresAt,
-    });
-    if (refusal) return `over budget: ${refusalText(refusal)}`;
-    reservation.extra.push({ id, estimate: more });
-    countLocally(reservation, { tokens: 0, usd: 0 }, more);
-    return null;
   }
 
   /**
    * A call whose budget has no room, under `when_over_budget: wait`: it keeps its place and
-   * tries again a minute later (settlements free what was reserved) or when the next window
-   * starts, whichever is sooner.
+   * tries again when the ledger says (settlements free what was reserved, a new window starts).
    */
   function waitForBudget(
     loaded: LoadedConfig,
     call: LiveCall,
+    why: string,
     attemptTry: number,
     queue: QueueActor,
   ): void {
     const { requestId } = call.request;
-    const why = call.budgetRefusal ?? 'over budget';
-    const offset = loaded.config.cost_optimization.budget_utc_offset;
-    const now = clock.now();
-    const next = nextBudgetWindow(now, offset);
-    const at = Math.min(next, now + budgetRecheckMs);
-    const note = `waiting for budget (${why}); next check ${new Date(at).toISOString()}, next window ${new Date(next).toISOString()}`;
+    const { delayMs, note } = ledger.recheck(why);
     logger?.warn({ ...aboutCall(requestId) }, note);
     options.onProgress?.({
       taskId: call.taskId,
@@ -911,13 +758,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       phase: call.request.kind,
       note,
     });
-    later(at - now, () => void runCall(requestId, attemptTry, queue));
-  }
-
-  /** Stages settlements for calls that end without a reply (cancelled): the reservation goes. */
-  function release(settlements: BudgetSettlement[]): void {
-    if (settlements.length === 0) return;
-    batcher.stage({ settlements }).catch(() => {});
+    later(delayMs, () => void runCall(requestId, attemptTry, queue));
   }
 
   async function runCall(requestId: string, attemptTry: number, queue: QueueActor): Promise<void> {
@@ -929,8 +770,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     let endSpan: ((end: CallEnd) => void) | undefined;
     // What this call set aside, settled with what it really used however it ends.
     let reserved: Reservation | null = null;
-    const settlement = (usage?: { inputTokens: number; outputTokens: number; costUsd: number }) =>
-      settlementOf(reserved, usage);
+    const settlement = (usage?: CallUsage) => ledger.settlementOf(reserved, usage);
     try {
       // A retry, or a request re-sent by resume, may have run before; a first try of a new
       // request has no journal yet. The transport continues from what it journaled inside
@@ -940,11 +780,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const loaded = config.current();
       const chosen = modelFor(loaded, request);
       model = chosen;
-      reserved = await reserveFor(loaded, chosen, call, live.actor.getSnapshot().context);
-      if (reserved === null) {
-        const why = call.budgetRefusal ?? 'over budget';
+      const reservation = await reserveFor(
+        loaded,
+        chosen,
+        request,
+        live.actor.getSnapshot().context,
+      );
+      if ('refused' in reservation) {
+        const why = reservation.refused;
         if (loaded.config.cost_optimization.when_over_budget === 'wait') {
-          waitForBudget(loaded, call, attemptTry, queue);
+          waitForBudget(loaded, call, why, attemptTry, queue);
           return;
         }
         // Under `block` the call is declined (the provider is not at fault: no cooldown); the
@@ -953,8 +798,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         queue.send({ type: 'DECLINED', requestId, error: why });
         return;
       }
+      reserved = reservation;
       if (call.cancelled || stopping) return;
-      const chosenReservation = reserved;
+      const chosenReservation = reservation;
       endSpan = tracing?.callStarted(taskId, {
         requestId,
         kind: request.kind,
@@ -974,7 +820,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         journal: journalFor(taskId, requestId, entries),
         signal: controller.signal,
         allowance: tokenAllowance(chosenReservation.estimate.tokens, (tokens) =>
-          reserveMore(chosenReservation, tokens),
+          ledger.reserveMore(chosenReservation, tokens),
         ),
         timeoutMs,
         now: () => clock.now(),
@@ -991,7 +837,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       });
       if (call.cancelled || stopping) {
         endSpan?.({ error: 'cancelled' });
-        if (call.cancelled) release(settlement(step.data.usage));
+        if (call.cancelled) ledger.release(settlement(step.data.usage));
         return;
       }
       // The step's result is recorded by the reply's event, staged in this same turn of the
@@ -1015,7 +861,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     } catch (error) {
       if (call.cancelled || stopping) {
         endSpan?.({ error: 'cancelled' });
-        if (call.cancelled) release(settlement());
+        if (call.cancelled) ledger.release(settlement());
         return;
       }
       if (batcher.failure) return crash(batcher.failure);
@@ -1262,10 +1108,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   async function status(): Promise<OrchestratorStatus> {
     const loaded = config.current();
-    budget.stale = true;
-    await refreshSharedState();
+    await refreshSharedState(true);
     const groupTokens = (group: string) => {
-      const use = budget.usage.find((u) => u.scope === `group:${group}`);
+      const use = ledger.usage().find((u) => u.scope === `group:${group}`);
       return use ? use.tokens + use.reservedTokens : 0;
     };
     return {
@@ -1284,8 +1129,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       }),
       config: config.status(),
       usedToday: { claude: groupTokens('claude'), external: groupTokens('external') },
-      budgetWindow: budget.window,
-      budgets: budget.usage,
+      budgetWindow: ledger.window(),
+      budgets: ledger.usage(),
       notResumed: [...notResumed].map(([id, reason]) => ({ id, reason })),
     };
   }
