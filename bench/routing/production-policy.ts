@@ -1,8 +1,12 @@
 import type { Classification, ModelRef } from '../../machines/task-types.js';
 import type { LoadedConfig } from '../../src/config/load-config.js';
 import { escalate } from '../../src/routing/escalate.js';
+import { createReviewedIndex } from '../../src/routing/reviewed-index.js';
 import { routeTask } from '../../src/routing/route-task.js';
+import type { RoutingView } from '../../src/routing/routing-view.js';
 import { routingViewFrom } from '../../src/routing/routing-view-from-config.js';
+import { similarTasksView } from '../../src/routing/similar-tasks-view.js';
+import { textFeatures } from '../../src/routing/text-features.js';
 import {
   addPerformance,
   emptyPerformance,
@@ -23,21 +27,36 @@ export const benchClassification: Classification = {
   source: 'cto',
 };
 
+/** A router replaying production's decisions over one stream of tasks. */
+export interface ProductionRouter {
+  /**
+   * The policy of the next task of the stream. `text` is what the task says: with the router's
+   * `text` option, its decisions condition on reviewed tasks that read like it (ignored without).
+   */
+  task(taskId: string, text?: string): TaskPolicy;
+}
+
 /**
  * The production routing (routeTask for the first model, escalate after a rejection) under a
  * loaded configuration, learning online: every attempt is added to the performance history as
  * production records it (the reviewer's verdict, not the truth, which production never sees),
  * and the next decision sees it. One router per replay of a task stream.
+ * "Ours by type" is the default; with `{ text: true }` ("ours with text") the router also keeps
+ * what production keeps of every reviewed attempt (its task's text features, model, verdict)
+ * and gives each decision the view production gives it (`similarTasksView`), so that the
+ * approval chances move toward what similar past tasks showed.
  *
  * @example
- * const router = productionRouter(loadBenchConfig('learned'), benchClassification);
- * replayTask({ instance, policy: router.task(`s1:${instance}`), review, maxAttempts: 3, outcome });
+ * const router = productionRouter(loadBenchConfig('learned'), benchClassification, { text: true });
+ * replayTask({ instance, policy: router.task(`s1:${instance}`, item.text), review, maxAttempts: 3, outcome });
  */
 export function productionRouter(
   loaded: LoadedConfig,
   classification: Classification,
-): { task(taskId: string): TaskPolicy } {
+  { text = false }: { text?: boolean } = {},
+): ProductionRouter {
   const history = new Map<string, PerformanceRow>();
+  const reviewedTasks = text ? createReviewedIndex() : undefined;
   let view = routingViewFrom(loaded, { history: [] });
   const learn = (attempt: Attempt, escalated: boolean, later: boolean) => {
     const empty = emptyPerformance(attempt.model, classification.type);
@@ -55,13 +74,19 @@ export function productionRouter(
     view = routingViewFrom(loaded, { history: [...history.values()] });
   };
   return {
-    task(taskId) {
+    task(taskId, itemText) {
       let current: ModelRef | null = null;
       const tried: string[] = [];
       let recorded = 0;
+      const reading = reviewedTasks && itemText ? itemText : undefined;
+      const features = reading === undefined ? undefined : textFeatures(reading);
+      const taskView = (): RoutingView =>
+        reading === undefined
+          ? view
+          : similarTasksView({ ...view, reviewedTasks }, taskId, reading);
       return {
         first() {
-          current = routeTask({ taskId, input: {}, classification, view }).model;
+          current = routeTask({ taskId, input: {}, classification, view: taskView() }).model;
           if (current) tried.push(current.id);
           return current?.id ?? null;
         },
@@ -71,7 +96,7 @@ export function productionRouter(
             classification,
             from: current,
             failure: 'rejected',
-            view,
+            view: taskView(),
             tried,
             taskId,
           }).model;
@@ -79,7 +104,22 @@ export function productionRouter(
           return current?.id ?? null;
         },
         // Attempts after the first came after a failure: production counts them apart.
-        record: (attempt, escalated) => learn(attempt, escalated, ++recorded > 1),
+        record(attempt, escalated) {
+          learn(attempt, escalated, ++recorded > 1);
+          if (features === undefined) return;
+          const { model, approved } = attempt;
+          const at = recorded;
+          const type = classification.type;
+          reviewedTasks?.add({
+            taskId,
+            attempt: at,
+            model,
+            taskType: type,
+            approved,
+            at,
+            features,
+          });
+        },
       };
     },
   };

@@ -4,6 +4,7 @@ import { estimateCall } from './estimate-call.js';
 import { modelRef, stableFraction } from './model-choice.js';
 import { historyOf } from './model-history.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
+import { describeSimilar, type SimilarEvidence, shrunkBelief } from './similar-evidence.js';
 
 /**
  * Pseudo-observations the prior is worth: weak, so that a few real outcomes outweigh it.
@@ -27,6 +28,8 @@ function posterior(prior: number, approvals: number, attempts: number) {
  * estimated apart, each starting from the model's chance over all its attempts.
  * With `optimism`, that many standard deviations of the posterior are added: what exploration
  * ranks by, so that a model little known (or unlucky early) gets its chance to show better.
+ * With `similar` (reviewed tasks that read like this one), the estimate moves from the type's
+ * toward the model's record on them, as far as they are many and close (`shrunkBelief`).
  *
  * @example
  * approvalChance(deepseek, { type: 'coding', complexity: 'simple' }, history); // 0.74
@@ -36,7 +39,11 @@ export function approvalChance(
   model: Pick<RoutingModel, 'id' | 'tier'>,
   classification: Pick<Classification, 'type' | 'complexity'>,
   history: RoutingView['history'],
-  { afterFailure = false, optimism = 0 }: { afterFailure?: boolean; optimism?: number } = {},
+  {
+    afterFailure = false,
+    optimism = 0,
+    similar,
+  }: { afterFailure?: boolean; optimism?: number; similar?: SimilarEvidence | undefined } = {},
 ): number {
   const prior = clamp(
     0.35 + 0.12 * model.tier + complexityShift[classification.complexity],
@@ -46,9 +53,10 @@ export function approvalChance(
   const seen = historyOf(history, model.id, classification.type);
   // Every attempt informs both: the chance over all of them is where each position starts.
   const overall = posterior(prior, seen.approvals, seen.attempts).mean;
-  const belief = afterFailure
+  const byType = afterFailure
     ? posterior(overall, seen.laterApprovals, seen.laterAttempts)
     : posterior(overall, seen.approvals - seen.laterApprovals, seen.attempts - seen.laterAttempts);
+  const belief = shrunkBelief(byType, similar?.models[model.id]);
   const spread = Math.sqrt((belief.mean * (1 - belief.mean)) / (belief.weight + 1));
   return Math.min(0.99, belief.mean + optimism * spread);
 }
@@ -101,6 +109,7 @@ export function chainFrom(
   const p = approvalChance(model, classification, view.history, {
     afterFailure: tried.length > 0,
     optimism,
+    similar: view.similar,
   });
   const cost = attemptCost(model, classification.type, view);
   const path = [...tried, model.id];
@@ -143,7 +152,10 @@ export function finishCost(classification: Classification, view: RoutingView): n
         attemptCost(a, classification.type, view) - attemptCost(b, classification.type, view),
     )[0];
   if (!strongest) return Number.POSITIVE_INFINITY;
-  const chance = approvalChance(strongest, classification, view.history, { afterFailure: true });
+  const chance = approvalChance(strongest, classification, view.history, {
+    afterFailure: true,
+    similar: view.similar,
+  });
   return attemptCost(strongest, classification.type, view) / chance;
 }
 
@@ -179,6 +191,7 @@ export function routeEstimates(
       approval: approvalChance(model, classification, view.history, {
         afterFailure: tried.length > 0,
         optimism,
+        similar: view.similar,
       }),
       attemptCostUsd: finite(attemptCost(model, classification.type, view)),
       expectedCostUsd: finite(chain.cost),
@@ -271,5 +284,6 @@ export function learnedChoice({
   const why = exploring
     ? `learned, exploring (${Math.round(share * 100)}% of non-critical tasks, chances taken ${explorationOptimism} standard deviations high): ${best.model.id} has the lowest optimistic cost to an approved result`
     : `learned: ${best.model.id} has the lowest expected cost to an approved result`;
-  return { model: best.model, reason: `${why}; estimates: ${figures}`, estimates };
+  const similar = view.similar ? `; ${describeSimilar(view.similar)}` : '';
+  return { model: best.model, reason: `${why}${similar}; estimates: ${figures}`, estimates };
 }

@@ -1,6 +1,8 @@
 import type { ModelGroup, ModelKind } from '../../agents/model-entry.js';
 import type { SelectionStrategy } from '../config/config-file-schema.js';
 import type { PerformanceRow } from '../store/performance-row.js';
+import type { ReviewedIndex } from './reviewed-index.js';
+import type { SimilarEvidence } from './similar-evidence.js';
 
 /** A model as routing sees it. */
 export interface RoutingModel {
@@ -61,4 +63,8 @@ export interface RoutingView {
   history: readonly PerformanceRow[];
   /** Failed attempts before a task is blocked: how far an escalation chain can go. */
   maxAttempts: number;
+  /** Reviewed tasks by the features of their text, when the runtime keeps them. */
+  reviewedTasks?: ReviewedIndex;
+  /** For one task's decisions: what reviewed tasks that read like it showed (similarTasksView). */
+  similar?: SimilarEvidence;
 }
