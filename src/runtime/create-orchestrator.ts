@@ -35,7 +35,8 @@ import { type CallUsage, createBudgetLedger, type Reservation } from './budget-l
 import { callModel, costOf } from './call-model.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher, LeaseLostError, SourceKeyTakenError } from './commit-batcher.js';
-import { deadLocalOwner, leaseOwnerId } from './lease-owner.js';
+import { createLeaseKeeper } from './lease-keeper.js';
+import { leaseOwnerId } from './lease-owner.js';
 import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
 import { type CallOutcome, replyEvent } from './reply-event.js';
 import {
@@ -45,6 +46,7 @@ import {
   type RetryPolicy,
 } from './retry-policy.js';
 import { outcomeOf, type TaskOutcome } from './task-outcome.js';
+import { createTimerSet } from './timer-set.js';
 import { tokenAllowance } from './token-allowance.js';
 
 type TaskActor = Actor<typeof taskMachine>;
@@ -275,14 +277,21 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const tracing = options.tracer ? taskTracing(options.tracer) : null;
 
   const tasks = new Map<string, LiveTask>();
-  const owner = options.owner ?? leaseOwnerId();
-  const leaseMs = options.leaseMs ?? defaultLeaseMs;
-  // The fencing token of every task this process holds a lease on.
-  const leases = new Map<string, number>();
-  let heartbeat: unknown = null;
+  let stopping = false;
+  const timers = createTimerSet(clock, () => stopping);
+  const later = timers.later;
+  const leases = createLeaseKeeper({
+    store,
+    clock,
+    timers,
+    owner: options.owner ?? leaseOwnerId(),
+    leaseMs: options.leaseMs ?? defaultLeaseMs,
+    logger,
+    isStopping: () => stopping,
+    onLost: (id) => drop(id),
+  });
   const calls = new Map<string, LiveCall>();
   const queues = new Map<string, QueueActor>();
-  const timers = new Set<unknown>();
   const notResumed = new Map<string, string>();
   // Outputs of the live tasks, by blob ref: the review and the outcome read them back at once.
   const outputs = new Map<string, string>();
@@ -297,21 +306,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     config,
     history: () => history?.rows ?? [],
   });
-  let stopping = false;
-
-  function later(ms: number, callback: () => void): unknown {
-    const handle = clock.setTimeout(() => {
-      timers.delete(handle);
-      if (!stopping) callback();
-    }, ms);
-    timers.add(handle);
-    return handle;
-  }
 
   /** Ends every live task's result with `error`, and stops all work: nothing more is sent. */
   function halt(error: unknown): void {
     stopping = true;
-    for (const handle of timers) clock.clearTimeout(handle);
     timers.clear();
     for (const call of calls.values()) call.controller?.abort('stopped');
     for (const task of tasks.values()) {
@@ -321,45 +319,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     tasks.clear();
   }
 
-  /** Tasks this process is creating, whose first commit is not durable yet. */
-  const creating = new Set<string>();
-
-  const fenceOf = (taskId: string) => {
-    const token = leases.get(taskId);
-    return token === undefined ? {} : { fence: { taskId, token } };
-  };
-
-  /** Renews the leases of the tasks under way, and drops those another process took over. */
-  function beat(): void {
-    heartbeat = null;
-    if (stopping || leases.size === 0) return;
-    // A task whose creation is not stored yet has no row to renew (nor needs it: its lease
-    // starts when that commit lands); asked about, it would look taken over.
-    const held = [...leases.keys()].filter((id) => !creating.has(id));
-    store
-      .renewLeases({ owner, taskIds: held, now: clock.now(), leaseMs })
-      .then((renewed) => {
-        const kept = new Set(renewed.map((lease) => lease.taskId));
-        for (const id of held) if (!kept.has(id) && leases.has(id)) drop(id);
-        keepBeating();
-      })
-      .catch((error) => {
-        logger?.error({ err: String(error) }, 'could not renew leases; trying again');
-        keepBeating();
-      });
-  }
-
-  function keepBeating(): void {
-    if (heartbeat === null && !stopping && leases.size > 0)
-      heartbeat = later(Math.max(1, Math.floor(leaseMs / 3)), beat);
-  }
-
   /**
    * Lets go of a task another process has taken over (its lease expired here, or a write was
    * fenced): nothing more is written or sent for it; that process carries it on.
    */
   function drop(id: string): void {
-    leases.delete(id);
+    leases.forget(id);
     const live = tasks.get(id);
     if (!live) return;
     logger?.warn(
@@ -494,12 +459,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const effects = live.outbox.splice(0);
     const task = {
       ...taskCommit(id, live.actor, event, extra.input),
-      ...(extra.claim ? { claim: { owner, expiresAt: clock.now() + leaseMs } } : {}),
+      ...(extra.claim ? { claim: leases.create(id) } : {}),
     };
     const status = task.status;
     // An attempt's outcome goes into the history in the transaction that records it.
     const performance = extra.performance ? [extra.performance] : [];
-    await batcher.stage({ task, performance, ...fenceOf(id) });
+    await batcher.stage({ task, performance, ...leases.fenceOf(id) });
     for (const delta of performance) addHistory(delta);
     options.onChange?.({ taskId: id, status });
     if (stopping) return;
@@ -526,11 +491,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function finish(id: string, live: LiveTask, context: TaskContext): Promise<void> {
     tasks.delete(id);
     live.actor.stop();
-    if (leases.delete(id)) {
-      store.releaseLeases(owner, [id]).catch((error) => {
-        logger?.warn({ taskId: id, err: String(error) }, 'could not release the lease; it expires');
-      });
-    }
+    leases.release(id);
     const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
     const text = approved ? await output(approved) : null;
     for (const attempt of context.attempts) {
@@ -699,7 +660,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       append: (kind, data) =>
         batcher.stage({
           journal: [{ taskId, requestId, kind, data, at: clock.now() }],
-          ...fenceOf(taskId),
+          ...leases.fenceOf(taskId),
         }),
     };
   }
@@ -831,10 +792,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           logger?.info(about, note);
           options.onProgress?.({ ...about, note });
         },
-      }).finally(() => {
-        clock.clearTimeout(timer);
-        timers.delete(timer);
-      });
+      }).finally(() => timers.cancel(timer));
       if (call.cancelled || stopping) {
         endSpan?.({ error: 'cancelled' });
         if (call.cancelled) ledger.release(settlement(step.data.usage));
@@ -940,17 +898,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const live = register(id, actor);
     actor.start();
     tracing?.taskStarted(id);
-    // Created held by this process, with the first token: no other process claims it.
-    leases.set(id, 1);
-    keepBeating();
-    creating.add(id);
     try {
+      // Created held by this process, with the first token: no other process claims it.
       await persist(id, live, null, { input, claim: true });
     } catch (error) {
       crash(error);
       throw error;
     } finally {
-      creating.delete(id);
+      leases.created(id);
     }
     return live.handle;
   }
@@ -1023,8 +978,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return null;
     }
     notResumed.delete(stored.id);
-    leases.set(stored.id, lease.token);
-    keepBeating();
+    leases.hold(stored.id, lease.token);
     tracing?.taskStarted(stored.id, { 'cto.resumed': 'true' });
     tracing?.phase(stored.id, stored.status);
     return live;
@@ -1040,13 +994,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const limit = maxTasks - tasks.size;
     if (limit <= 0) return handles;
     // A process of this host that died (killed, crashed) left leases nobody need wait out.
-    for (const holder of await store.leaseOwners(clock.now())) {
-      if (holder !== owner && deadLocalOwner(holder)) {
-        logger?.info({ owner: holder }, 'taking over the tasks of a dead process of this host');
-        await store.releaseLeases(holder);
-      }
-    }
-    const claimed = await store.claimTasks({ owner, limit, now: clock.now(), leaseMs });
+    await leases.takeOverDeadOwners();
+    const claimed = await leases.claim({ limit });
     for (const claim of claimed) {
       const live = restore(claim);
       if (!live) continue;
@@ -1138,13 +1087,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   async function cancel(id: string, reason?: string): Promise<TaskStatus | null> {
     let live = tasks.get(id);
     if (!live) {
-      const [claim] = await store.claimTasks({
-        owner,
-        limit: 1,
-        now: clock.now(),
-        leaseMs,
-        taskId: id,
-      });
+      const [claim] = await leases.claim({ limit: 1, taskId: id });
       if (claim) live = restore(claim) ?? undefined;
       if (!live) {
         const stored = await store.getTask(id);
@@ -1167,9 +1110,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     await batcher.drain().catch(() => {});
     // What was stored stays: a later resume(), here or in another process, carries these tasks
     // on, at once since their leases are given up.
-    const held = [...leases.keys()];
-    leases.clear();
-    if (held.length > 0) await store.releaseLeases(owner, held).catch(() => {});
+    await leases.releaseAll();
     halt(new OrchestratorStoppedError());
     for (const queue of queues.values()) queue.stop();
     queues.clear();
