@@ -24,6 +24,7 @@ const sampler = setInterval(() => {
 async function throughput(total: number, inFlight: number): Promise<void> {
   const { orchestrator, store } = openBenchRuntime();
   const latencies: number[] = [];
+  const before = await store.counts();
   let next = 0;
   const started = performance.now();
   async function lane(): Promise<void> {
@@ -38,12 +39,15 @@ async function throughput(total: number, inFlight: number): Promise<void> {
   }
   await Promise.all(Array.from({ length: inFlight }, lane));
   const seconds = (performance.now() - started) / 1000;
+  const after = await store.counts();
   const events = (await store.events((await store.listTasks({ limit: 1 }))[0]?.id ?? '')).length;
   latencies.sort((a, b) => a - b);
   console.log(
     `lifecycle: ${total} tasks, ${inFlight} in flight, SQLite WAL: ${(total / seconds).toFixed(0)} tasks/s, ` +
       `${((total * events) / seconds).toFixed(0)} stored transitions/s, per task p50 ${percentile(latencies, 50).toFixed(1)} ms ` +
-      `p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(rssPeak.value / 2 ** 20).toFixed(0)} MiB`,
+      `p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(rssPeak.value / 2 ** 20).toFixed(0)} MiB; ` +
+      `per task ${((after.statements - before.statements) / total).toFixed(1)} statements, ` +
+      `${((after.transactions - before.transactions) / total).toFixed(2)} transactions`,
   );
   await orchestrator.stop();
   await store.close();

@@ -21,3 +21,5 @@ while (running) {
   await Promise.race([...settled, new Promise((resolve) => setTimeout(resolve, 5))]);
 }
 await orchestrator.stop();
+// What this process sent its store, for the parent to add up per task.
+process.stdout.write(`${JSON.stringify(await orchestrator.store.counts())}\n`);

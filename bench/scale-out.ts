@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createOrchestrator } from '../src/runtime/create-orchestrator.js';
+import type { StoreCounts } from '../src/store/store-counters.js';
 import { freshPostgresDatabase } from '../src/testing/fresh-postgres-database.js';
 import { benchConfig, instantPorts } from './instant-runtime.js';
 
@@ -22,9 +23,14 @@ async function run(label: string, location: string, processes: number): Promise<
   for (let i = 0; i < tasks; i++) await queue.submit(`bench task ${i}`);
   const children = Array.from({ length: processes }, () =>
     spawn(process.execPath, ['--import', tsx, worker, location], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     }),
   );
+  const reports = children.map(async (child) => {
+    let out = '';
+    for await (const chunk of child.stdout) out += chunk;
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as StoreCounts;
+  });
   // Timed from the first task done, so that starting the processes does not count.
   let started: number | null = null;
   let first = 0;
@@ -39,13 +45,19 @@ async function run(label: string, location: string, processes: number): Promise<
   }
   const seconds = (performance.now() - (started ?? 0)) / 1000;
   for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))));
+  const counts = await Promise.all(reports);
   await queue.stop();
+  const perTask = (key: keyof StoreCounts) =>
+    (counts.reduce((sum, c) => sum + c[key], 0) / tasks).toFixed(1);
   const rate =
     first < tasks
       ? `${((tasks - first) / seconds).toFixed(0)} tasks/s (${seconds.toFixed(1)} s from the first task done)`
       : 'too fast to time: raise BENCH_SCALE_TASKS';
-  console.log(`scale-out: ${label}, ${processes} process(es), ${tasks} tasks: ${rate}`);
+  console.log(
+    `scale-out: ${label}, ${processes} process(es), ${tasks} tasks: ${rate}; per task ` +
+      `${perTask('statements')} statements, ${perTask('roundTrips')} round trips, ` +
+      `${perTask('transactions')} transactions`,
+  );
 }
 
 for (const processes of [1, 2, 3]) {

@@ -29,10 +29,12 @@ export class SourceKeyTakenError extends Error {
 }
 
 /**
- * Group commit: everything staged while the event loop runs one turn is written in one
- * transaction, and each stager learns when its part is durable. One transaction for many
- * tasks is what makes a persisted step per transition affordable. Batches are written one at a
- * time and in order, so a task's transitions reach the store in the order they happened.
+ * Group commit: everything staged while the event loop runs one turn, or while the previous
+ * batch is being written, is written in one transaction, and each stager learns when its part
+ * is durable. One transaction for many tasks is what makes a persisted step per transition
+ * affordable; merging what waits behind a write makes batches grow as the store slows, instead
+ * of queueing many small ones. Batches are written one at a time and in order, so a task's
+ * transitions reach the store in the order they happened.
  * After a failed write nothing more is written: the caller treats that as a crash. A part
  * whose task's lease was lost (fenced by the store) is refused alone, with `LeaseLostError`;
  * a task not created because its source key is taken, with `SourceKeyTakenError`.
@@ -45,6 +47,8 @@ export class CommitBatcher {
   readonly #store: Store;
   #staged: Staged[] = [];
   #scheduled = false;
+  /** True while a batch is being written: what is staged meanwhile waits to go with the next. */
+  #busy = false;
   #writing: Promise<void> = Promise.resolve();
   #failure: unknown = null;
 
@@ -61,73 +65,86 @@ export class CommitBatcher {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#staged.push({ ...part, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#schedule();
     });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#busy || this.#staged.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#flush());
   }
 
   /** Resolves once everything staged so far is written (or has failed). */
   async drain(): Promise<void> {
-    while (this.#scheduled || this.#staged.length > 0) {
+    while (this.#scheduled || this.#busy || this.#staged.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
+      await this.#writing;
     }
-    await this.#writing;
   }
 
   #flush(): void {
     this.#scheduled = false;
     const parts = this.#staged;
     this.#staged = [];
-    this.#writing = this.#writing.then(async () => {
-      if (this.#failure) {
-        for (const part of parts) part.reject(this.#failure);
-        return;
-      }
-      const batch: Required<{ [K in keyof CommitBatch]: NonNullable<CommitBatch[K]>[number][] }> = {
-        tasks: [],
-        journal: [],
-        blobs: [],
-        performance: [],
-        settlements: [],
-        fences: [],
-      };
-      const fenced = new Set<string>();
-      for (const part of parts) {
-        if (part.task) batch.tasks.push(part.task);
-        if (part.journal) batch.journal.push(...part.journal);
-        if (part.blobs) batch.blobs.push(...part.blobs);
-        if (part.performance) {
-          const taskId = part.fence?.taskId;
-          batch.performance.push(
-            ...part.performance.map((delta) => (taskId ? { ...delta, taskId } : delta)),
-          );
-        }
-        if (part.settlements) batch.settlements.push(...part.settlements);
-        if (part.fence && !fenced.has(part.fence.taskId)) {
-          fenced.add(part.fence.taskId);
-          batch.fences.push(part.fence);
-        }
-      }
-      let refused: ReadonlySet<string>;
-      let duplicates: ReadonlySet<string>;
-      try {
-        const result = await this.#store.commit(batch);
-        refused = new Set(result.fenced);
-        duplicates = new Set(result.duplicates);
-      } catch (error) {
-        this.#failure = error;
-        for (const part of parts) part.reject(error);
-        return;
-      }
-      for (const part of parts) {
-        if (part.fence && refused.has(part.fence.taskId))
-          part.reject(new LeaseLostError(part.fence.taskId));
-        else if (part.task && duplicates.has(part.task.taskId))
-          part.reject(new SourceKeyTakenError(part.task.taskId));
-        else part.resolve();
-      }
+    this.#busy = true;
+    this.#writing = this.#write(parts).finally(() => {
+      this.#busy = false;
+      this.#schedule();
     });
+  }
+
+  /** One batch of the parts: each task fenced once, each history delta with its task. */
+  static #batchOf(parts: readonly Staged[]): CommitBatch {
+    const batch: Required<{ [K in keyof CommitBatch]: NonNullable<CommitBatch[K]>[number][] }> = {
+      tasks: [],
+      journal: [],
+      blobs: [],
+      performance: [],
+      settlements: [],
+      fences: [],
+    };
+    const fenced = new Set<string>();
+    for (const part of parts) {
+      if (part.task) batch.tasks.push(part.task);
+      if (part.journal) batch.journal.push(...part.journal);
+      if (part.blobs) batch.blobs.push(...part.blobs);
+      if (part.performance) {
+        const taskId = part.fence?.taskId;
+        for (const delta of part.performance)
+          batch.performance.push(taskId ? { ...delta, taskId } : delta);
+      }
+      if (part.settlements) batch.settlements.push(...part.settlements);
+      if (part.fence && !fenced.has(part.fence.taskId)) {
+        fenced.add(part.fence.taskId);
+        batch.fences.push(part.fence);
+      }
+    }
+    return batch;
+  }
+
+  async #write(parts: Staged[]): Promise<void> {
+    if (this.#failure) {
+      for (const part of parts) part.reject(this.#failure);
+      return;
+    }
+    let refused: ReadonlySet<string>;
+    let duplicates: ReadonlySet<string>;
+    try {
+      const result = await this.#store.commit(CommitBatcher.#batchOf(parts));
+      refused = new Set(result.fenced);
+      duplicates = new Set(result.duplicates);
+    } catch (error) {
+      this.#failure = error;
+      for (const part of parts) part.reject(error);
+      return;
+    }
+    for (const part of parts) {
+      if (part.fence && refused.has(part.fence.taskId))
+        part.reject(new LeaseLostError(part.fence.taskId));
+      else if (part.task && duplicates.has(part.task.taskId))
+        part.reject(new SourceKeyTakenError(part.task.taskId));
+      else part.resolve();
+    }
   }
 }

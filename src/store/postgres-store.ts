@@ -18,6 +18,7 @@ import {
   type TaskSummary,
   taskStatusSchema,
 } from './store.js';
+import { createStoreCounters, type StoreCounters } from './store-counters.js';
 import {
   type EventRow,
   eventFromRow,
@@ -343,6 +344,21 @@ function uniqueKeys(keys: Iterable<Key>): [string[], string[]] {
   return [[...seen.values()].map((k) => k[0]), [...seen.values()].map((k) => k[1])];
 }
 
+const transactionControl: ReadonlySet<unknown> = new Set(['BEGIN', 'COMMIT', 'ROLLBACK']);
+
+/**
+ * Counts every query `client` sends as a round trip (`pg` waits for each answer before it
+ * sends the next), and every one but `BEGIN`, `COMMIT` and `ROLLBACK` as a statement.
+ */
+function countQueries(client: pg.Client, counters: StoreCounters): void {
+  const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    counters.add({ roundTrips: 1, statements: transactionControl.has(args[0]) ? 0 : 1 });
+    if (args[0] === 'BEGIN') counters.add({ transactions: 1 });
+    return send(...args);
+  };
+}
+
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   // Deadlock or serialization failure: the transaction was rolled back whole and may run again.
@@ -366,6 +382,8 @@ export function openPostgresStore(url: string): Store {
   // A pooled connection that drops while idle is discarded by the pool; the next query opens
   // another or fails, named. Without a listener the drop would crash the process.
   pool.on('error', () => {});
+  const counters = createStoreCounters();
+  pool.on('connect', (client) => countQueries(client, counters));
   let closing: Promise<void> | null = null;
 
   const ready = (async () => {
@@ -819,6 +837,10 @@ export function openPostgresStore(url: string): Store {
       return (await query(sql.selectUsage(window))).map((row) => usageFromRow(row, window));
     },
     ...postgresSourceTables({ query, transaction }),
+    counts() {
+      // After the migration, so that its statements are not counted as a caller's.
+      return run(async () => counters.read());
+    },
     close() {
       closing ??= ready.then(
         () => pool.end(),

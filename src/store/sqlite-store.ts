@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
+import { countSqlite } from './counted-sqlite.js';
 import { deltaTask, staleFences } from './lease-fences.js';
 import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
 import {
@@ -16,6 +17,7 @@ import {
   type TaskSummary,
   taskStatusSchema,
 } from './store.js';
+import { createStoreCounters } from './store-counters.js';
 import {
   type EventRow,
   eventFromRow,
@@ -229,6 +231,8 @@ function openReadOnly(path: string): Database.Database {
 export function openSqliteStore(path: string, options: { readOnly?: boolean } = {}): Store {
   const readOnly = options.readOnly === true;
   const db = readOnly ? openReadOnly(path) : openForWriting(path);
+  const counters = createStoreCounters();
+  countSqlite(db, counters);
 
   // A task whose source key another task has is not inserted (`changes` is 0).
   const insertTask = db.prepare(
@@ -619,6 +623,9 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       );
     },
     ...sqliteSourceTables(db),
+    async counts() {
+      return counters.read();
+    },
     async close() {
       if (db.open) db.close();
     },

@@ -8,6 +8,7 @@ import type {
   BudgetUsage,
 } from './budget-records.js';
 import type { PerformanceRow } from './performance-row.js';
+import type { StoreCounts } from './store-counters.js';
 
 export const taskStatusSchema = z.enum([
   'classifying',
@@ -287,6 +288,8 @@ export interface Store {
     now: number;
     error?: string;
   }): Promise<void>;
+  /** What this store has sent to its database since it opened (the benches print it). */
+  counts(): Promise<StoreCounts>;
   /** Records how a source is doing in this process (one row per source and owner). */
   putSourceHealth(record: SourceHealthRecord): Promise<void>;
   /** Every source's latest records, newest first; records over a week old are dropped. */

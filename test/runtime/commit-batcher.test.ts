@@ -46,3 +46,43 @@ describe('the commit batcher', () => {
     expect(batcher.failure).toBeNull();
   });
 });
+
+describe('the commit batcher while a write is in flight', () => {
+  it('merges what is staged meanwhile into the next batch, written after the first', async () => {
+    const inner = openSqliteStore(':memory:');
+    const batches: CommitBatch[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store: Store = {
+      ...inner,
+      commit: async (batch) => {
+        batches.push(batch);
+        if (batches.length === 1) await held;
+        return { fenced: [], duplicates: [] };
+      },
+    };
+    const batcher = new CommitBatcher(store);
+    const entry = (requestId: string) => ({
+      journal: [{ taskId: 't', requestId, kind: 'turn', data: {}, at: 1 }],
+    });
+    const first = batcher.stage(entry('1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1);
+    // Three event-loop turns, each staging one part, while the first write waits.
+    const later: Promise<void>[] = [];
+    for (const id of ['2', '3', '4']) {
+      later.push(batcher.stage(entry(id)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(batches).toHaveLength(1);
+    release();
+    await Promise.all([first, ...later]);
+    expect(batches.map((b) => b.journal?.map((j) => j.requestId))).toEqual([
+      ['1'],
+      ['2', '3', '4'],
+    ]);
+    await batcher.drain();
+  });
+});

@@ -824,6 +824,25 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect((await store.sourceHealth()).map((r) => r.owner)).toEqual(['p2']);
     });
 
+    it('counts the statements, round trips and transactions it sends', async () => {
+      const { store } = await open();
+      const before = await store.counts();
+      await store.commit({ tasks: [created('a')] });
+      await store.getTask('a');
+      const after = await store.counts();
+      const sent = {
+        statements: after.statements - before.statements,
+        roundTrips: after.roundTrips - before.roundTrips,
+        transactions: after.transactions - before.transactions,
+      };
+      // A commit inserts the task and its event (at least); the read is one more.
+      expect(sent.statements).toBeGreaterThanOrEqual(3);
+      expect(sent.transactions).toBe(1);
+      // PostgreSQL waits on each statement and on BEGIN and COMMIT; SQLite runs in the process.
+      if (backend === 'postgres') expect(sent.roundTrips).toBe(sent.statements + 2);
+      else expect(sent.roundTrips).toBe(0);
+    });
+
     it('keeps everything across a reopen', async () => {
       const fixture = await open();
       await fixture.store.commit({
