@@ -1,118 +1,124 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { modelCatalog } from '../../agents/model-catalog.js';
 import type { ConfigFile } from '../../src/config/config-file-schema.js';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.js';
 import { apiKeyVariable } from '../../src/config/resolved-model.js';
-import { benchModels } from './model-mapping.js';
+import { type BenchModel, benchModels } from './bench-models.js';
+import type { DatasetSpec } from './dataset-spec-schema.js';
 
-/** How `cost_aware` picks: ours (`learned`) or the original's fixed rules (`rotation`). */
-export type Routing = 'learned' | 'rotation';
-
-/** External models of the bench: every one ran with bash tools in the dataset. */
-const externalModels = ['deepseek', 'minimax', 'kimi', 'glm', 'gemini', 'gpt-5-mini'];
-
-/** The bench models' catalog tiers (gpt-5-mini's is set below) and list prices, in & out per Mtok. */
-const benchModelFacts: Readonly<Record<string, { tier: number; price: number }>> = {
-  glm: { tier: 1, price: 1.4 + 4.4 },
-  kimi: { tier: 1, price: 0.95 + 4 },
-  deepseek: { tier: 2, price: 0.3 + 1.2 },
-  'gpt-5-mini': { tier: 2, price: 0.25 + 2 },
-  minimax: { tier: 2, price: 0.6 + 2.4 },
-  gemini: { tier: 2, price: 4 + 20 },
-  sonnet: { tier: 3, price: 2 + 10 },
-  opus: { tier: 4, price: 4 + 20 },
-};
-
-/**
- * Our escalation ladders, with no knowledge of the data: after a model fails, any other bench
- * model at least as strong may follow (escalation never goes to a weaker tier), cheapest first.
- * Learned routing treats a ladder as the set to choose from and picks by expected cost per
- * approved result after a failure, learned as tasks stream in; rotation would take the first.
- *
- * @example
- * oursFallbackChain.sonnet; // ['opus']
- */
-export const oursFallbackChain: Readonly<Record<string, string[]>> = Object.fromEntries(
-  Object.entries(benchModelFacts).map(([id, own]) => [
-    id,
-    Object.entries(benchModelFacts)
-      .filter(([other, facts]) => other !== id && facts.tier >= own.tier)
-      .sort(([, a], [, b]) => a.tier - b.tier || a.price - b.price)
-      .map(([other]) => other),
-  ]),
-);
+/** Where a model added by configuration would be reached: the replay never calls it. */
+const unusedEndpoint = 'https://models.invalid/v1';
 
 /** High enough that no budget ever binds: the replay measures routing, not budgets. */
 const unlimitedTokens = 1_000_000_000_000;
 
 /**
- * The configuration file the bench loads for a routing method. Both share the models: haiku
- * off (no data), gemini on, gpt-5-mini added by configuration, every external model
- * tool-capable. `rotation` keeps the default ladders (external → sonnet → opus); `learned`
- * uses {@link oursFallbackChain}. A call is estimated at 100k tokens (a whole agent run on a
- * SWE-bench task: at catalog prices about what opus's runs cost in the data), which is the
- * learned prior's price for a model it has not tried.
+ * Our escalation ladders, with no knowledge of the data: after a model fails, any other bench
+ * model at least as strong may follow (escalation never goes to a weaker tier), cheapest first.
+ * Learned routing treats a ladder as the set to choose from and picks by expected cost per
+ * approved result after a failure, learned as tasks stream in.
  *
  * @example
- * benchConfigFile('learned').cost_optimization?.routing; // 'learned'
+ * benchLadders(benchModels(spec)).sonnet; // ['opus']
  */
-export function benchConfigFile(routing: Routing): ConfigFile {
+export function benchLadders(models: readonly BenchModel[]): Record<string, string[]> {
+  return Object.fromEntries(
+    models.map((own) => [
+      own.id,
+      models
+        .filter((other) => other.id !== own.id && other.tier >= own.tier)
+        .sort((a, b) => a.tier - b.tier || a.price - b.price)
+        .map((other) => other.id),
+    ]),
+  );
+}
+
+/**
+ * The configuration file ours runs under for a dataset: learned cost-aware routing over the
+ * spec's models (catalog models the spec does not cast are disabled, added ones come with
+ * their tier and prices), the ladders of {@link benchLadders}, the strongest model as the CTO,
+ * and budgets that never bind.
+ *
+ * @example
+ * benchConfigFile(spec).cost_optimization?.routing; // 'learned'
+ */
+export function benchConfigFile(spec: DatasetSpec): ConfigFile {
+  const models = benchModels(spec);
+  const cast = new Map(models.map((m) => [m.id, m]));
+  const listed = (group: 'claude' | 'external') =>
+    Object.fromEntries([
+      ...modelCatalog
+        .filter((entry) => entry.group === group)
+        .map((entry) => [entry.id, settingsOf(cast.get(entry.id))]),
+      ...models.filter((m) => m.added && m.group === group).map((m) => [m.id, settingsOf(m)]),
+    ]);
+  const added = models.filter((m) => m.added);
+  const strongest = [...models].sort((a, b) => b.tier - a.tier)[0] as BenchModel;
   return {
     model_selection_strategy: 'cost_aware',
-    worker_models: {
-      claude: { haiku: { enabled: false }, sonnet: { enabled: true }, opus: { enabled: true } },
-      external: Object.fromEntries(
-        externalModels.map((id) => [id, { enabled: true, has_tools: true }]),
-      ),
-    },
-    provider_endpoints: {
-      'gpt-5-mini': {
-        api_url: 'https://api.openai.com/v1',
-        model_id: 'gpt-5-mini-2025-08-07',
-        tier: 2,
-        input_price_per_mtok: 0.25,
-        output_price_per_mtok: 2,
-      },
-    },
-    fallback_chain: routing === 'learned' ? { ...oursFallbackChain } : {},
+    cto_model: strongest.id,
+    worker_models: { claude: listed('claude'), external: listed('external') },
+    provider_endpoints: Object.fromEntries(
+      added.map((m) => [
+        m.id,
+        {
+          api_url: unusedEndpoint,
+          model_id: m.datasetModel,
+          tier: m.tier,
+          input_price_per_mtok: m.inputPrice,
+          output_price_per_mtok: m.outputPrice,
+        },
+      ]),
+    ),
+    fallback_chain: benchLadders(models),
     cost_optimization: {
       enabled: true,
       prefer_external_for_routine: true,
       preserve_claude_tokens: true,
-      routing,
+      routing: 'learned',
       exploration_share: 0.05,
-      estimated_tokens_per_call: 100_000,
+      estimated_tokens_per_call: spec.estimated_tokens_per_call,
       token_budget_per_day: { claude: unlimitedTokens, external: unlimitedTokens },
     },
     max_attempts: 3,
   };
 }
 
+/** A model's worker settings: enabled when the spec casts it, with its tools for externals. */
+function settingsOf(model: BenchModel | undefined): { enabled: boolean; has_tools?: boolean } {
+  if (!model) return { enabled: false };
+  return model.group === 'external' ? { enabled: true, has_tools: model.tools } : { enabled: true };
+}
+
 /**
  * Loads {@link benchConfigFile} through the production loader (from a temporary file, with
- * fake API keys and an empty home), and checks that every bench model came out enabled, usable
- * and tool-capable. Throws with the loader's problems otherwise.
+ * fake API keys and an empty home), and checks that every model the spec casts came out
+ * enabled, usable and with the tools the spec gives it. Throws one line otherwise.
  *
  * @example
- * const loaded = loadBenchConfig('learned');
- * loaded.config.fallback_chain.deepseek; // ['gpt-5-mini', 'opus']
+ * const loaded = loadBenchConfig(spec);
+ * loaded.config.fallback_chain.deepseek; // ['gpt-5-mini', 'minimax', 'gemini', 'sonnet', 'opus']
  */
-export function loadBenchConfig(routing: Routing): LoadedConfig {
+export function loadBenchConfig(spec: DatasetSpec): LoadedConfig {
   const dir = mkdtempSync(join(tmpdir(), 'cto-routing-bench-'));
   try {
     const file = join(dir, 'orchestrator_config.json');
-    writeFileSync(file, JSON.stringify(benchConfigFile(routing), null, 2));
+    writeFileSync(file, JSON.stringify(benchConfigFile(spec), null, 2));
     mkdirSync(join(dir, 'home'));
+    const models = benchModels(spec);
     const env = Object.fromEntries(
-      externalModels.map((id) => [apiKeyVariable(id), 'bench-fake-key']),
+      models
+        .filter((m) => m.group === 'external')
+        .map((m) => [apiKeyVariable(m.id), 'bench-fake-key']),
     );
     const result = loadConfig({ env, cwd: dir, homeDir: join(dir, 'home') }, { file });
     if (!result.ok) {
       const problems = result.problems.map((p) => `${p.where}: ${p.message}`).join('; ');
-      throw new Error(`the bench's ${routing} configuration does not load: ${problems}`);
+      throw new Error(`${spec.name}: the bench configuration does not load: ${problems}`);
     }
-    for (const id of benchModels) {
+    for (const { id, tools } of models) {
       const model = result.loaded.models.find((m) => m.id === id);
       const why = !model
         ? 'is missing'
@@ -120,10 +126,10 @@ export function loadBenchConfig(routing: Routing): LoadedConfig {
           ? 'is disabled'
           : model.unusable_reason
             ? `cannot be used (${model.unusable_reason})`
-            : model.kind === 'text-only'
-              ? 'has no tools'
+            : (model.kind !== 'text-only') !== tools
+              ? `came out ${model.kind}`
               : null;
-      if (why) throw new Error(`the bench's ${routing} configuration: ${id} ${why}`);
+      if (why) throw new Error(`${spec.name}: the bench configuration: ${id} ${why}`);
     }
     return result.loaded;
   } finally {

@@ -1,128 +1,190 @@
-import type { ConfigFile } from '../../src/config/config-file-schema.js';
 import type { LoadedConfig } from '../../src/config/load-config.js';
+import type { BenchModel } from './bench-models.js';
+import type { Interval } from './bootstrap.js';
 import { type Dataset, outcomeOf } from './dataset.js';
-import { benchModels, datasetModel, strongestModel } from './model-mapping.js';
-import { benchClassification } from './production-policy.js';
-import { oracle, perfectCascade, readmeCascades } from './reference-cascades.js';
+import type { DatasetSpec } from './dataset-spec-schema.js';
+import { oracle, perfectCascade } from './reference-cascades.js';
 import type { ErrorRateResult } from './run-bench.js';
-import { policyNames } from './run-policies.js';
+import { type BenchSetup, type PolicyKey, policyKeys } from './run-policies.js';
 import { formatTable } from './table.js';
 
-const usd = (value: number) => `$${value.toFixed(2)}`;
+// Cents where they are enough; three significant digits for the small sums of cheap models.
+const usd = (value: number) => `$${value >= 1 ? value.toFixed(2) : value.toPrecision(3)}`;
 const pct = (value: number) => value.toFixed(1);
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+const interval = ({ estimate, low, high }: Interval) =>
+  `${signed(estimate)} (${signed(low)} to ${signed(high)})`;
 
 /**
- * Which dataset run stands for each of our models, with its own figures in the data.
+ * What the dataset is and which of its models plays which of ours, with each one's figures.
  *
  * @example
- * formatMapping(dataset); // 'our model  dataset model  solved %  total $\n…'
+ * formatDatasetHeader(setup, benchModels(spec)); // 'RouterBench 0-shot, … 1883 items …\n<table>'
  */
-export function formatMapping(dataset: Dataset): string {
-  const rows = benchModels.map((model) => {
-    const runs = dataset.instances.map((i) => outcomeOf(dataset, datasetModel(model), i));
+export function formatDatasetHeader(setup: BenchSetup, models: readonly BenchModel[]): string {
+  const { dataset, spec } = setup;
+  const byType = new Map<string, number>();
+  for (const item of dataset.items) byType.set(item.type, (byType.get(item.type) ?? 0) + 1);
+  const train = dataset.items.filter((item) => item.split === 'train').length;
+  const rows = models.map((m) => {
+    const runs = dataset.items.map((item) => outcomeOf(dataset, m.id, item.id));
     const solved = runs.filter((o) => o.resolved).length;
-    const cost = runs.reduce((sum, o) => sum + o.costUsd, 0);
-    return [model, datasetModel(model), pct((100 * solved) / runs.length), usd(cost)];
+    return [
+      m.datasetModel,
+      m.id,
+      m.added ? 'added by configuration' : 'catalog',
+      String(m.tier),
+      `$${m.inputPrice}/$${m.outputPrice}`,
+      pct((100 * solved) / runs.length),
+      usd(runs.reduce((sum, o) => sum + o.costUsd, 0)),
+    ];
   });
-  rows.push(['haiku', '(no data: disabled)', '', '']);
-  return formatTable(['our model', 'dataset model', 'solved %', 'total $'], rows);
-}
-
-/**
- * The configuration the production policies ran under: ours' file as loaded, what the
- * rotation one changes, and the models as the loader resolved them.
- */
-export function formatConfiguration(file: ConfigFile, loaded: LoadedConfig): string {
-  const models = loaded.models
-    .filter((m) => m.enabled)
-    .map(
-      (m) =>
-        `  ${m.id}: ${m.group}, ${m.kind}, tier ${m.tier}, $${m.input_price_per_mtok}/$${m.output_price_per_mtok} per Mtok`,
-    );
-  const { type, complexity, model } = benchClassification;
   return [
-    'Configuration of ours (loaded with loadConfig, fake API keys):',
-    JSON.stringify(file, null, 2),
-    "Ours' ladders: after a failure any bench model at least as strong may follow (cheapest first); learned routing picks among them by expected cost to an approved result after a failure, as it learns.",
-    'The fixed cost-aware cascade uses the same file with cost_optimization.routing "rotation" and no fallback_chain (the default ladders: external → sonnet → opus).',
-    `Every task is classified ${complexity} ${type}, the CTO recommending ${model} (the data has no task text); cost_aware moves it to an external model.`,
-    "Models as resolved (prices from the catalog or the configuration: only learned routing's prior for an untried model uses them; the replay's costs come from the data):",
-    ...models,
+    `== ${dataset.name}: ${dataset.items.length} items (${[...byType].map(([t, n]) => `${n} ${t}`).join(', ')}), read from ${dataset.file}`,
+    `Data: ${dataset.credit}; not copied into this repository.${dataset.skippedRows > 0 ? ` ${dataset.skippedRows} rows left out by the spec's "keep".` : ''}`,
+    `Task text: ${spec.text ? `column "${spec.text}"` : 'none'}. Split: ${spec.split ? `${train} train items stream first, then ${dataset.items.length - train} test items` : 'none'}. Classified ${spec.complexity}, the CTO recommending ${spec.recommends}.`,
+    formatTable(
+      ['dataset model', 'ours', 'role', 'tier', 'in/out per Mtok', 'solved %', 'total $'],
+      rows,
+    ),
   ].join('\n');
 }
 
-/**
- * The README's perfect-detector cascades recomputed from the data, next to its figures, and
- * the oracle over the bench's models.
- */
-export function formatReferences(dataset: Dataset): string {
-  const rows = readmeCascades.map(({ models, readme }) => {
-    const got = perfectCascade(dataset, models);
+/** The ladders ours escalates along, as the production loader resolved them. */
+export function formatLadders(loaded: LoadedConfig): string {
+  return [
+    "Ours' ladders (any model at least as strong, cheapest first; learned routing picks among them):",
+    ...Object.entries(loaded.config.fallback_chain).map(
+      ([from, to]) => `  ${from} → ${to.length > 0 ? to.join(', ') : '(none)'}`,
+    ),
+  ].join('\n');
+}
+
+/** The spec's published figures recomputed from the data, and the oracle over its models. */
+export function formatPublished(spec: DatasetSpec, dataset: Dataset): string {
+  const ours = (name: string) =>
+    Object.entries(dataset.datasetModelOf).find(([, d]) => d === name)?.[0] ?? name;
+  const rows = spec.published.map(({ models, solved_pct, cost_usd }) => {
+    const got = perfectCascade(dataset, models.map(ours));
     const agrees =
-      Math.abs(got.solvedPct - readme.solvedPct) < 0.05 &&
-      Math.abs(got.costUsd - readme.costUsd) < 0.005;
+      Math.abs(got.solvedPct - solved_pct) < 0.05 && Math.abs(got.costUsd - cost_usd) < 0.005;
     return [
       models.join(' → '),
       pct(got.solvedPct),
       usd(got.costUsd),
-      `${pct(readme.solvedPct)}%, ${usd(readme.costUsd)}`,
+      `${pct(solved_pct)}%, ${usd(cost_usd)}`,
       agrees ? 'yes' : 'NO',
     ];
   });
-  const best = oracle(dataset, benchModels.map(datasetModel));
+  const best = oracle(dataset, dataset.models);
   rows.push([
-    "oracle over the bench's 8 models (cheapest that solves)",
+    'oracle (cheapest model that solves)',
     pct(best.solvedPct),
     usd(best.costUsd),
     'n/a',
     '',
   ]);
   return [
-    'Reference cascades, perfect failure detector (dataset models), against the README:',
-    formatTable(['cascade', 'solved %', 'total $', 'README', 'agrees'], rows),
+    'Published figures, perfect failure detector, recomputed from the data:',
+    formatTable(['cascade', 'solved %', 'total $', 'published', 'agrees'], rows),
   ].join('\n');
 }
 
-/** One reviewer error rate: the policy table, ours' choices and ours' margin over the control. */
-export function formatErrorRate(result: ErrorRateResult, seeds: number): string {
-  const rows = policyNames.map((name) => {
-    const s = result.summaries[name];
+/** The table's label of each policy. */
+function labelOf(key: PolicyKey, setup: BenchSetup, result: ErrorRateResult): string {
+  const labels: Record<PolicyKey, string> = {
+    strongest: `always strongest (${setup.strongest})`,
+    cheapest: `always cheapest (${setup.cheapest})`,
+    'best single': `best single in hindsight (${setup.bestSingle})`,
+    'best cascade': `best 2-step cascade in hindsight (${result.cascade.join(' → ')})`,
+    'ours by type': 'ours, by type only',
+    'ours with text': 'ours, with text',
+    control: 'shuffled control (cost-matched)',
+  };
+  return labels[key];
+}
+
+/** One reviewer error rate: the policy table, ours' first models and ours with text − by type. */
+export function formatErrorRate(setup: BenchSetup, result: ErrorRateResult, seeds: number): string {
+  const strongestCost = result.summaries.strongest?.costUsd ?? Number.NaN;
+  const rows = policyKeys.flatMap((key) => {
+    const s = result.summaries[key];
+    if (!s) return [[labelOf(key, setup, result), 'missing', '', '', '', '']];
     const range =
       s.solvedPctMax - s.solvedPctMin < 0.05
         ? ''
         : ` (${pct(s.solvedPctMin)}–${pct(s.solvedPctMax)})`;
+    const margin = result.margins[key];
     return [
-      name,
-      `${pct(s.solvedPct)}${range}`,
-      usd(s.costUsd),
-      s.costPerSolvedUsd === null ? 'n/a' : usd(s.costPerSolvedUsd),
+      [
+        labelOf(key, setup, result),
+        `${pct(s.solvedPct)}${range}`,
+        usd(s.costUsd),
+        `${pct((100 * s.costUsd) / strongestCost)}%`,
+        s.costPerSolvedUsd === null ? 'n/a' : usd(s.costPerSolvedUsd),
+        margin ? interval(margin) : '',
+      ],
     ];
   });
-  const firsts = Object.entries(result.oursFirstModels)
-    .sort((a, b) => b[1] - a[1])
-    .map(([model, share]) => `${model} ${pct(100 * share)}%`)
-    .join(', ');
-  const { estimate, low, high } = result.margin;
-  const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
-  const spend =
-    result.summaries['shuffled control'].costUsd / result.summaries['ours (learned)'].costUsd;
+  const firsts = Object.entries(result.firstModels).map(
+    ([key, shares]) =>
+      `${key}, first model: ${Object.entries(shares)
+        .sort((a, b) => b[1] - a[1])
+        .map(([model, share]) => `${model} ${pct(100 * share)}%`)
+        .join(', ')}`,
+  );
   return [
-    `Reviewer error p = ${result.errorRate} (mean over ${seeds} seeds; solved % range over seeds in brackets)`,
-    formatTable(['policy', 'solved %', 'total $', '$ per solved'], rows),
-    `ours' first model: ${firsts}; ${result.oursAttempts.toFixed(2)} attempts per task`,
-    `ours − shuffled control: ${signed(estimate)} solved points (95% CI ${signed(low)} to ${signed(high)}; bootstrap over tasks, 1,000 resamples); the control spent ${pct(100 * spend)}% of ours`,
+    `Reviewer error p = ${result.errorRate} (mean over ${seeds} seeds; solved % range over seeds in brackets; margin: solved points over the control, 95% bootstrap CI over items)`,
+    formatTable(
+      ['policy', 'solved %', 'total $', '% of strongest $', '$ per solved', 'margin vs control'],
+      rows,
+    ),
+    ...firsts,
+    result.textOverType
+      ? `ours with text − ours by type only: ${interval(result.textOverType)} solved points`
+      : 'ours with text − ours by type only: missing (production routing does not read the text yet)',
   ].join('\n');
 }
 
 /**
- * The target at the given error rate: ours solves at least as many tasks as the strongest model
- * alone for at most 30% of its cost.
+ * The spec's targets at their error rate, next to the figures: ours (each variant that ran)
+ * solves at least as many as always-strongest for at most the given share of its cost; and,
+ * where asked, ours with text beats ours by type only with an interval excluding 0.
+ *
+ * @example
+ * formatTargets(setup, results); // 'Target at p = 0.1: … ours, by type only: 73.6% vs 74.4% (short) …'
  */
-export function formatTarget(result: ErrorRateResult): string {
-  const ours = result.summaries['ours (learned)'];
-  const strongest = result.summaries['always strongest (opus)'];
-  const share = ours.costUsd / strongest.costUsd;
-  const solvedOk = ours.solvedPct >= strongest.solvedPct;
-  const costOk = share <= 0.3;
-  return `Target at p = ${result.errorRate} (solve at least as many as ${strongestModel} alone for at most 30% of its cost): ${solvedOk && costOk ? 'MET' : 'NOT MET'}: ours solves ${pct(ours.solvedPct)}% against ${pct(strongest.solvedPct)}% (${solvedOk ? 'ok' : 'short'}), for ${usd(ours.costUsd)} = ${pct(100 * share)}% of ${usd(strongest.costUsd)} (${costOk ? 'ok' : 'over 30%'})`;
+export function formatTargets(setup: BenchSetup, results: readonly ErrorRateResult[]): string {
+  const { error_rate, max_cost_share, text_beats_type } = setup.spec.target;
+  const result = results.find((r) => r.errorRate === error_rate);
+  if (!result) return `Targets at p = ${error_rate}: not run (no such error rate)`;
+  const strongest = result.summaries.strongest;
+  if (!strongest) return `Targets at p = ${error_rate}: always-strongest did not run`;
+  const budget = max_cost_share * strongest.costUsd;
+  const lines = [
+    `Target at p = ${error_rate}: solve at least ${pct(strongest.solvedPct)}% (always ${setup.strongest}) for at most ${pct(100 * max_cost_share)}% of its ${usd(strongest.costUsd)} = ${usd(budget)}`,
+  ];
+  for (const key of ['ours by type', 'ours with text'] as const) {
+    const s = result.summaries[key];
+    if (!s) {
+      lines.push(
+        `  ${labelOf(key, setup, result)}: MISSING (production routing does not read the text yet)`,
+      );
+      continue;
+    }
+    const solvedOk = s.solvedPct >= strongest.solvedPct;
+    const costOk = s.costUsd <= budget;
+    lines.push(
+      `  ${labelOf(key, setup, result)}: ${solvedOk && costOk ? 'MET' : 'NOT MET'}: ${pct(s.solvedPct)}% (${solvedOk ? 'ok' : 'short'}) for ${usd(s.costUsd)} = ${pct((100 * s.costUsd) / strongest.costUsd)}% (${costOk ? 'ok' : 'over'})`,
+    );
+  }
+  if (text_beats_type) {
+    const m = result.textOverType;
+    lines.push(
+      m
+        ? `Target: ours with text − ours by type only, CI excluding 0: ${m.low > 0 ? 'MET' : 'NOT MET'}: ${interval(m)} solved points`
+        : 'Target: ours with text − ours by type only, CI excluding 0: MISSING (production routing does not read the text yet)',
+    );
+  }
+  return lines.join('\n');
 }

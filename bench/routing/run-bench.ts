@@ -1,9 +1,8 @@
-import type { LoadedConfig } from '../../src/config/load-config.js';
 import { bootstrapMean, type Interval } from './bootstrap.js';
-import type { Dataset } from './dataset.js';
+import { bestCascade } from './hindsight.js';
 import { rngFor } from './prng.js';
 import type { TaskRun } from './replay.js';
-import { type PolicyName, policyNames, runPolicies } from './run-policies.js';
+import { type BenchSetup, type PolicyKey, policyKeys, runPolicies } from './run-policies.js';
 import { type PolicySummary, solvedDifferences, summarize } from './summary.js';
 
 /** The bootstrap's own seed: the interval is the same on every run. */
@@ -12,47 +11,62 @@ const bootstrapSeed = 1;
 /** The results for one reviewer error rate. */
 export interface ErrorRateResult {
   errorRate: number;
-  summaries: Record<PolicyName, PolicySummary>;
-  /** Ours minus the shuffled control, in solved percentage points, with a 95% bootstrap CI. */
-  margin: Interval;
-  /** Share of ours' tasks that started on each model, over all seeds. */
-  oursFirstModels: Record<string, number>;
-  /** Mean attempts per task for ours. */
-  oursAttempts: number;
+  /** The policies that ran (ours with text only where production routing reads text). */
+  summaries: Partial<Record<PolicyKey, PolicySummary>>;
+  /** Each policy minus the control, in solved percentage points, with a 95% bootstrap CI. */
+  margins: Partial<Record<PolicyKey, Interval>>;
+  /** Ours with text minus ours by type only, when both ran. */
+  textOverType: Interval | null;
+  /** The two-step cascade chosen in hindsight at this error rate. */
+  cascade: string[];
+  /** Share of ours' items that started on each model, over all seeds, by policy. */
+  firstModels: Partial<Record<PolicyKey, Record<string, number>>>;
 }
 
 export interface BenchInput {
-  dataset: Dataset;
-  configs: { learned: LoadedConfig; rotation: LoadedConfig };
+  setup: BenchSetup;
   seeds: number;
   errorRates: readonly number[];
+  /** The budget of the hindsight baselines: the target's share of always-strongest's cost. */
+  budgetUsd: number;
 }
 
 /**
- * The whole benchmark: every policy, for every reviewer error rate, over seeds 1..`seeds`.
+ * The whole benchmark of one dataset: every policy, for every reviewer error rate, over seeds
+ * 1..`seeds`, with paired bootstrap margins over items.
  *
  * @example
- * runBench({ dataset, configs, seeds: 5, errorRates: [0, 0.1, 0.2] })[1].summaries['ours (learned)'];
+ * runBench({ setup, seeds: 5, errorRates: [0, 0.1, 0.2], budgetUsd: 90 })[1].summaries['ours by type'];
  */
-export function runBench({ dataset, configs, seeds, errorRates }: BenchInput): ErrorRateResult[] {
+export function runBench({ setup, seeds, errorRates, budgetUsd }: BenchInput): ErrorRateResult[] {
   return errorRates.map((errorRate) => {
+    const cascade = bestCascade(setup, errorRate, seeds, budgetUsd).models;
     const bySeed = Array.from({ length: seeds }, (_, i) =>
-      runPolicies({ dataset, configs, seed: i + 1, errorRate }),
+      runPolicies({ setup, seed: i + 1, errorRate, cascade }),
     );
-    const runsOf = (name: PolicyName) => bySeed.map((runs) => runs[name]);
-    const summaries = Object.fromEntries(
-      policyNames.map((name) => [name, summarize(runsOf(name))]),
-    ) as Record<PolicyName, PolicySummary>;
-    const ours = runsOf('ours (learned)');
-    const differences = solvedDifferences(ours, runsOf('shuffled control'));
-    const margin = bootstrapMean(differences, rngFor(bootstrapSeed, `bootstrap:p=${errorRate}`));
+    const ran = policyKeys.filter((key) => bySeed[0]?.[key] !== undefined);
+    const runsOf = (key: PolicyKey) => bySeed.map((runs) => runs[key] as TaskRun[]);
+    const margin = (a: PolicyKey, b: PolicyKey) => {
+      const m = bootstrapMean(
+        solvedDifferences(runsOf(a), runsOf(b)),
+        rngFor(bootstrapSeed, `bootstrap:${a}-${b}:p=${errorRate}`),
+      );
+      return { estimate: 100 * m.estimate, low: 100 * m.low, high: 100 * m.high };
+    };
+    const ours = ran.filter((key) => key.startsWith('ours'));
     return {
       errorRate,
-      summaries,
-      margin: { estimate: 100 * margin.estimate, low: 100 * margin.low, high: 100 * margin.high },
-      oursFirstModels: firstModelShares(ours.flat()),
-      oursAttempts:
-        ours.flat().reduce((sum, run) => sum + run.attempts.length, 0) / ours.flat().length,
+      cascade,
+      summaries: Object.fromEntries(ran.map((key) => [key, summarize(runsOf(key))])),
+      margins: Object.fromEntries(
+        ran.filter((key) => key !== 'control').map((key) => [key, margin(key, 'control')]),
+      ),
+      textOverType: ran.includes('ours with text')
+        ? margin('ours with text', 'ours by type')
+        : null,
+      firstModels: Object.fromEntries(
+        ours.map((key) => [key, firstModelShares(runsOf(key).flat())]),
+      ),
     };
   });
 }

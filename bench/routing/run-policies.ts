@@ -1,95 +1,135 @@
 import type { LoadedConfig } from '../../src/config/load-config.js';
-import { type Dataset, outcomeOf } from './dataset.js';
-import { benchModels, cheapestModel, datasetModel, strongestModel } from './model-mapping.js';
-import { type Rng, randomIndex, rngFor, shuffled } from './prng.js';
-import { benchClassification, productionRouter } from './production-policy.js';
+import { type Dataset, type Item, outcomeOf } from './dataset.js';
+import type { DatasetSpec } from './dataset-spec-schema.js';
+import { itemClassification } from './item-classification.js';
+import { rngFor, shuffled } from './prng.js';
+import { productionRouter } from './production-policy.js';
 import { replayTask, type TaskPolicy, type TaskRun } from './replay.js';
 import { noisyReviewer, type Review, shipAsIs } from './reviewer.js';
 import { sequencePolicy } from './sequence-policy.js';
+import { streamOrder } from './stream-order.js';
 
 /** The policies compared, in the order the table lists them. */
-export const policyNames = [
-  'always strongest (opus)',
-  'always cheapest (deepseek)',
-  'random model',
-  'fixed cost-aware cascade (rotation)',
-  'ours (learned)',
-  'shuffled control',
+export const policyKeys = [
+  'strongest',
+  'cheapest',
+  'best single',
+  'best cascade',
+  'ours by type',
+  'ours with text',
+  'control',
 ] as const;
-export type PolicyName = (typeof policyNames)[number];
+export type PolicyKey = (typeof policyKeys)[number];
 
-export interface PolicyRunsInput {
+/** A policy that learns as the items stream by: asked for each item in turn. */
+export type StreamPolicy = (item: Item) => TaskPolicy;
+
+/** What the replays of one dataset share, fixed before any seed runs. */
+export interface BenchSetup {
+  spec: DatasetSpec;
   dataset: Dataset;
-  /** The configurations of the two production policies, loaded once. */
-  configs: { learned: LoadedConfig; rotation: LoadedConfig };
-  seed: number;
-  /** The reviewer's error probability. */
-  errorRate: number;
+  loaded: LoadedConfig;
+  /** Our ids of the single-model baselines. */
+  strongest: string;
+  cheapest: string;
+  bestSingle: string;
+  /** Ours with text for one seed's stream; absent while production routing cannot read text. */
+  withText?: (seed: number) => StreamPolicy;
 }
 
 /**
- * Replays every policy over all the dataset's tasks, streamed in an order fixed by the seed;
- * each policy's runs come in that order. Single-model policies run once and ship as is; the
- * others are judged by a reviewer erring with `errorRate`. The shuffled control runs ours'
- * model sequences dealt out to other tasks, every model of a sequence run and paid for (the
- * first approved result ships): ours' mix of models and, in expectation, ours' spend, without
- * ours' choice of which task gets which models.
+ * Ours by type only: the production routing (routeTask, escalate) under the bench
+ * configuration, learning online from every attempt, one history per task type (what learned
+ * routing conditions on).
  *
  * @example
- * runPolicies({ dataset, configs, seed: 1, errorRate: 0.1 })['ours (learned)'][0].solved;
+ * const ours = oursByType(setup, 1);
+ * replayTask({ instance: item.id, policy: ours(item), … });
+ */
+export function oursByType(setup: BenchSetup, seed: number): StreamPolicy {
+  const routers = new Map<string, ReturnType<typeof productionRouter>>();
+  return (item) => {
+    const router =
+      routers.get(item.type) ??
+      productionRouter(setup.loaded, itemClassification(setup.spec, item));
+    routers.set(item.type, router);
+    return router.task(`seed${seed}:${item.id}`);
+  };
+}
+
+export interface PolicyRunsInput {
+  setup: BenchSetup;
+  seed: number;
+  /** The reviewer's error probability. */
+  errorRate: number;
+  /** The two-step cascade chosen in hindsight for this error rate (our ids). */
+  cascade: readonly string[];
+}
+
+/**
+ * Replays every policy over the dataset's items, streamed in the seed's order; each policy's
+ * runs come in that order. Single-model policies run once and ship as is; the others are
+ * judged by a reviewer erring with `errorRate`. The control runs ours' model sequences (with
+ * text when it is there) dealt out to other items, each model of a sequence run and paid for
+ * (the first approved result ships): ours' mix of models and, in expectation, ours' spend,
+ * without ours' choice of which item gets which models.
+ *
+ * @example
+ * runPolicies({ setup, seed: 1, errorRate: 0.1, cascade: ['mixtral', 'gpt-4'] })['ours by type'][0].solved;
  */
 export function runPolicies({
-  dataset,
-  configs,
+  setup,
   seed,
   errorRate,
-}: PolicyRunsInput): Record<PolicyName, TaskRun[]> {
-  const order = shuffled(dataset.instances, rngFor(seed, 'order'));
-  const maxAttempts = configs.learned.config.max_attempts;
-  const outcome = (model: string, instance: string) =>
-    outcomeOf(dataset, datasetModel(model), instance);
-  const reviewer = (name: PolicyName) => noisyReviewer(errorRate, rngFor(seed, `review:${name}`));
-  const stream = (
-    policyFor: (instance: string, index: number) => TaskPolicy,
-    review: Review,
-    stopAtApproval = true,
-  ) =>
-    order.map((instance, index) =>
-      replayTask({
-        instance,
-        policy: policyFor(instance, index),
-        review,
-        maxAttempts,
-        outcome,
-        stopAtApproval,
-      }),
-    );
-  const production = (loaded: LoadedConfig, name: PolicyName) => {
-    const router = productionRouter(loaded, benchClassification);
-    return stream((instance) => router.task(`seed${seed}:${instance}`), reviewer(name));
+  cascade,
+}: PolicyRunsInput): Partial<Record<PolicyKey, TaskRun[]>> {
+  const order = streamOrder(setup.dataset, seed);
+  const stream = (policy: StreamPolicy, review: Review, stopAtApproval = true) =>
+    streamRuns(setup, order, policy, review, stopAtApproval);
+  const reviewer = (key: PolicyKey) => noisyReviewer(errorRate, rngFor(seed, `review:${key}`));
+  const single = (model: string) => stream(() => sequencePolicy([model]), shipAsIs);
+  const runs: Partial<Record<PolicyKey, TaskRun[]>> = {
+    strongest: single(setup.strongest),
+    cheapest: single(setup.cheapest),
+    'best single': single(setup.bestSingle),
+    'best cascade': stream(() => sequencePolicy(cascade), reviewer('best cascade')),
+    'ours by type': stream(oursByType(setup, seed), reviewer('ours by type')),
   };
-  const randomRng: Rng = rngFor(seed, 'random model');
-  const ours = production(configs.learned, 'ours (learned)');
+  if (setup.withText) {
+    runs['ours with text'] = stream(setup.withText(seed), reviewer('ours with text'));
+  }
+  const headline = runs['ours with text'] ?? (runs['ours by type'] as TaskRun[]);
   const dealt = shuffled(
-    ours.map((run) => run.attempts.map((a) => a.model)),
+    headline.map((run) => run.attempts.map((a) => a.model)),
     rngFor(seed, 'shuffled control'),
   );
-  return {
-    'always strongest (opus)': stream(() => sequencePolicy([strongestModel]), shipAsIs),
-    'always cheapest (deepseek)': stream(() => sequencePolicy([cheapestModel]), shipAsIs),
-    'random model': stream(
-      () => sequencePolicy([benchModels[randomIndex(benchModels.length, randomRng)] as string]),
-      shipAsIs,
-    ),
-    'fixed cost-aware cascade (rotation)': production(
-      configs.rotation,
-      'fixed cost-aware cascade (rotation)',
-    ),
-    'ours (learned)': ours,
-    'shuffled control': stream(
-      (_, index) => sequencePolicy(dealt[index] ?? []),
-      reviewer('shuffled control'),
-      false,
-    ),
-  };
+  let at = 0;
+  runs.control = stream(() => sequencePolicy(dealt[at++] ?? []), reviewer('control'), false);
+  return runs;
+}
+
+/**
+ * Replays one policy over items in the given order, with the configuration's attempt limit.
+ *
+ * @example
+ * streamRuns(setup, streamOrder(dataset, 1), () => sequencePolicy(['opus']), shipAsIs, true);
+ */
+export function streamRuns(
+  setup: BenchSetup,
+  order: readonly Item[],
+  policy: StreamPolicy,
+  review: Review,
+  stopAtApproval: boolean,
+): TaskRun[] {
+  const outcome = (model: string, item: string) => outcomeOf(setup.dataset, model, item);
+  return order.map((item) =>
+    replayTask({
+      instance: item.id,
+      policy: policy(item),
+      review,
+      maxAttempts: Math.max(setup.loaded.config.max_attempts, 1),
+      outcome,
+      stopAtApproval,
+    }),
+  );
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../bench/routing/dataset.js';
 import { oracle, perfectCascade } from '../../bench/routing/reference-cascades.js';
 import { replayTask } from '../../bench/routing/replay.js';
 import { sequencePolicy } from '../../bench/routing/sequence-policy.js';
-import { writeSyntheticDataset } from './synthetic-dataset.js';
+import { syntheticDataset } from './synthetic-dataset.js';
 
 // Cheap model A and dear model B on four tasks:
 //   t1: A solves ($1)           → A ships, $1
@@ -18,31 +17,28 @@ const outcomes: [string, boolean, number, boolean, number][] = [
   ['t4', true, 4, false, 40],
 ];
 
+// The spec casts dataset models A and B as our a and b.
 function dataset() {
-  const load = loadDataset(
-    writeSyntheticDataset(
-      outcomes.flatMap(([instance, aResolved, aCost, bResolved, bCost]) => [
-        { instance, model: 'A', resolved: aResolved, costUsd: aCost },
-        { instance, model: 'B', resolved: bResolved, costUsd: bCost },
-      ]),
-    ),
+  return syntheticDataset(
+    outcomes.flatMap(([instance, aResolved, aCost, bResolved, bCost]) => [
+      { instance, model: 'A', resolved: aResolved, costUsd: aCost },
+      { instance, model: 'B', resolved: bResolved, costUsd: bCost },
+    ]),
   );
-  if (!load.ok) throw new Error(load.message);
-  return load.dataset;
 }
 
 describe('perfectCascade', () => {
   it('gives the solved share and cost computed by hand', () => {
     const data = dataset();
-    expect(perfectCascade(data, ['A', 'B'])).toEqual({ solvedPct: 75, costUsd: 60 });
-    expect(perfectCascade(data, ['B'])).toEqual({ solvedPct: 50, costUsd: 100 });
+    expect(perfectCascade(data, ['a', 'b'])).toEqual({ solvedPct: 75, costUsd: 60 });
+    expect(perfectCascade(data, ['b'])).toEqual({ solvedPct: 50, costUsd: 100 });
     // B → A: $10 + $20 + ($30 + $3) + ($40 + $4); t1, t2 and t4 solved.
-    expect(perfectCascade(data, ['B', 'A'])).toEqual({ solvedPct: 75, costUsd: 107 });
+    expect(perfectCascade(data, ['b', 'a'])).toEqual({ solvedPct: 75, costUsd: 107 });
   });
 
   it('gives the oracle: the cheapest solver per task, else the cheapest attempt', () => {
     // t1 $1, t2 $20, t3 the cheapest attempt $3, t4 $4.
-    expect(oracle(dataset(), ['A', 'B'])).toEqual({ solvedPct: 75, costUsd: 28 });
+    expect(oracle(dataset(), ['a', 'b'])).toEqual({ solvedPct: 75, costUsd: 28 });
   });
 });
 
