@@ -109,7 +109,7 @@ export function formatErrorRate(setup: BenchSetup, result: ErrorRateResult, seed
   const strongestCost = result.summaries.strongest?.costUsd ?? Number.NaN;
   const rows = policyKeys.flatMap((key) => {
     const s = result.summaries[key];
-    if (!s) return [[labelOf(key, setup, result), 'missing', '', '', '', '']];
+    if (!s) return [[labelOf(key, setup, result), 'n/a', '', '', '', '']];
     const range =
       s.solvedPctMax - s.solvedPctMin < 0.05
         ? ''
@@ -142,7 +142,7 @@ export function formatErrorRate(setup: BenchSetup, result: ErrorRateResult, seed
     ...firsts,
     result.textOverType
       ? `ours with text − ours by type only: ${interval(result.textOverType)} solved points`
-      : 'ours with text − ours by type only: missing (production routing does not read the text yet)',
+      : 'ours with text − ours by type only: n/a (the data has no task text)',
   ].join('\n');
 }
 
@@ -167,9 +167,7 @@ export function formatTargets(setup: BenchSetup, results: readonly ErrorRateResu
   for (const key of ['ours by type', 'ours with text'] as const) {
     const s = result.summaries[key];
     if (!s) {
-      lines.push(
-        `  ${labelOf(key, setup, result)}: MISSING (production routing does not read the text yet)`,
-      );
+      lines.push(`  ${labelOf(key, setup, result)}: n/a (the data has no task text)`);
       continue;
     }
     const solvedOk = s.solvedPct >= strongest.solvedPct;
@@ -183,7 +181,7 @@ export function formatTargets(setup: BenchSetup, results: readonly ErrorRateResu
     lines.push(
       m
         ? `Target: ours with text − ours by type only, CI excluding 0: ${m.low > 0 ? 'MET' : 'NOT MET'}: ${interval(m)} solved points`
-        : 'Target: ours with text − ours by type only, CI excluding 0: MISSING (production routing does not read the text yet)',
+        : 'Target: ours with text − ours by type only, CI excluding 0: NOT MET (the data has no task text)',
     );
   }
   return lines.join('\n');

@@ -3,7 +3,7 @@ import { type Dataset, type Item, outcomeOf } from './dataset.js';
 import type { DatasetSpec } from './dataset-spec-schema.js';
 import { itemClassification } from './item-classification.js';
 import { rngFor, shuffled } from './prng.js';
-import { productionRouter } from './production-policy.js';
+import { type ProductionRouter, productionRouter } from './production-policy.js';
 import { replayTask, type TaskPolicy, type TaskRun } from './replay.js';
 import { noisyReviewer, type Review, shipAsIs } from './reviewer.js';
 import { sequencePolicy } from './sequence-policy.js';
@@ -33,27 +33,26 @@ export interface BenchSetup {
   strongest: string;
   cheapest: string;
   bestSingle: string;
-  /** Ours with text for one seed's stream; absent while production routing cannot read text. */
-  withText?: (seed: number) => StreamPolicy;
 }
 
 /**
- * Ours by type only: the production routing (routeTask, escalate) under the bench
- * configuration, learning online from every attempt, one history per task type (what learned
- * routing conditions on).
+ * Ours: the production routing (routeTask, escalate) under the bench configuration, learning
+ * online from every attempt, one router per task type (learned routing conditions on the
+ * type). By type only, or (`text`) also conditioning on reviewed past items whose text reads
+ * like this one's.
  *
  * @example
- * const ours = oursByType(setup, 1);
- * replayTask({ instance: item.id, policy: ours(item), … });
+ * const policy = ours(setup, 1, { text: true });
+ * replayTask({ instance: item.id, policy: policy(item), … });
  */
-export function oursByType(setup: BenchSetup, seed: number): StreamPolicy {
-  const routers = new Map<string, ReturnType<typeof productionRouter>>();
+export function ours(setup: BenchSetup, seed: number, { text }: { text: boolean }): StreamPolicy {
+  const routers = new Map<string, ProductionRouter>();
   return (item) => {
     const router =
       routers.get(item.type) ??
-      productionRouter(setup.loaded, itemClassification(setup.spec, item));
+      productionRouter(setup.loaded, itemClassification(setup.spec, item), { text });
     routers.set(item.type, router);
-    return router.task(`seed${seed}:${item.id}`);
+    return router.task(`seed${seed}:${item.id}`, item.text ?? undefined);
   };
 }
 
@@ -68,7 +67,7 @@ export interface PolicyRunsInput {
 
 /**
  * Replays every policy over the dataset's items, streamed in the seed's order; each policy's
- * runs come in that order. Single-model policies run once and ship as is; the others are
+ * runs come in that order (ours with text only where the data has text). Single-model policies run once and ship as is; the others are
  * judged by a reviewer erring with `errorRate`. The control runs ours' model sequences (with
  * text when it is there) dealt out to other items, each model of a sequence run and paid for
  * (the first approved result ships): ours' mix of models and, in expectation, ours' spend,
@@ -93,10 +92,11 @@ export function runPolicies({
     cheapest: single(setup.cheapest),
     'best single': single(setup.bestSingle),
     'best cascade': stream(() => sequencePolicy(cascade), reviewer('best cascade')),
-    'ours by type': stream(oursByType(setup, seed), reviewer('ours by type')),
+    'ours by type': stream(ours(setup, seed, { text: false }), reviewer('ours by type')),
   };
-  if (setup.withText) {
-    runs['ours with text'] = stream(setup.withText(seed), reviewer('ours with text'));
+  // Without text in the data, ours with text would be ours by type under another name.
+  if (setup.spec.text) {
+    runs['ours with text'] = stream(ours(setup, seed, { text: true }), reviewer('ours with text'));
   }
   const headline = runs['ours with text'] ?? (runs['ours by type'] as TaskRun[]);
   const dealt = shuffled(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchSetup } from '../../bench/routing/bench-setup.js';
 import { perfectReviewer } from '../../bench/routing/reviewer.js';
-import { oursByType, runPolicies, streamRuns } from '../../bench/routing/run-policies.js';
+import { ours, runPolicies, streamRuns } from '../../bench/routing/run-policies.js';
 import { streamOrder } from '../../bench/routing/stream-order.js';
 import { longCsv, syntheticSpec, writeSyntheticSpec } from './synthetic-dataset.js';
 
@@ -45,7 +45,7 @@ describe('ours by type: production learned routing, learning online', () => {
   it('moves from the model that never solves to the one that always does', () => {
     const bench = setup(60);
     const order = streamOrder(bench.dataset, 1);
-    const runs = streamRuns(bench, order, oursByType(bench, 1), perfectReviewer, true);
+    const runs = streamRuns(bench, order, ours(bench, 1, { text: false }), perfectReviewer, true);
     const firsts = runs.map((run) => run.attempts[0]?.model);
     // Without history the catalog prices make deepseek the cheapest start.
     expect(firsts[0]).toBe('deepseek');
@@ -76,7 +76,7 @@ describe('runPolicies', () => {
     expect(bench.cheapest).toBe('deepseek');
     expect(sequences('strongest').every((s) => s === 'opus')).toBe(true);
     expect(sequences('best cascade').every((s) => s === 'deepseek → opus')).toBe(true);
-    // Ours with text runs only once production routing reads text.
+    // The synthetic data has no text: ours with text does not run.
     expect(runs['ours with text']).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBenchConfig } from '../../bench/routing/bench-config.js';
 import { benchClassification, productionRouter } from '../../bench/routing/production-policy.js';
+import { readDatasetSpec } from '../../bench/routing/read-dataset-spec.js';
 import { replayTask } from '../../bench/routing/replay.js';
 import { perfectReviewer } from '../../bench/routing/reviewer.js';
 
@@ -24,8 +26,15 @@ const tasks = Array.from({ length: 120 }, (_, i) => {
   return { id: `${kind.name}-${i}`, kind: kind.name, text: kind.text(i) };
 });
 
+// The SWE-bench spec's configuration (the spec alone: its data is not read).
+const read = readDatasetSpec(
+  join(import.meta.dirname, '../../bench/routing/specs/swebench-verified-bash-only.jsonc'),
+);
+if (!read.ok) throw new Error(read.message);
+const { spec } = read;
+
 function firstModels(text: boolean) {
-  const loaded = loadBenchConfig('learned');
+  const loaded = loadBenchConfig(spec);
   const router = productionRouter(loaded, benchClassification, { text });
   return tasks.map((task) => {
     const run = replayTask({
