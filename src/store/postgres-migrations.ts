@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { reviewedMigration } from './postgres-reviewed-tables.js';
 
 /** One step of the PostgreSQL schema: applied once, in order, and recorded with its version. */
 export interface Migration {
@@ -118,6 +119,7 @@ CREATE TABLE source_health (
 );
 `,
   },
+  reviewedMigration,
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { BudgetRefusal } from './budget-records.js';
 import { deltaTask, staleFences } from './lease-fences.js';
 import { addPerformance, type PerformanceRow } from './performance-row.js';
 import { lockClass, migrate } from './postgres-migrations.js';
+import { postgresReviewedTables } from './postgres-reviewed-tables.js';
 import { postgresSourceTables } from './postgres-source-tables.js';
 import { statement } from './postgres-statement.js';
 import {
@@ -841,6 +842,7 @@ export function openPostgresStore(url: string): Store {
       // After the migration, so that its statements are not counted as a caller's.
       return run(async () => counters.read());
     },
+    ...postgresReviewedTables({ query }),
     close() {
       closing ??= ready.then(
         () => pool.end(),

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
 import { countSqlite } from './counted-sqlite.js';
 import { deltaTask, staleFences } from './lease-fences.js';
+import { reviewedSchema, sqliteReviewedTables } from './sqlite-reviewed-tables.js';
 import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
 import {
   blobRef,
@@ -177,6 +178,7 @@ function openForWriting(path: string): Database.Database {
     db.exec(schema);
     addMissingColumns(db);
     db.exec(sourceSchema);
+    db.exec(reviewedSchema);
     return db;
   } catch (error) {
     throw new StoreError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
@@ -626,6 +628,7 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     async counts() {
       return counters.read();
     },
+    ...sqliteReviewedTables(db),
     async close() {
       if (db.open) db.close();
     },

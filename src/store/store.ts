@@ -8,6 +8,7 @@ import type {
   BudgetUsage,
 } from './budget-records.js';
 import type { PerformanceRow } from './performance-row.js';
+import type { ReviewedStoreMethods } from './reviewed-rows.js';
 import type { StoreCounts } from './store-counters.js';
 
 export const taskStatusSchema = z.enum([
@@ -193,7 +194,7 @@ export class StoreError extends Error {
  * step journal, blobs addressed by content hash, the performance history and the budget
  * ledger. Every backend passes the same contract suite (test/store/store-contract.ts).
  */
-export interface Store {
+export interface Store extends ReviewedStoreMethods {
   /** Writes the whole batch in one transaction: all of it or none. */
   commit(batch: CommitBatch): Promise<CommitResult>;
   getTask(id: string): Promise<StoredTask | null>;
