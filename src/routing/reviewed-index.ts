@@ -11,7 +11,10 @@ export interface Neighbour {
 
 /** Reviewed tasks by their text features, searchable by similarity. */
 export interface ReviewedIndex {
-  /** Adds an attempt; the attempts of one task share its features (the first one's). */
+  /**
+   * Adds an attempt; the attempts of one task share its features (the first one's). An attempt
+   * added before (same task and number) is not counted twice.
+   */
   add(attempt: ReviewedAttempt): void;
   /** The `k` most similar reviewed tasks (other than `exclude`), most similar first. */
   nearest(features: TextFeatures, options?: { k?: number; exclude?: string }): Neighbour[];
@@ -60,10 +63,14 @@ export function createReviewedIndex(): ReviewedIndex {
   const docOf = new Map<string, number>();
   const tasks: string[] = [];
   const outcomes: { model: string; approved: boolean }[][] = [];
+  const added = new Set<string>();
   const postings = new Map<number, Postings>();
   let scores = new Float32Array(1024);
 
   function add(attempt: ReviewedAttempt): void {
+    const key = `${attempt.taskId}\u0000${attempt.attempt}`;
+    if (added.has(key)) return;
+    added.add(key);
     const known = docOf.get(attempt.taskId);
     if (known !== undefined) {
       outcomes[known]?.push({ model: attempt.model, approved: attempt.approved });

@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import type { BudgetUsage } from '../store/budget-records.js';
 import type { PerformanceRow } from '../store/performance-row.js';
 import { budgetLimits } from './budget-limits.js';
+import type { ReviewedIndex } from './reviewed-index.js';
 import type { RoutingView } from './routing-view.js';
 
 export interface RuntimeState {
@@ -10,6 +11,8 @@ export interface RuntimeState {
   /** Settled and reserved use of each budget scope in the current window. */
   usage?: readonly BudgetUsage[];
   history?: readonly PerformanceRow[];
+  /** Reviewed tasks by their text features, for routing by similar tasks. */
+  reviewedTasks?: ReviewedIndex;
 }
 
 /**
@@ -61,5 +64,6 @@ export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}):
     },
     history: state.history ?? [],
     maxAttempts: config.max_attempts,
+    ...(state.reviewedTasks ? { reviewedTasks: state.reviewedTasks } : {}),
   };
 }

@@ -45,6 +45,8 @@ import {
   defaultRetryPolicy,
   type RetryPolicy,
 } from './retry-policy.js';
+import { reviewedAttemptOf } from './reviewed-attempt-of.js';
+import { reviewedTasks } from './reviewed-tasks.js';
 import { outcomeOf, type TaskOutcome } from './task-outcome.js';
 import { createTimerSet } from './timer-set.js';
 import { tokenAllowance } from './token-allowance.js';
@@ -299,6 +301,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   // The performance history as last read from the store (other processes may share it), kept
   // up to date with this process's own changes.
   let history: { rows: PerformanceRow[]; readAt: number } | null = null;
+  const reviewed = reviewedTasks(store);
   const ledger = createBudgetLedger({
     store,
     batcher,
@@ -364,6 +367,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const now = clock.now();
     if (!history || now - history.readAt > historyMaxAgeMs) {
       history = { rows: await store.performance(), readAt: now };
+      await reviewed.catchUp();
     }
   }
 
@@ -390,6 +394,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       unavailable,
       usage: ledger.usage(),
       history: history?.rows ?? [],
+      reviewedTasks: reviewed.index,
     });
   }
 
@@ -524,6 +529,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const performance =
         pending && attemptPerformance(event, pending.attempt, live.actor.getSnapshot().context);
       await persist(id, live, event, { performance });
+      if (pending && performance) {
+        const context = live.actor.getSnapshot().context;
+        await reviewed.record([
+          reviewedAttemptOf(performance, pending.attempt, context, clock.now()),
+        ]);
+      }
     } catch (error) {
       if (error instanceof LeaseLostError) drop(id);
       else crash(error);

@@ -8,6 +8,7 @@ import { escalate } from '../routing/escalate.js';
 import { heuristicClassification } from '../routing/heuristic-classification.js';
 import { routeTask } from '../routing/route-task.js';
 import type { RoutingView } from '../routing/routing-view.js';
+import { similarTasksView } from '../routing/similar-tasks-view.js';
 
 /** The checked result of a model call, with its usage: what the reply event is made from. */
 export const finishedStepSchema = z.discriminatedUnion('kind', [
@@ -62,8 +63,10 @@ export function replyEvent({
   view: RoutingView;
 }): TaskEvent {
   const { requestId } = request;
+  // Decisions see what reviewed tasks that read like this one showed.
+  const taskView = () => similarTasksView(view, context.taskId, context.input.description);
   const route = (classification: Classification) =>
-    routeTask({ taskId: context.taskId, input: context.input, classification, view });
+    routeTask({ taskId: context.taskId, input: context.input, classification, view: taskView() });
   const escalation = (failure: 'rejected' | 'failed', cause?: string) => {
     const from = request.model;
     if (!from || !context.classification)
@@ -74,7 +77,7 @@ export function replyEvent({
       from,
       failure,
       ...(cause ? { cause } : {}),
-      view,
+      view: taskView(),
       tried,
       taskId: context.taskId,
     });

@@ -28,6 +28,8 @@ describe('the index of reviewed tasks', () => {
     index.add(reviewed('dates-2', 'date parser crashes on a timezone name'));
     index.add(reviewed('upload', 'add retry with backoff to the upload client', 'kimi', false));
     index.add(reviewed('upload', 'add retry with backoff to the upload client', 'opus', true, 2));
+    // Read again (an overlapping read of the store): counted once.
+    index.add(reviewed('upload', 'add retry with backoff to the upload client', 'opus', true, 2));
     expect(index.size).toBe(3);
     const found = index.nearest(textFeatures('the date parser fails on an ISO timezone offset'));
     expect(found.map((n) => n.taskId)).toEqual(['dates', 'dates-2']);
