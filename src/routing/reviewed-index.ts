@@ -23,7 +23,7 @@ export interface ReviewedIndex {
 }
 
 /** Postings scored per query at most: keeps a decision fast however large the history. */
-const postingBudget = 400_000;
+const postingBudget = 60_000;
 /** Query terms scored at most, the heaviest (rarest, most repeated) first. */
 const queryTerms = 32;
 
@@ -65,7 +65,9 @@ export function createReviewedIndex(): ReviewedIndex {
   const outcomes: { model: string; approved: boolean }[][] = [];
   const added = new Set<string>();
   const postings = new Map<number, Postings>();
+  // Scratch space reused by every query: a score per task and the tasks scored.
   let scores = new Float32Array(1024);
+  let touched = new Int32Array(1024);
 
   function add(attempt: ReviewedAttempt): void {
     const key = `${attempt.taskId}\u0000${attempt.attempt}`;
@@ -110,21 +112,25 @@ export function createReviewedIndex(): ReviewedIndex {
     features: TextFeatures,
     { k = 20, exclude }: { k?: number; exclude?: string } = {},
   ): Neighbour[] {
-    if (scores.length < tasks.length) scores = new Float32Array(tasks.length * 2);
-    const touched: number[] = [];
+    if (scores.length < tasks.length) {
+      scores = new Float32Array(tasks.length * 2);
+      touched = new Int32Array(tasks.length * 2);
+    }
+    let count = 0;
     let budget = postingBudget;
     for (const { list, weight } of weighted(features)) {
       if (list.length > budget) continue;
       budget -= list.length;
       for (let i = 0; i < list.length; i++) {
         const doc = list.docs[i] as number;
-        if (scores[doc] === 0) touched.push(doc);
+        if (scores[doc] === 0) touched[count++] = doc;
         scores[doc] = (scores[doc] as number) + weight * (list.weights[i] as number);
       }
     }
     const skip = exclude === undefined ? -1 : (docOf.get(exclude) ?? -1);
     const best: { doc: number; score: number }[] = [];
-    for (const doc of touched) {
+    for (let t = 0; t < count; t++) {
+      const doc = touched[t] as number;
       const score = scores[doc] as number;
       scores[doc] = 0;
       if (doc === skip || (best.length === k && score <= (best[k - 1]?.score ?? 0))) continue;

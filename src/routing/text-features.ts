@@ -30,21 +30,34 @@ const stopwords = new Set(
 );
 
 /**
- * The words of a text, lower-cased: identifiers split at `_`, `-` and camelCase humps, numbers
- * and single letters dropped, English function words dropped.
+ * A word: a run of upper-case letters before a capitalised word (`HTTP` of `HTTPServer`), a
+ * capitalised or lower-case word (camelCase humps apart), an upper-case run, or letters of
+ * scripts without case. Digits and punctuation end a word and are not part of any.
+ */
+const wordPattern = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?[\p{Ll}\p{M}]+|\p{Lu}+|\p{Lo}+/gu;
+
+/** Characters of a text read for its features: what a task is about is said at its start. */
+export const maxFeatureChars = 20_000;
+
+/**
+ * The words of a text's first `maxFeatureChars` characters, lower-cased: identifiers split at
+ * `_`, `-` and camelCase humps, numbers and single letters dropped, English function words
+ * dropped.
  *
  * @example
  * tokens('Fix parseDuration in time_utils.py'); // ['fix', 'parse', 'duration', 'time', 'utils', 'py']
  */
 export function tokens(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    for (const part of match[0].split(/(?<=\p{Ll})(?=\p{Lu})/u)) {
-      const word = part.toLowerCase();
-      if (word.length > 1 && !/^\p{N}+$/u.test(word) && !stopwords.has(word)) words.push(word);
-    }
-  }
+  eachWord(text, (word) => words.push(word));
   return words;
+}
+
+function eachWord(text: string, use: (word: string) => void): void {
+  for (const [match] of text.slice(0, maxFeatureChars).matchAll(wordPattern)) {
+    const word = match.toLowerCase();
+    if (word.length > 1 && !stopwords.has(word)) use(word);
+  }
 }
 
 /** A word's bucket: FNV-1a over its UTF-16 code units, folded to the hash's bits. */
@@ -57,25 +70,41 @@ export function termOf(word: string): number {
   return (hash ^ (hash >>> 20)) & hashMask;
 }
 
+/** The `limit` most frequent words, first seen first among equals, in one pass over the counts. */
+function mostFrequent(counts: ReadonlyMap<string, number>, limit: number): [string, number][] {
+  if (counts.size <= limit) return [...counts];
+  // The count the last kept word has: fewer than `limit` words are above it.
+  const byCount: number[] = [];
+  for (const count of counts.values()) byCount[count] = (byCount[count] ?? 0) + 1;
+  let above = 0;
+  let cutoff = byCount.length - 1;
+  while (above + (byCount[cutoff] ?? 0) < limit) above += byCount[cutoff--] ?? 0;
+  let atCutoff = limit - above;
+  const kept: [string, number][] = [];
+  for (const entry of counts) {
+    if (entry[1] > cutoff || (entry[1] === cutoff && atCutoff-- > 0)) kept.push(entry);
+  }
+  return kept;
+}
+
 /**
- * The features of a text: its words' buckets with 1 + ln(count) each, the `maxFeatureTerms`
- * strongest kept (first seen first among equals), scaled to unit length. A text without words
- * has none.
+ * The features of a text: its `maxFeatureTerms` most frequent words (first seen first among
+ * equals), each hashed to its bucket with 1 + ln(count), scaled to unit length. A text without
+ * words has none.
  *
  * @example
  * textFeatures('retry the retry loop'); // { terms: [88213, 402117], weights: [0.86, 0.51] }
  */
 export function textFeatures(text: string): TextFeatures {
-  const counts = new Map<number, number>();
-  for (const word of tokens(text)) {
+  const counts = new Map<string, number>();
+  eachWord(text, (word) => counts.set(word, (counts.get(word) ?? 0) + 1));
+  // Two kept words in one bucket (rare) add up.
+  const byTerm = new Map<number, number>();
+  for (const [word, count] of mostFrequent(counts, maxFeatureTerms)) {
     const term = termOf(word);
-    counts.set(term, (counts.get(term) ?? 0) + 1);
+    byTerm.set(term, (byTerm.get(term) ?? 0) + count);
   }
-  // A stable sort keeps insertion (first-seen) order among equal counts.
-  const kept = [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, maxFeatureTerms)
-    .sort((a, b) => a[0] - b[0]);
+  const kept = [...byTerm].sort((a, b) => a[0] - b[0]);
   const raw = kept.map(([, count]) => 1 + Math.log(count));
   const norm = Math.sqrt(raw.reduce((sum, w) => sum + w * w, 0));
   return { terms: kept.map(([term]) => term), weights: raw.map((w) => w / norm) };

@@ -47,8 +47,10 @@ describe('the index of reviewed tasks', () => {
 
   it('ranks an identical text first, keeps k, and leaves out the task asked about', () => {
     const index = createReviewedIndex();
-    for (let i = 0; i < 30; i++) index.add(reviewed(`t${i}`, `shared words here and unique${i}`));
-    const features = textFeatures('shared words here and unique7');
+    const unique = (i: number) =>
+      `unique${String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26))}`;
+    for (let i = 0; i < 30; i++) index.add(reviewed(`t${i}`, `shared words here and ${unique(i)}`));
+    const features = textFeatures(`shared words here and ${unique(7)}`);
     const found = index.nearest(features, { k: 5 });
     expect(found).toHaveLength(5);
     expect(found[0]).toMatchObject({ taskId: 't7' });

@@ -40,14 +40,18 @@ describe('text features', () => {
   });
 
   it('keeps only the most frequent terms of a long text', () => {
+    const letter = (n: number) => String.fromCharCode(97 + n);
     const words = Array.from(
       { length: 200 },
-      (_, i) => `word${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}x`,
+      (_, i) => `word${letter(i % 26)}${letter(Math.floor(i / 26))}`,
     );
     const text = `${words.join(' ')} ${'often '.repeat(5)}`;
     const features = textFeatures(text);
     expect(features.terms).toHaveLength(maxFeatureTerms);
     expect(features.terms).toContain(termOf('often'));
+    // Among words seen as often, the first seen are kept.
+    expect(features.terms).toContain(termOf('wordaa'));
+    expect(features.terms).not.toContain(termOf('wordrh'));
   });
 
   it('scores texts about the same thing as closer than texts about different things', () => {
