@@ -3,22 +3,18 @@ import { resolve as resolvePath } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { nanoid } from 'nanoid';
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
-import type { createCallQueueMachine } from '../../machines/call-queue.js';
-import { ctoMachine } from '../../machines/cto.machine.js';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import { type TaskContext, taskContextSchema } from '../../machines/task-context.js';
-import type { PendingRequest, TaskEmitted, TaskEvent } from '../../machines/task-events.js';
+import type { TaskEmitted, TaskEvent } from '../../machines/task-events.js';
 import { type TaskInput, taskInputSchema } from '../../machines/task-types.js';
-import { workerMachine } from '../../machines/worker.machine.js';
 import { processEnvironment } from '../config/config-environment.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
 import type { LoadedConfig } from '../config/load-config.js';
-import type { ResolvedModel } from '../config/resolved-model.js';
 import type { Logger } from '../log/logger.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
 import type { BudgetUsage } from '../store/budget-records.js';
 import { openStore } from '../store/open-store.js';
-import { addPerformance, type PerformanceRow } from '../store/performance-row.js';
+import type { PerformanceRow } from '../store/performance-row.js';
 import {
   finalStatuses,
   type Store,
@@ -29,30 +25,24 @@ import {
   type TaskSummary,
   taskStatusSchema,
 } from '../store/store.js';
-import { type CallEnd, taskTracing } from '../telemetry/task-tracing.js';
+import { taskTracing } from '../telemetry/task-tracing.js';
 import { attemptPerformance } from './attempt-performance.js';
-import { type CallUsage, createBudgetLedger, type Reservation } from './budget-ledger.js';
-import { callModel, costOf } from './call-model.js';
+import { createBudgetLedger } from './budget-ledger.js';
+import { type CallActivity, createCallRunner } from './call-runner.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitBatcher, LeaseLostError, SourceKeyTakenError } from './commit-batcher.js';
+import { createHistoryCache } from './history-cache.js';
 import { createLeaseKeeper } from './lease-keeper.js';
 import { leaseOwnerId } from './lease-owner.js';
-import { ModelCallError, type ModelPorts, type StepJournal } from './model-ports.js';
-import { type CallOutcome, replyEvent } from './reply-event.js';
-import {
-  type CallTimeouts,
-  callTimeouts,
-  defaultRetryPolicy,
-  type RetryPolicy,
-} from './retry-policy.js';
+import type { ModelPorts } from './model-ports.js';
+import { createOutputCache } from './output-cache.js';
+import { type CallTimeouts, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { reviewedAttemptOf } from './reviewed-attempt-of.js';
 import { reviewedTasks } from './reviewed-tasks.js';
 import { outcomeOf, type TaskOutcome } from './task-outcome.js';
 import { createTimerSet } from './timer-set.js';
-import { tokenAllowance } from './token-allowance.js';
 
 type TaskActor = Actor<typeof taskMachine>;
-type QueueActor = Actor<ReturnType<typeof createCallQueueMachine>>;
 type Snapshot = ReturnType<TaskActor['getSnapshot']>;
 
 export interface OrchestratorOptions {
@@ -93,14 +83,7 @@ export interface TaskChange {
   status: TaskStatus;
 }
 
-/** A note from a model call under way. */
-export interface CallActivity {
-  taskId: string;
-  requestId: string;
-  model: string;
-  phase: PendingRequest['kind'];
-  note: string;
-}
+export type { CallActivity } from './call-runner.js';
 
 /** What `spawn` and `resume` give back for each task. */
 export interface TaskHandle {
@@ -183,17 +166,6 @@ interface LiveTask {
   fail(error: unknown): void;
 }
 
-interface LiveCall {
-  taskId: string;
-  /** Re-sent by `resume`: it may have run before, and left entries in its journal. */
-  resumed: boolean;
-  request: PendingRequest;
-  queue: QueueActor;
-  controller: AbortController | null;
-  outcome: CallOutcome | null;
-  cancelled: boolean;
-}
-
 /** A lease lasts this long unless renewed: a dead process's tasks are taken over after it. */
 export const defaultLeaseMs = 30_000;
 
@@ -249,9 +221,6 @@ function statusOf(snapshot: Snapshot): TaskStatus {
   return taskStatusSchema.parse(typeof snapshot.value === 'string' ? snapshot.value : 'blocked');
 }
 
-/** How long the performance history read from the store stands before being read again. */
-const historyMaxAgeMs = 5_000;
-
 /**
  * Creates the orchestrator: one actor per task (each its own root, restored from its own
  * row), a CTO actor and a worker actor per model, and the router between them that stores
@@ -281,7 +250,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const tasks = new Map<string, LiveTask>();
   let stopping = false;
   const timers = createTimerSet(clock, () => stopping);
-  const later = timers.later;
   const leases = createLeaseKeeper({
     store,
     clock,
@@ -292,29 +260,53 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     isStopping: () => stopping,
     onLost: (id) => drop(id),
   });
-  const calls = new Map<string, LiveCall>();
-  const queues = new Map<string, QueueActor>();
   const notResumed = new Map<string, string>();
-  // Outputs of the live tasks, by blob ref: the review and the outcome read them back at once.
-  const outputs = new Map<string, string>();
-  const output = async (ref: string) => outputs.get(ref) ?? store.getBlob(ref);
-  // The performance history as last read from the store (other processes may share it), kept
-  // up to date with this process's own changes.
-  let history: { rows: PerformanceRow[]; readAt: number } | null = null;
+  const outputs = createOutputCache(store);
+  const history = createHistoryCache(store, clock);
   const reviewed = reviewedTasks(store);
-  const ledger = createBudgetLedger({
+  const ledger = createBudgetLedger({ store, batcher, clock, config, history: history.rows });
+  const calls = createCallRunner({
+    ports: options.ports,
+    config,
     store,
     batcher,
     clock,
-    config,
-    history: () => history?.rows ?? [],
+    timers,
+    ledger,
+    leases,
+    outputs,
+    tasks: {
+      taskOf(id) {
+        const live = tasks.get(id);
+        return live ? { context: () => live.actor.getSnapshot().context } : null;
+      },
+      deliver: (id, event) => deliver(id, event),
+      fail(id, error) {
+        const live = tasks.get(id);
+        if (!live) return;
+        tasks.delete(id);
+        live.actor.stop();
+        live.fail(error);
+      },
+    },
+    refresh: () => refreshSharedState(),
+    view: (loaded) => routingView(loaded),
+    isStopping: () => stopping,
+    crash: (error) => crash(error),
+    retryPolicy,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.ctoConcurrency === undefined ? {} : { ctoConcurrency: options.ctoConcurrency }),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+    tracing,
+    ...(logger ? { logger } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 
   /** Ends every live task's result with `error`, and stops all work: nothing more is sent. */
   function halt(error: unknown): void {
     stopping = true;
     timers.clear();
-    for (const call of calls.values()) call.controller?.abort('stopped');
+    calls.abortAll();
     for (const task of tasks.values()) {
       task.actor.stop();
       task.fail(error);
@@ -340,13 +332,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       'lease lost: another process has taken this task over; dropping it here',
     );
     tasks.delete(id);
-    for (const call of calls.values()) {
-      if (call.taskId !== id) continue;
-      call.cancelled = true;
-      call.controller?.abort('lease lost');
-      call.queue.send({ type: 'CANCEL', requestId: call.request.requestId });
-      calls.delete(call.request.requestId);
-    }
+    calls.dropTask(id);
     live.actor.stop();
     live.fail(new LeaseLostError(id));
   }
@@ -364,49 +350,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   /** Reads budget use and history again when they may have changed (here or elsewhere). */
   async function refreshSharedState(force = false): Promise<void> {
     await ledger.refresh({ force });
-    const now = clock.now();
-    if (!history || now - history.readAt > historyMaxAgeMs) {
-      history = { rows: await store.performance(), readAt: now };
-      await reviewed.catchUp();
-    }
-  }
-
-  /** Adds this process's own history deltas, once stored, without reading the store again. */
-  function addHistory(delta: PerformanceRow): void {
-    if (!history) return;
-    const at = history.rows.findIndex(
-      (row) => row.model === delta.model && row.taskType === delta.taskType,
-    );
-    if (at < 0) history.rows.push(delta);
-    else history.rows[at] = addPerformance(history.rows[at] as PerformanceRow, delta);
+    // Similar reviewed tasks are caught up as often as the history is read again.
+    if (await history.refresh()) await reviewed.catchUp();
   }
 
   function routingView(loaded: LoadedConfig) {
-    const unavailable: Record<string, string> = {};
-    for (const [name, queue] of queues) {
-      const until = queue.getSnapshot().context.cooldownUntil;
-      if (name.startsWith('worker:') && until !== null) {
-        unavailable[name.slice('worker:'.length)] =
-          `cooling down until ${new Date(until).toISOString()}`;
-      }
-    }
     return routingViewFrom(loaded, {
-      unavailable,
+      unavailable: calls.cooldowns(),
       usage: ledger.usage(),
-      history: history?.rows ?? [],
+      history: history.rows(),
       reviewedTasks: reviewed.index,
     });
-  }
-
-  function modelFor(loaded: LoadedConfig, request: PendingRequest): ResolvedModel {
-    const id = request.kind === 'execute' ? request.model?.id : loaded.config.cto_model;
-    const model = loaded.models.find((m) => m.id === id);
-    if (!model)
-      throw new ModelCallError(`model ${id} is no longer configured`, {
-        transient: false,
-        infrastructure: true,
-      });
-    return model;
   }
 
   // ---- tasks ---------------------------------------------------------------------------
@@ -470,7 +424,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // An attempt's outcome goes into the history in the transaction that records it.
     const performance = extra.performance ? [extra.performance] : [];
     await batcher.stage({ task, performance, ...leases.fenceOf(id) });
-    for (const delta of performance) addHistory(delta);
+    for (const delta of performance) history.add(delta);
     options.onChange?.({ taskId: id, status });
     if (stopping) return;
     // A final state is the end of the task's span, not a phase of its own.
@@ -488,7 +442,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     for (const effect of effects) {
       // A request the task no longer waits for (cancelled in the same batch) is not sent.
       if (effect.type === 'request' && effect.request.requestId !== pending) continue;
-      dispatch(id, effect);
+      calls.dispatch(id, effect);
     }
     if (finalStatuses.has(status)) await finish(id, live, snapshot.context);
   }
@@ -498,10 +452,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     live.actor.stop();
     leases.release(id);
     const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
-    const text = approved ? await output(approved) : null;
-    for (const attempt of context.attempts) {
-      if (attempt.outputRef) outputs.delete(attempt.outputRef);
-    }
+    const text = approved ? await outputs.get(approved) : null;
+    outputs.forget(context.attempts.flatMap((attempt) => attempt.outputRef ?? []));
     const outcome = outcomeOf(context, text);
     tracing?.taskEnded(id, outcome);
     live.settle(outcome);
@@ -538,347 +490,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     } catch (error) {
       if (error instanceof LeaseLostError) drop(id);
       else crash(error);
-    }
-  }
-
-  // ---- requests, queues and calls ---------------------------------------------------------
-
-  function queueFor(name: string, concurrency: number): QueueActor {
-    let queue = queues.get(name);
-    if (!queue) {
-      const logic = name === 'cto' ? ctoMachine : workerMachine;
-      queue = createActor(logic, {
-        systemId: name,
-        input: { name, concurrency, ...retryPolicy },
-        ...inspect,
-      });
-      const actor = queue;
-      actor.on('start', (start) => void runCall(start.requestId, start.try, actor));
-      actor.on('retry', ({ requestId, delayMs, error }) => {
-        logger?.warn({ ...aboutCall(requestId), delayMs, error }, 'transient error; retrying');
-        later(delayMs, () => actor.send({ type: 'RETRY_DUE', requestId }));
-      });
-      actor.on('settled', (settled) => {
-        const call = calls.get(settled.requestId);
-        if (!call) return;
-        calls.delete(settled.requestId);
-        const outcome: CallOutcome =
-          settled.ok && call.outcome
-            ? call.outcome
-            : settled.ok
-              ? { ok: false, error: 'no result', infrastructure: true }
-              : { ok: false, error: settled.error, infrastructure: settled.infrastructure };
-        // Settled inside the queue's own transition: reply from a fresh turn.
-        queueMicrotask(() => void reply(call, outcome).catch(crash));
-      });
-      actor.on('abort', ({ requestId }) => calls.get(requestId)?.controller?.abort('cancelled'));
-      actor.on('cooldown', ({ until }) => {
-        logger?.warn(
-          { actor: name, until: new Date(until).toISOString() },
-          'cooling down after repeated failures',
-        );
-        later(until - clock.now(), () => actor.send({ type: 'COOLDOWN_OVER' }));
-      });
-      actor.start();
-      queues.set(name, queue);
-    } else if (queue.getSnapshot().context.concurrency !== concurrency) {
-      queue.send({ type: 'SET_CONCURRENCY', concurrency });
-    }
-    return queue;
-  }
-
-  /** What every log line about a call carries: its task, request, model and phase. */
-  function aboutCall(requestId: string, call: LiveCall | undefined = calls.get(requestId)) {
-    const request = call?.request;
-    const model =
-      request?.kind === 'execute' ? (request.model?.id ?? null) : config.current().config.cto_model;
-    return {
-      taskId: call?.taskId ?? requestId.split(':')[0],
-      requestId,
-      model,
-      phase: request?.kind ?? null,
-    };
-  }
-
-  function dispatch(taskId: string, effect: TaskEmitted, resumed = false): void {
-    if (effect.type === 'cancel') {
-      const call = calls.get(effect.requestId);
-      if (call) {
-        call.cancelled = true;
-        // The queue drops the request, or emits `abort` for the call under way.
-        call.queue.send({ type: 'CANCEL', requestId: effect.requestId });
-        calls.delete(effect.requestId);
-      }
-      return;
-    }
-    const { request } = effect;
-    if (calls.has(request.requestId)) return; // already under way (a duplicate delivery)
-    const loaded = config.current();
-    const queue =
-      request.kind === 'execute'
-        ? queueFor(
-            `worker:${request.model?.id}`,
-            loaded.models.find((m) => m.id === request.model?.id)?.max_concurrency ?? 1,
-          )
-        : queueFor('cto', options.ctoConcurrency ?? 8);
-    calls.set(request.requestId, {
-      taskId,
-      resumed,
-      request,
-      queue,
-      controller: null,
-      outcome: null,
-      cancelled: false,
-    });
-    queue.send({ type: 'ENQUEUE', requestId: request.requestId, now: clock.now() });
-  }
-
-  async function reply(call: LiveCall, outcome: CallOutcome): Promise<void> {
-    let live = tasks.get(call.taskId);
-    if (!live || call.cancelled) return;
-    await refreshSharedState();
-    live = tasks.get(call.taskId);
-    if (!live || call.cancelled || stopping) return;
-    let event: TaskEvent;
-    try {
-      event = replyEvent({
-        request: call.request,
-        outcome,
-        context: live.actor.getSnapshot().context,
-        view: routingView(config.current()),
-      });
-    } catch (error) {
-      // A bug or a broken ConfigSource must not take the process down or leave the task hanging.
-      logger?.error(
-        { ...aboutCall(call.request.requestId, call), err: String(error) },
-        'could not make the reply event',
-      );
-      tasks.delete(call.taskId);
-      live.actor.stop();
-      live.fail(error);
-      return;
-    }
-    await deliver(call.taskId, event);
-  }
-
-  function journalFor(
-    taskId: string,
-    requestId: string,
-    entries: StepJournal['entries'],
-  ): StepJournal {
-    return {
-      entries,
-      append: (kind, data) =>
-        batcher.stage({
-          journal: [{ taskId, requestId, kind, data, at: clock.now() }],
-          ...leases.fenceOf(taskId),
-        }),
-    };
-  }
-
-  /** The call's whole-call limit: the option given, else the config's `timeouts`. */
-  function timeoutFor(kind: PendingRequest['kind']): number {
-    const timeouts = { ...callTimeouts(config.current().config), ...options.timeouts };
-    return {
-      classify: timeouts.classifyMs,
-      execute: timeouts.executeMs,
-      review: timeouts.reviewMs,
-    }[kind];
-  }
-
-  /**
-   * Reserves what the call is estimated to use against its model's budgets: the reservation,
-   * or why there is no room.
-   */
-  async function reserveFor(
-    loaded: LoadedConfig,
-    model: ResolvedModel,
-    request: PendingRequest,
-    context: TaskContext,
-  ): Promise<Reservation | { refused: string }> {
-    const reviewed = request.kind === 'review' ? context.attempts.at(-1)?.outputRef : null;
-    return ledger.reserve({
-      requestId: request.requestId,
-      kind: request.kind,
-      loaded,
-      model,
-      taskType: context.classification?.type ?? null,
-      promptChars:
-        context.input.description.length + (reviewed ? ((await output(reviewed))?.length ?? 0) : 0),
-      timeoutMs: timeoutFor(request.kind),
-    });
-  }
-
-  /**
-   * A call whose budget has no room, under `when_over_budget: wait`: it keeps its place and
-   * tries again when the ledger says (settlements free what was reserved, a new window starts).
-   */
-  function waitForBudget(
-    loaded: LoadedConfig,
-    call: LiveCall,
-    why: string,
-    attemptTry: number,
-    queue: QueueActor,
-  ): void {
-    const { requestId } = call.request;
-    const { delayMs, note } = ledger.recheck(why);
-    logger?.warn({ ...aboutCall(requestId) }, note);
-    options.onProgress?.({
-      taskId: call.taskId,
-      requestId,
-      model: call.request.model?.id ?? loaded.config.cto_model,
-      phase: call.request.kind,
-      note,
-    });
-    later(delayMs, () => void runCall(requestId, attemptTry, queue));
-  }
-
-  async function runCall(requestId: string, attemptTry: number, queue: QueueActor): Promise<void> {
-    const call = calls.get(requestId);
-    const live = call && tasks.get(call.taskId);
-    if (!call || !live || stopping) return;
-    const { request, taskId } = call;
-    let model: ResolvedModel | null = null;
-    let endSpan: ((end: CallEnd) => void) | undefined;
-    // What this call set aside, settled with what it really used however it ends.
-    let reserved: Reservation | null = null;
-    const settlement = (usage?: CallUsage) => ledger.settlementOf(reserved, usage);
-    try {
-      // A retry, or a request re-sent by resume, may have run before; a first try of a new
-      // request has no journal yet. The transport continues from what it journaled inside
-      // the step (turns, tool calls).
-      const entries = call.resumed || attemptTry > 1 ? await store.journal(taskId, requestId) : [];
-      if (call.cancelled || stopping) return;
-      const loaded = config.current();
-      const chosen = modelFor(loaded, request);
-      model = chosen;
-      const reservation = await reserveFor(
-        loaded,
-        chosen,
-        request,
-        live.actor.getSnapshot().context,
-      );
-      if ('refused' in reservation) {
-        const why = reservation.refused;
-        if (loaded.config.cost_optimization.when_over_budget === 'wait') {
-          waitForBudget(loaded, call, why, attemptTry, queue);
-          return;
-        }
-        // Under `block` the call is declined (the provider is not at fault: no cooldown); the
-        // task escalates to a model with budget, or is blocked, with the reason.
-        logger?.warn({ ...aboutCall(requestId), error: why }, 'over budget; the call is declined');
-        queue.send({ type: 'DECLINED', requestId, error: why });
-        return;
-      }
-      reserved = reservation;
-      if (call.cancelled || stopping) return;
-      const chosenReservation = reservation;
-      endSpan = tracing?.callStarted(taskId, {
-        requestId,
-        kind: request.kind,
-        model: chosen.id,
-        modelId: chosen.model_id,
-        provider: chosen.provider,
-      });
-      const controller = new AbortController();
-      call.controller = controller;
-      const timeoutMs = timeoutFor(request.kind);
-      const timer = later(timeoutMs, () => controller.abort('timeout'));
-      const step = await callModel({
-        ports: options.ports,
-        request,
-        model: chosen,
-        context: live.actor.getSnapshot().context,
-        journal: journalFor(taskId, requestId, entries),
-        signal: controller.signal,
-        allowance: tokenAllowance(chosenReservation.estimate.tokens, (tokens) =>
-          ledger.reserveMore(chosenReservation, tokens),
-        ),
-        timeoutMs,
-        now: () => clock.now(),
-        getBlob: output,
-        models: () => routingView(loaded).models,
-        progress: (note) => {
-          const about = { taskId, requestId, model: chosen.id, phase: request.kind };
-          logger?.info(about, note);
-          options.onProgress?.({ ...about, note });
-        },
-      }).finally(() => timers.cancel(timer));
-      if (call.cancelled || stopping) {
-        endSpan?.({ error: 'cancelled' });
-        if (call.cancelled) ledger.release(settlement(step.data.usage));
-        return;
-      }
-      // The step's result is recorded by the reply's event, staged in this same turn of the
-      // event loop and so written in the same transaction: with the output it refers to and
-      // its budget settlement, or not at all (then the step was in flight at a crash, and runs
-      // again on resume, reserving again under the same id).
-      if (step.data.kind === 'execute' && step.output !== undefined)
-        outputs.set(step.data.outputRef, step.output);
-      batcher
-        .stage({
-          blobs:
-            step.data.kind === 'execute' && step.output !== undefined
-              ? [[step.data.outputRef, step.output]]
-              : [],
-          settlements: settlement(step.data.usage),
-        })
-        .catch(() => {});
-      call.outcome = { ok: true, step: step.data };
-      endSpan?.({ usage: step.data.usage });
-      queue.send({ type: 'SUCCEEDED', requestId });
-    } catch (error) {
-      if (call.cancelled || stopping) {
-        endSpan?.({ error: 'cancelled' });
-        if (call.cancelled) ledger.release(settlement());
-        return;
-      }
-      if (batcher.failure) return crash(batcher.failure);
-      const failure =
-        error instanceof ModelCallError
-          ? error
-          : new ModelCallError(error instanceof Error ? error.message : String(error), {
-              transient: false,
-            });
-      logger?.warn(
-        { ...aboutCall(requestId), error: failure.message, transient: failure.transient },
-        'model call failed',
-      );
-      const spent = failure.usage && model ? costOf(model, failure.usage) : null;
-      endSpan?.({
-        error: failure.message,
-        ...(failure.usage && spent !== null ? { usage: { ...failure.usage, costUsd: spent } } : {}),
-      });
-      // What a failed call used (turns before the failure) counts against the budget too.
-      batcher
-        .stage({
-          settlements: settlement(
-            failure.usage && spent !== null ? { ...failure.usage, costUsd: spent } : undefined,
-          ),
-          journal: [
-            {
-              taskId,
-              requestId,
-              kind: 'failed',
-              data: {
-                error: failure.message,
-                transient: failure.transient,
-                ...(failure.usage ? { usage: { ...failure.usage, costUsd: spent } } : {}),
-              },
-              at: clock.now(),
-            },
-          ],
-        })
-        .catch(() => {});
-      queue.send({
-        type: 'FAILED',
-        requestId,
-        transient: failure.transient,
-        retryAfterMs: failure.retryAfterMs,
-        error: failure.message,
-        infrastructure: failure.infrastructure,
-        now: clock.now(),
-      });
     }
   }
 
@@ -1011,7 +622,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const live = restore(claim);
       if (!live) continue;
       const pending = live.actor.getSnapshot().context.pending;
-      if (pending) dispatch(claim.task.id, { type: 'request', request: pending }, true);
+      if (pending) calls.dispatch(claim.task.id, { type: 'request', request: pending }, true);
       handles.push(live.handle);
     }
     // `cto serve` calls this at every poll: only a poll that took work on is worth a line.
@@ -1077,14 +688,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       tasks: await store.countByStatus(),
       live: tasks.size,
       models: loaded.models.map((model) => {
-        const queue = queues.get(`worker:${model.id}`)?.getSnapshot().context;
         return {
           id: model.id,
           enabled: model.enabled,
           kind: model.kind,
-          queued: queue?.queue.length ?? 0,
-          active: queue?.running ?? 0,
-          coolingDownUntil: queue?.cooldownUntil ?? null,
+          ...calls.queueOf(model.id),
         };
       }),
       config: config.status(),
@@ -1115,16 +723,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   }
 
   async function stop(): Promise<void> {
-    if (stopping && tasks.size === 0 && queues.size === 0) return;
+    if (stopping && tasks.size === 0 && !calls.hasQueues()) return;
     stopping = true;
-    for (const call of calls.values()) call.controller?.abort('stopped');
+    calls.abortAll();
     await batcher.drain().catch(() => {});
     // What was stored stays: a later resume(), here or in another process, carries these tasks
     // on, at once since their leases are given up.
     await leases.releaseAll();
     halt(new OrchestratorStoppedError());
-    for (const queue of queues.values()) queue.stop();
-    queues.clear();
+    calls.stopQueues();
     if (ownsStore) await store.close();
   }
 

@@ -1,0 +1,53 @@
+import { addPerformance, type PerformanceRow } from '../store/performance-row.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+/** How long the history read from the store stands before being read again. */
+const historyMaxAgeMs = 5_000;
+
+/**
+ * The performance history (each model's record per task type) as routing and budget estimates
+ * read it: read from the store, which other processes share, now and then, and kept up to date
+ * with this process's own outcomes in between.
+ */
+export interface HistoryCache {
+  /** The rows as last read, with this process's own deltas added; none before the first read. */
+  rows(): readonly PerformanceRow[];
+  /** Reads the history again when it is older than a few seconds (or was never read): if so, true. */
+  refresh(): Promise<boolean>;
+  /** Adds one of this process's outcomes, once stored, without reading the store again. */
+  add(delta: PerformanceRow): void;
+}
+
+/**
+ * Creates a history cache over a store.
+ *
+ * @example
+ * const history = createHistoryCache(store, clock);
+ * await history.refresh();
+ * estimateCall({ ..., history: history.rows() });
+ */
+export function createHistoryCache(
+  store: Pick<Store, 'performance'>,
+  clock: Pick<Clock, 'now'>,
+): HistoryCache {
+  let history: { rows: PerformanceRow[]; readAt: number } | null = null;
+  return {
+    rows: () => history?.rows ?? [],
+    async refresh() {
+      const now = clock.now();
+      if (history && now - history.readAt <= historyMaxAgeMs) return false;
+      history = { rows: await store.performance(), readAt: now };
+      return true;
+    },
+    add(delta) {
+      if (!history) return;
+      const { rows } = history;
+      const at = rows.findIndex(
+        (row) => row.model === delta.model && row.taskType === delta.taskType,
+      );
+      if (at < 0) rows.push(delta);
+      else rows[at] = addPerformance(rows[at] as PerformanceRow, delta);
+    },
+  };
+}
