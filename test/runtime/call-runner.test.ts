@@ -125,7 +125,7 @@ describe('the call runner', () => {
     await batcher.drain();
     expect(delivered).toEqual([]);
     const journal = await store.journal('t1', request.requestId);
-    expect(journal.map((entry) => [entry.kind, entry.data.error])).toEqual([
+    expect(journal.map((entry) => [entry.kind, (entry.data as { error?: string }).error])).toEqual([
       ['failed', 'overloaded'],
     ]);
     clock.advance(clock.nextDue ? clock.nextDue - clock.now() : 0);
@@ -155,7 +155,9 @@ describe('the call runner', () => {
     expect(reasons).toEqual(['timeout']);
     await eventually(() => false, 20).catch(() => {});
     const [failed] = await store.journal('t1', request.requestId);
-    expect(failed?.data.error).toBe('classify on sonnet timed out after 60000 ms');
+    expect((failed?.data as { error?: string }).error).toBe(
+      'classify on sonnet timed out after 60000 ms',
+    );
   });
 
   it('cancels the calls of a task dropped here: aborted, its reservation given back, no reply', async () => {
