@@ -154,10 +154,10 @@ describe('the call runner', () => {
     await eventually(() => reasons.length === 1);
     expect(reasons).toEqual(['timeout']);
     await eventually(() => false, 20).catch(() => {});
-    const [failed] = await store.journal('t1', request.requestId);
-    expect((failed?.data as { error?: string }).error).toBe(
+    const journal = await store.journal('t1', request.requestId);
+    expect(journal.map((entry) => (entry.data as { error?: string }).error)).toEqual([
       'classify on sonnet timed out after 60000 ms',
-    );
+    ]);
   });
 
   it('cancels the calls of a task dropped here: aborted, its reservation given back, no reply', async () => {
