@@ -136,7 +136,13 @@ export const datasetSpecSchema = z
   });
 export type DatasetSpec = z.infer<typeof datasetSpecSchema>;
 
-/** Our id for the model a role stands for. */
+/**
+ * Our id for the model a role stands for.
+ *
+ * @example
+ * ourModelId({ catalog: 'opus' }); // 'opus'
+ * ourModelId({ added: 'gpt-4', tier: 4, input_price_per_mtok: 10, output_price_per_mtok: 30 }); // 'gpt-4'
+ */
 export function ourModelId(role: ModelRole): string {
   return (role.catalog ?? role.added) as string;
 }

@@ -50,7 +50,12 @@ export function formatDatasetHeader(setup: BenchSetup, models: readonly BenchMod
   ].join('\n');
 }
 
-/** The ladders ours escalates along, as the production loader resolved them. */
+/**
+ * The ladders ours escalates along, as the production loader resolved them.
+ *
+ * @example
+ * formatLadders(setup.loaded); // "Ours' ladders …\n  sonnet → opus\n…"
+ */
 export function formatLadders(loaded: LoadedConfig): string {
   return [
     "Ours' ladders (any model at least as strong, cheapest first; learned routing picks among them):",
@@ -60,7 +65,12 @@ export function formatLadders(loaded: LoadedConfig): string {
   ].join('\n');
 }
 
-/** The spec's published figures recomputed from the data, and the oracle over its models. */
+/**
+ * The spec's published figures recomputed from the data, and the oracle over its models.
+ *
+ * @example
+ * formatPublished(spec, dataset); // '…\ngpt-4-1106-preview  89.3  $11.32  89.3%, $11.32  yes\n…'
+ */
 export function formatPublished(spec: DatasetSpec, dataset: Dataset): string {
   const ours = (name: string) =>
     Object.entries(dataset.datasetModelOf).find(([, d]) => d === name)?.[0] ?? name;
@@ -104,7 +114,12 @@ function labelOf(key: PolicyKey, setup: BenchSetup, result: ErrorRateResult): st
   return labels[key];
 }
 
-/** One reviewer error rate: the policy table, ours' first models and ours with text − by type. */
+/**
+ * One reviewer error rate: the policy table, ours' first models and ours with text − by type.
+ *
+ * @example
+ * formatErrorRate(setup, results[1], 5); // 'Reviewer error p = 0.1 (mean over 5 seeds; …)\n<table>\n…'
+ */
 export function formatErrorRate(setup: BenchSetup, result: ErrorRateResult, seeds: number): string {
   const strongestCost = result.summaries.strongest?.costUsd ?? Number.NaN;
   const rows = policyKeys.flatMap((key) => {
