@@ -104,6 +104,12 @@ export const datasetSpecSchema = z
     /** Our model the CTO recommends for every item (cost_aware routing moves from there). */
     recommends: z.string().min(1),
     text: column.optional(),
+    /**
+     * Where the task's own text starts: what follows the last occurrence of this string in the
+     * text column (where it occurs). For prompts that repeat the same few-shot examples before
+     * every question, so that what routing reads is the question.
+     */
+    text_after: z.string().min(1).optional(),
     split: z.strictObject({ column, train: z.string(), test: z.string() }).optional(),
     outcomes: outcomesSchema,
     /** Tokens one attempt is assumed to use before history: learned routing's prior price. */

@@ -169,7 +169,18 @@ function itemOf(spec: DatasetSpec, row: Row): Item {
       );
     }
   }
-  return { id, type, text: spec.text ? row.cell(spec.text) : null, split };
+  return {
+    id,
+    type,
+    text: spec.text ? taskText(row.cell(spec.text), spec.text_after) : null,
+    split,
+  };
+}
+
+/** The task's own text: what follows the last `after` marker, or all of it without one. */
+function taskText(text: string, after: string | undefined): string {
+  const at = after === undefined ? -1 : text.lastIndexOf(after);
+  return at === -1 ? text : text.slice(at + (after as string).length);
 }
 
 /** One outcome from its two cells, or a line naming the column that holds a bad value. */

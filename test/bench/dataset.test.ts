@@ -33,12 +33,13 @@ const wideSpec = {
   type: undefined,
   type_column: { column: 'kind', values: { arc: 'research', mbpp: 'coding' } },
   text: 'prompt',
+  text_after: '\n\n',
   split: { column: 'part', train: 'train', test: 'test' },
   outcomes: { layout: 'wide', solved: '{model}', cost: '{model}|cost' },
 };
 const wideCsv = [
   wideHeader,
-  'q1,arc,train,"Which gas?\nA) air, B) ""none""",1.0,0.5,0.0,0.01,0',
+  'q1,arc,train,"Example?\nB\n\nWhich gas?\nA) air, B) ""none""",1.0,0.5,0.0,0.01,0',
   'q2,mbpp,test,Write a function,0.0,0.7,1.0,0.02,0',
   'q2,mbpp,test,Another prompt under the same id,1.0,0.7,1.0,0.02,1',
 ].join('\n');
@@ -117,7 +118,7 @@ describe('loadDataset, long layout', () => {
 });
 
 describe('loadDataset, wide layout', () => {
-  it('reads types, text spanning lines, the split, and leaves out what keep does not hold', () => {
+  it('reads types, text spanning lines (after the marker where there is one), the split, and leaves out what keep does not hold', () => {
     const read = readDatasetSpec(writeSyntheticSpec(wideCsv, wideSpec));
     if (!read.ok) throw new Error(read.message);
     const load = loadDataset(read.spec, read.dataFile);
