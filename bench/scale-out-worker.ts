@@ -20,6 +20,7 @@ while (running) {
   const settled = claimed.map((handle) => handle.result.catch(() => {}));
   await Promise.race([...settled, new Promise((resolve) => setTimeout(resolve, 5))]);
 }
+// What this process sent its store, for the parent to add up per task (before stop closes it).
+const counts = await orchestrator.store.counts();
 await orchestrator.stop();
-// What this process sent its store, for the parent to add up per task.
-process.stdout.write(`${JSON.stringify(await orchestrator.store.counts())}\n`);
+process.stdout.write(`${JSON.stringify(counts)}\n`);

@@ -139,14 +139,15 @@ const sql = {
        AS u(id, status, machine_version, snapshot, at)
      WHERE t.id = u.id`,
   ),
-  eventSeqs: statement(
-    'event_seqs',
-    'SELECT task_id, MAX(seq) AS seq FROM events WHERE task_id = ANY($1::text[]) GROUP BY task_id',
-  ),
+  // Numbered on from each task's last event ($2: the event's place among its task's in the
+  // batch), in the statement that inserts them: one round trip.
   insertEvents: statement(
     'insert_events',
     `INSERT INTO events (task_id, seq, event, at)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int8[])`,
+     SELECT u.t, COALESCE(m.seq, 0) + u.n, u.e, u.a
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::int8[]) AS u(t, n, e, a)
+     LEFT JOIN (SELECT task_id, MAX(seq) AS seq FROM events WHERE task_id = ANY($1::text[])
+       GROUP BY task_id) AS m ON m.task_id = u.t`,
   ),
   notifyTasks: statement('notify_tasks', `SELECT pg_notify('${taskChannel}', '')`),
   // Seqs count up per task and request: concurrent writers of one request wait for each other.
@@ -545,13 +546,11 @@ export function openPostgresStore(url: string): Store {
     }
     if (written.length > 0) {
       // The task rows are locked (or new), so nobody else appends to their logs meanwhile.
-      const ids = [...new Set(written.map((c) => c.taskId))];
-      const { rows } = await client.query<{ task_id: string; seq: number }>(sql.eventSeqs(ids));
-      const seqs = new Map(rows.map((row) => [row.task_id, row.seq]));
+      const places = new Map<string, number>();
       const numbered = written.map((c) => {
-        const seq = (seqs.get(c.taskId) ?? 0) + 1;
-        seqs.set(c.taskId, seq);
-        return seq;
+        const place = (places.get(c.taskId) ?? 0) + 1;
+        places.set(c.taskId, place);
+        return place;
       });
       await client.query(
         sql.insertEvents(
