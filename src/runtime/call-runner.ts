@@ -63,12 +63,12 @@ export interface CallRunnerDeps {
   /** The store failed: stop without sending anything more. */
   crash(error: unknown): void;
   retryPolicy: RetryPolicy;
-  timeouts?: Partial<CallTimeouts>;
-  ctoConcurrency?: number;
-  inspect?: ActorOptions<AnyActorLogic>['inspect'];
+  timeouts?: Partial<CallTimeouts> | undefined;
+  ctoConcurrency?: number | undefined;
+  inspect?: ActorOptions<AnyActorLogic>['inspect'] | undefined;
   tracing: TaskTracing | null;
-  logger?: Logger;
-  onProgress?: (activity: CallActivity) => void;
+  logger?: Logger | undefined;
+  onProgress?: ((activity: CallActivity) => void) | undefined;
 }
 
 /**

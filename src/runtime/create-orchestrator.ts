@@ -2,10 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { nanoid } from 'nanoid';
-import { type Actor, type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
-import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
+import { type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
+import { taskMachine } from '../../machines/task.machine.js';
 import { type TaskContext, taskContextSchema } from '../../machines/task-context.js';
-import type { TaskEmitted, TaskEvent } from '../../machines/task-events.js';
 import { type TaskInput, taskInputSchema } from '../../machines/task-types.js';
 import { processEnvironment } from '../config/config-environment.js';
 import { type ConfigSource, createConfigSource } from '../config/config-source.js';
@@ -14,36 +13,35 @@ import type { Logger } from '../log/logger.js';
 import { routingViewFrom } from '../routing/routing-view-from-config.js';
 import type { BudgetUsage } from '../store/budget-records.js';
 import { openStore } from '../store/open-store.js';
-import type { PerformanceRow } from '../store/performance-row.js';
 import {
   finalStatuses,
   type Store,
   type StoredTask,
-  type TaskCommit,
   type TaskListFilter,
   type TaskStatus,
   type TaskSummary,
-  taskStatusSchema,
 } from '../store/store.js';
 import { taskTracing } from '../telemetry/task-tracing.js';
-import { attemptPerformance } from './attempt-performance.js';
 import { createBudgetLedger } from './budget-ledger.js';
 import { type CallActivity, createCallRunner } from './call-runner.js';
 import { type Clock, systemClock } from './clock.js';
-import { CommitBatcher, LeaseLostError, SourceKeyTakenError } from './commit-batcher.js';
+import { CommitBatcher, SourceKeyTakenError } from './commit-batcher.js';
 import { createHistoryCache } from './history-cache.js';
 import { createLeaseKeeper } from './lease-keeper.js';
 import { leaseOwnerId } from './lease-owner.js';
 import type { ModelPorts } from './model-ports.js';
 import { createOutputCache } from './output-cache.js';
+import { createResumer } from './resumer.js';
 import { type CallTimeouts, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
-import { reviewedAttemptOf } from './reviewed-attempt-of.js';
 import { reviewedTasks } from './reviewed-tasks.js';
-import { outcomeOf, type TaskOutcome } from './task-outcome.js';
+import {
+  createTaskRegistry,
+  statusOf,
+  type TaskActor,
+  type TaskChange,
+  type TaskHandle,
+} from './task-registry.js';
 import { createTimerSet } from './timer-set.js';
-
-type TaskActor = Actor<typeof taskMachine>;
-type Snapshot = ReturnType<TaskActor['getSnapshot']>;
 
 export interface OrchestratorOptions {
   /** Implementations of classify, execute and review (the real transports, or scripted ones). */
@@ -77,24 +75,9 @@ export interface OrchestratorOptions {
   onChange?: (change: TaskChange) => void;
 }
 
-/** A task step that is stored: the task, and the status it is in now. */
-export interface TaskChange {
-  taskId: string;
-  status: TaskStatus;
-}
-
 export type { CallActivity } from './call-runner.js';
 
-/** What `spawn` and `resume` give back for each task. */
-export interface TaskHandle {
-  id: string;
-  /** The live XState actor of the task. */
-  actor: TaskActor;
-  subscribe(observer: (snapshot: Snapshot) => void): { unsubscribe(): void };
-  /** Settles when the task is done, blocked or cancelled. */
-  result: Promise<TaskOutcome>;
-  cancel(reason?: string): Promise<void>;
-}
+export type { TaskChange, TaskHandle } from './task-registry.js';
 
 /** A stored task as `get` shows it. */
 export interface TaskView extends Omit<StoredTask, 'snapshot'> {
@@ -158,14 +141,6 @@ export interface Orchestrator {
   readonly store: Store;
 }
 
-interface LiveTask {
-  actor: TaskActor;
-  outbox: TaskEmitted[];
-  handle: TaskHandle;
-  settle(outcome: TaskOutcome): void;
-  fail(error: unknown): void;
-}
-
 /** A lease lasts this long unless renewed: a dead process's tasks are taken over after it. */
 export const defaultLeaseMs = 30_000;
 
@@ -217,10 +192,6 @@ function checkRunnable(input: TaskInput, loaded: LoadedConfig, cwd: string): voi
   }
 }
 
-function statusOf(snapshot: Snapshot): TaskStatus {
-  return taskStatusSchema.parse(typeof snapshot.value === 'string' ? snapshot.value : 'blocked');
-}
-
 /**
  * Creates the orchestrator: one actor per task (each its own root, restored from its own
  * row), a CTO actor and a worker actor per model, and the router between them that stores
@@ -247,7 +218,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const inspect = options.inspect ? { inspect: options.inspect } : {};
   const tracing = options.tracer ? taskTracing(options.tracer) : null;
 
-  const tasks = new Map<string, LiveTask>();
   let stopping = false;
   const timers = createTimerSet(clock, () => stopping);
   const leases = createLeaseKeeper({
@@ -258,9 +228,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     leaseMs: options.leaseMs ?? defaultLeaseMs,
     logger,
     isStopping: () => stopping,
-    onLost: (id) => drop(id),
+    onLost: (id) => tasks.drop(id),
   });
-  const notResumed = new Map<string, string>();
   const outputs = createOutputCache(store);
   const history = createHistoryCache(store, clock);
   const reviewed = reviewedTasks(store);
@@ -280,26 +249,43 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         const live = tasks.get(id);
         return live ? { context: () => live.actor.getSnapshot().context } : null;
       },
-      deliver: (id, event) => deliver(id, event),
-      fail(id, error) {
-        const live = tasks.get(id);
-        if (!live) return;
-        tasks.delete(id);
-        live.actor.stop();
-        live.fail(error);
-      },
+      deliver: (id, event) => tasks.deliver(id, event),
+      fail: (id, error) => tasks.fail(id, error),
     },
     refresh: () => refreshSharedState(),
     view: (loaded) => routingView(loaded),
     isStopping: () => stopping,
     crash: (error) => crash(error),
     retryPolicy,
-    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-    ...(options.ctoConcurrency === undefined ? {} : { ctoConcurrency: options.ctoConcurrency }),
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    timeouts: options.timeouts,
+    ctoConcurrency: options.ctoConcurrency,
+    inspect: options.inspect,
     tracing,
-    ...(logger ? { logger } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    logger,
+    onProgress: options.onProgress,
+  });
+  const tasks = createTaskRegistry({
+    batcher,
+    clock,
+    leases,
+    calls,
+    history,
+    reviewed,
+    outputs,
+    tracing,
+    logger,
+    onChange: options.onChange,
+    isStopping: () => stopping,
+    crash: (error) => crash(error),
+  });
+  const resumer = createResumer({
+    tasks,
+    leases,
+    calls,
+    inspect: options.inspect,
+    tracing,
+    logger,
+    isStopping: () => stopping,
   });
 
   /** Ends every live task's result with `error`, and stops all work: nothing more is sent. */
@@ -307,34 +293,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     stopping = true;
     timers.clear();
     calls.abortAll();
-    for (const task of tasks.values()) {
-      task.actor.stop();
-      task.fail(error);
-    }
-    tasks.clear();
-  }
-
-  /**
-   * Lets go of a task another process has taken over (its lease expired here, or a write was
-   * fenced): nothing more is written or sent for it; that process carries it on.
-   */
-  function drop(id: string): void {
-    leases.forget(id);
-    const live = tasks.get(id);
-    if (!live) return;
-    logger?.warn(
-      {
-        taskId: id,
-        requestId: live.actor.getSnapshot().context.pending?.requestId ?? null,
-        model: null,
-        phase: statusOf(live.actor.getSnapshot()),
-      },
-      'lease lost: another process has taken this task over; dropping it here',
-    );
-    tasks.delete(id);
-    calls.dropTask(id);
-    live.actor.stop();
-    live.fail(new LeaseLostError(id));
+    tasks.failAll(error);
   }
 
   function crash(error: unknown): void {
@@ -363,136 +322,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
   }
 
-  // ---- tasks ---------------------------------------------------------------------------
-
-  function register(id: string, actor: TaskActor): LiveTask {
-    let settle: (outcome: TaskOutcome) => void = () => {};
-    let fail: (error: unknown) => void = () => {};
-    const result = new Promise<TaskOutcome>((resolve, reject) => {
-      settle = resolve;
-      fail = reject;
-    });
-    // The caller may never await the result; a crash must not become an unhandled rejection.
-    result.catch(() => {});
-    const outbox: TaskEmitted[] = [];
-    actor.on('request', (emitted) => outbox.push(emitted));
-    actor.on('cancel', (emitted) => outbox.push(emitted));
-    const handle: TaskHandle = {
-      id,
-      actor,
-      subscribe: (observer) => actor.subscribe(observer),
-      result,
-      cancel: async (reason = 'cancelled by the user') => deliver(id, { type: 'CANCEL', reason }),
-    };
-    const live: LiveTask = { actor, outbox, handle, settle, fail };
-    tasks.set(id, live);
-    return live;
-  }
-
-  /** The row a task's step writes: its snapshot, and the event (or the input) that led to it. */
-  function taskCommit(
-    id: string,
-    actor: TaskActor,
-    event: TaskEvent | null,
-    input?: TaskInput,
-  ): TaskCommit {
-    return {
-      taskId: id,
-      ...(input ? { input } : {}),
-      event: event as Record<string, unknown> | null,
-      snapshot: actor.getPersistedSnapshot() as unknown as Record<string, unknown>,
-      status: statusOf(actor.getSnapshot()),
-      machineVersion: taskMachineVersion,
-      at: clock.now(),
-    };
-  }
-
-  /** Stores the task's new snapshot (and the event that led to it), then sends its requests. */
-  async function persist(
-    id: string,
-    live: LiveTask,
-    event: TaskEvent | null,
-    extra: { input?: TaskInput; performance?: PerformanceRow | null; claim?: boolean } = {},
-  ): Promise<void> {
-    const snapshot = live.actor.getSnapshot();
-    const effects = live.outbox.splice(0);
-    const task = {
-      ...taskCommit(id, live.actor, event, extra.input),
-      ...(extra.claim ? { claim: leases.create(id) } : {}),
-    };
-    const status = task.status;
-    // An attempt's outcome goes into the history in the transaction that records it.
-    const performance = extra.performance ? [extra.performance] : [];
-    await batcher.stage({ task, performance, ...leases.fenceOf(id) });
-    for (const delta of performance) history.add(delta);
-    options.onChange?.({ taskId: id, status });
-    if (stopping) return;
-    // A final state is the end of the task's span, not a phase of its own.
-    if (!finalStatuses.has(status)) tracing?.phase(id, status);
-    const context = live.actor.getSnapshot().context;
-    const pending = context.pending?.requestId;
-    if (logger) {
-      const model = context.pending?.model?.id ?? context.attempts.at(-1)?.model.id ?? null;
-      const decision = event ? context.decisions.at(-1) : 'spawned';
-      logger.info(
-        { taskId: id, requestId: pending ?? null, model, phase: status },
-        `${status}: ${decision}`,
-      );
-    }
-    for (const effect of effects) {
-      // A request the task no longer waits for (cancelled in the same batch) is not sent.
-      if (effect.type === 'request' && effect.request.requestId !== pending) continue;
-      calls.dispatch(id, effect);
-    }
-    if (finalStatuses.has(status)) await finish(id, live, snapshot.context);
-  }
-
-  async function finish(id: string, live: LiveTask, context: TaskContext): Promise<void> {
-    tasks.delete(id);
-    live.actor.stop();
-    leases.release(id);
-    const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
-    const text = approved ? await outputs.get(approved) : null;
-    outputs.forget(context.attempts.flatMap((attempt) => attempt.outputRef ?? []));
-    const outcome = outcomeOf(context, text);
-    tracing?.taskEnded(id, outcome);
-    live.settle(outcome);
-  }
-
-  async function deliver(id: string, event: TaskEvent): Promise<void> {
-    const live = tasks.get(id);
-    // A task whose final step is being stored takes no more events (a late cancel).
-    if (!live || stopping || live.actor.getSnapshot().status !== 'active') return;
-    const pending = live.actor.getSnapshot().context.pending;
-    if ('requestId' in event && event.requestId !== pending?.requestId) {
-      logger?.debug(
-        {
-          taskId: id,
-          requestId: event.requestId,
-          model: pending?.model?.id ?? null,
-          phase: statusOf(live.actor.getSnapshot()),
-        },
-        'stale reply ignored',
-      );
-      return;
-    }
-    live.actor.send(event);
-    try {
-      const performance =
-        pending && attemptPerformance(event, pending.attempt, live.actor.getSnapshot().context);
-      await persist(id, live, event, { performance });
-      if (pending && performance) {
-        const context = live.actor.getSnapshot().context;
-        await reviewed.record([
-          reviewedAttemptOf(performance, pending.attempt, context, clock.now()),
-        ]);
-      }
-    } catch (error) {
-      if (error instanceof LeaseLostError) drop(id);
-      else crash(error);
-    }
-  }
-
   // ---- the public surface ---------------------------------------------------------------
 
   /** A new task actor for a checked input, not started yet. */
@@ -517,12 +346,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   async function spawn(raw: TaskInput | string): Promise<TaskHandle> {
     const { id, input, actor } = newTask(raw);
-    const live = register(id, actor);
+    const live = tasks.register(id, actor);
     actor.start();
     tracing?.taskStarted(id);
     try {
       // Created held by this process, with the first token: no other process claims it.
-      await persist(id, live, null, { input, claim: true });
+      await tasks.persist(id, live, null, { input, claim: true });
     } catch (error) {
       crash(error);
       throw error;
@@ -540,7 +369,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     actor.start();
     // Stored exactly as a spawned task's first step, its request not sent: `resume` (in this
     // process or any other on the same store) picks it up.
-    const task = { ...taskCommit(id, actor, null, input), ...(sourceKey ? { sourceKey } : {}) };
+    const task = { ...tasks.commitOf(id, actor, null, input), ...(sourceKey ? { sourceKey } : {}) };
     actor.stop();
     try {
       await batcher.stage({ task });
@@ -560,79 +389,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return id;
   }
 
-  /**
-   * A claimed task as a live actor, its request not sent yet; null when it cannot be restored
-   * here (it keeps its lease unrenewed: it lapses, and a process that can, a newer version,
-   * claims it then).
-   */
-  function restore({
-    task: stored,
-    lease,
-  }: {
-    task: StoredTask;
-    lease: { token: number };
-  }): LiveTask | null {
-    if (stored.machineVersion !== taskMachineVersion) {
-      notResumed.set(
-        stored.id,
-        `stored with task machine version ${stored.machineVersion}; this is version ${taskMachineVersion}`,
-      );
-      return null;
-    }
-    const context = taskContextSchema.safeParse((stored.snapshot as { context?: unknown }).context);
-    if (!context.success) {
-      notResumed.set(
-        stored.id,
-        `its stored snapshot is invalid: ${context.error.issues[0]?.message}`,
-      );
-      return null;
-    }
-    const actor = createActor(taskMachine, {
-      snapshot: stored.snapshot as never,
-      input: { taskId: stored.id, input: stored.input, maxAttempts: context.data.maxAttempts },
-      ...inspect,
-    });
-    const live = register(stored.id, actor);
-    actor.start();
-    if (actor.getSnapshot().status !== 'active') {
-      tasks.delete(stored.id);
-      notResumed.set(stored.id, `its snapshot restores as ${actor.getSnapshot().status}`);
-      return null;
-    }
-    notResumed.delete(stored.id);
-    leases.hold(stored.id, lease.token);
-    tracing?.taskStarted(stored.id, { 'cto.resumed': 'true' });
-    tracing?.phase(stored.id, stored.status);
-    return live;
-  }
-
-  async function resume({
-    maxTasks = Number.MAX_SAFE_INTEGER,
-  }: {
-    maxTasks?: number;
-  } = {}): Promise<TaskHandle[]> {
-    if (stopping) throw new Error('the orchestrator is stopped');
-    const handles: TaskHandle[] = [];
-    const limit = maxTasks - tasks.size;
-    if (limit <= 0) return handles;
-    // A process of this host that died (killed, crashed) left leases nobody need wait out.
-    await leases.takeOverDeadOwners();
-    const claimed = await leases.claim({ limit });
-    for (const claim of claimed) {
-      const live = restore(claim);
-      if (!live) continue;
-      const pending = live.actor.getSnapshot().context.pending;
-      if (pending) calls.dispatch(claim.task.id, { type: 'request', request: pending }, true);
-      handles.push(live.handle);
-    }
-    // `cto serve` calls this at every poll: only a poll that took work on is worth a line.
-    if (handles.length > 0 || claimed.length > 0) {
-      logger?.info(
-        { resumed: handles.length, notResumed: notResumed.size },
-        'resumed unfinished tasks',
-      );
-    }
-    return handles;
+  async function resume({ maxTasks = Number.MAX_SAFE_INTEGER } = {}): Promise<TaskHandle[]> {
+    return resumer.resume(maxTasks);
   }
 
   async function replaceQueued(id: string, raw: TaskInput): Promise<boolean> {
@@ -686,7 +444,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     };
     return {
       tasks: await store.countByStatus(),
-      live: tasks.size,
+      live: tasks.size(),
       models: loaded.models.map((model) => {
         return {
           id: model.id,
@@ -699,7 +457,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       usedToday: { claude: groupTokens('claude'), external: groupTokens('external') },
       budgetWindow: ledger.window(),
       budgets: ledger.usage(),
-      notResumed: [...notResumed].map(([id, reason]) => ({ id, reason })),
+      notResumed: resumer.notResumed(),
     };
   }
 
@@ -707,13 +465,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     let live = tasks.get(id);
     if (!live) {
       const [claim] = await leases.claim({ limit: 1, taskId: id });
-      if (claim) live = restore(claim) ?? undefined;
+      if (claim) live = resumer.restore(claim) ?? undefined;
       if (!live) {
         const stored = await store.getTask(id);
         if (!stored || finalStatuses.has(stored.status)) return stored?.status ?? null;
         throw new Error(
           claim
-            ? `task ${id} cannot be restored here: ${notResumed.get(id)}`
+            ? `task ${id} cannot be restored here: ${resumer.whyNotResumed(id)}`
             : `task ${id} is held by another process; cancel it there, or once its lease lapses`,
         );
       }
@@ -723,7 +481,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   }
 
   async function stop(): Promise<void> {
-    if (stopping && tasks.size === 0 && !calls.hasQueues()) return;
+    if (stopping && tasks.size() === 0 && !calls.hasQueues()) return;
     stopping = true;
     calls.abortAll();
     await batcher.drain().catch(() => {});
