@@ -14,19 +14,6 @@ import {
 } from '../../src/store/performance-row.js';
 import type { Attempt, TaskPolicy } from './replay.js';
 
-/**
- * How the CTO classifies every SWE-bench issue: moderate coding, for sonnet (its catalog
- * strengths are coding and debugging). The data has no task text, so there is nothing to tell
- * tasks apart by.
- */
-export const benchClassification: Classification = {
-  type: 'coding',
-  complexity: 'moderate',
-  model: 'sonnet',
-  reason: 'a GitHub issue to fix in a Python repository: moderate coding',
-  source: 'cto',
-};
-
 /** A router replaying production's decisions over one stream of tasks. */
 export interface ProductionRouter {
   /**
@@ -47,7 +34,7 @@ export interface ProductionRouter {
  * approval chances move toward what similar past tasks showed.
  *
  * @example
- * const router = productionRouter(loadBenchConfig('learned'), benchClassification, { text: true });
+ * const router = productionRouter(loadBenchConfig(spec), itemClassification(spec, item), { text: true });
  * replayTask({ instance, policy: router.task(`s1:${instance}`, item.text), review, maxAttempts: 3, outcome });
  */
 export function productionRouter(

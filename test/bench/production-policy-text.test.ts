@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBenchConfig } from '../../bench/routing/bench-config.js';
-import { benchClassification, productionRouter } from '../../bench/routing/production-policy.js';
+import { itemClassification } from '../../bench/routing/item-classification.js';
+import { productionRouter } from '../../bench/routing/production-policy.js';
 import { readDatasetSpec } from '../../bench/routing/read-dataset-spec.js';
 import { replayTask } from '../../bench/routing/replay.js';
 import { perfectReviewer } from '../../bench/routing/reviewer.js';
@@ -32,10 +33,17 @@ const read = readDatasetSpec(
 );
 if (!read.ok) throw new Error(read.message);
 const { spec } = read;
+// Every task is coding, as the SWE-bench items are.
+const classification = itemClassification(spec, {
+  id: 'any',
+  type: 'coding',
+  text: null,
+  split: null,
+});
 
 function firstModels(text: boolean) {
   const loaded = loadBenchConfig(spec);
-  const router = productionRouter(loaded, benchClassification, { text });
+  const router = productionRouter(loaded, classification, { text });
   return tasks.map((task) => {
     const run = replayTask({
       instance: task.id,
