@@ -39,12 +39,14 @@ export function benchLadders(models: readonly BenchModel[]): Record<string, stri
  * The configuration file ours runs under for a dataset: learned cost-aware routing over the
  * spec's models (catalog models the spec does not cast are disabled, added ones come with
  * their tier and prices), the ladders of {@link benchLadders}, the strongest model as the CTO,
- * and budgets that never bind.
+ * and budgets that never bind; with `reviewerErrorRate`, the reviewer's error rate as a user
+ * who measured it would set it (the default otherwise).
  *
  * @example
  * benchConfigFile(spec).cost_optimization?.routing; // 'learned'
+ * benchConfigFile(spec, 0.1).cost_optimization?.reviewer_error_rate; // 0.1
  */
-export function benchConfigFile(spec: DatasetSpec): ConfigFile {
+export function benchConfigFile(spec: DatasetSpec, reviewerErrorRate?: number): ConfigFile {
   const models = benchModels(spec);
   const cast = new Map(models.map((m) => [m.id, m]));
   const listed = (group: 'claude' | 'external') =>
@@ -79,6 +81,7 @@ export function benchConfigFile(spec: DatasetSpec): ConfigFile {
       preserve_claude_tokens: true,
       routing: 'learned',
       exploration_share: 0.05,
+      ...(reviewerErrorRate === undefined ? {} : { reviewer_error_rate: reviewerErrorRate }),
       estimated_tokens_per_call: spec.estimated_tokens_per_call,
       token_budget_per_day: { claude: unlimitedTokens, external: unlimitedTokens },
     },
@@ -93,7 +96,7 @@ function settingsOf(model: BenchModel | undefined): { enabled: boolean; has_tool
 }
 
 /**
- * Loads {@link benchConfigFile} through the production loader (from a temporary file, with
+ * Loads {@link benchConfigFile} (with `reviewerErrorRate` when given) through the production loader (from a temporary file, with
  * fake API keys and an empty home), and checks that every model the spec casts came out
  * enabled, usable and with the tools the spec gives it. Throws one line otherwise.
  *
@@ -101,11 +104,11 @@ function settingsOf(model: BenchModel | undefined): { enabled: boolean; has_tool
  * const loaded = loadBenchConfig(spec);
  * loaded.config.fallback_chain.deepseek; // ['gpt-5-mini', 'minimax', 'gemini', 'sonnet', 'opus']
  */
-export function loadBenchConfig(spec: DatasetSpec): LoadedConfig {
+export function loadBenchConfig(spec: DatasetSpec, reviewerErrorRate?: number): LoadedConfig {
   const dir = mkdtempSync(join(tmpdir(), 'cto-routing-bench-'));
   try {
     const file = join(dir, 'orchestrator_config.json');
-    writeFileSync(file, JSON.stringify(benchConfigFile(spec), null, 2));
+    writeFileSync(file, JSON.stringify(benchConfigFile(spec, reviewerErrorRate), null, 2));
     mkdirSync(join(dir, 'home'));
     const models = benchModels(spec);
     const env = Object.fromEntries(

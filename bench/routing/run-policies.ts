@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../../src/config/load-config.js';
+import { loadBenchConfig } from './bench-config.js';
 import { type Dataset, type Item, outcomeOf } from './dataset.js';
 import type { DatasetSpec } from './dataset-spec-schema.js';
 import { itemClassification } from './item-classification.js';
@@ -36,21 +37,26 @@ export interface BenchSetup {
 }
 
 /**
- * Ours: the production routing (routeTask, escalate) under the bench configuration, learning
- * online from every attempt, one router per task type (learned routing conditions on the
- * type). By type only, or (`text`) also conditioning on reviewed past items whose text reads
- * like this one's.
+ * Ours: the production routing (routeTask, escalate) under the bench configuration with the
+ * reviewer's error rate set (`reviewerErrorRate`, as the user would), learning online from
+ * every attempt, one router per task type (learned routing conditions on the type). By type
+ * only, or (`text`) also conditioning on reviewed past items whose text reads like this one's.
  *
  * @example
- * const policy = ours(setup, 1, { text: true });
+ * const policy = ours(setup, 1, { text: true, reviewerErrorRate: 0.1 });
  * replayTask({ instance: item.id, policy: policy(item), … });
  */
-export function ours(setup: BenchSetup, seed: number, { text }: { text: boolean }): StreamPolicy {
+export function ours(
+  setup: BenchSetup,
+  seed: number,
+  { text, reviewerErrorRate }: { text: boolean; reviewerErrorRate: number },
+): StreamPolicy {
   const routers = new Map<string, ProductionRouter>();
+  const loaded = loadBenchConfig(setup.spec, reviewerErrorRate);
   return (item) => {
     const router =
       routers.get(item.type) ??
-      productionRouter(setup.loaded, itemClassification(setup.spec, item), { text });
+      productionRouter(loaded, itemClassification(setup.spec, item), { text });
     routers.set(item.type, router);
     return router.task(`seed${seed}:${item.id}`, item.text ?? undefined);
   };
@@ -92,11 +98,17 @@ export function runPolicies({
     cheapest: single(setup.cheapest),
     'best single': single(setup.bestSingle),
     'best cascade': stream(() => sequencePolicy(cascade), reviewer('best cascade')),
-    'ours by type': stream(ours(setup, seed, { text: false }), reviewer('ours by type')),
+    'ours by type': stream(
+      ours(setup, seed, { text: false, reviewerErrorRate: errorRate }),
+      reviewer('ours by type'),
+    ),
   };
   // Without text in the data, ours with text would be ours by type under another name.
   if (setup.spec.text) {
-    runs['ours with text'] = stream(ours(setup, seed, { text: true }), reviewer('ours with text'));
+    runs['ours with text'] = stream(
+      ours(setup, seed, { text: true, reviewerErrorRate: errorRate }),
+      reviewer('ours with text'),
+    );
   }
   const headline = runs['ours with text'] ?? (runs['ours by type'] as TaskRun[]);
   const dealt = shuffled(

@@ -80,6 +80,15 @@ export const costOptimizationSchema = z.strictObject({
     .min(0, { error: 'expected a number from 0 to 0.5' })
     .max(0.5, { error: 'expected a number from 0 to 0.5' })
     .optional(),
+  /**
+   * How often the reviewer's verdict is wrong: learned routing reads observed approvals through
+   * it and prices the failures a wrong approval ships. Below 0.4, where a verdict still informs.
+   */
+  reviewer_error_rate: z
+    .number({ error: 'expected a number from 0 to 0.4' })
+    .min(0, { error: 'expected a number from 0 to 0.4' })
+    .max(0.4, { error: 'expected a number from 0 to 0.4' })
+    .optional(),
 });
 export type CostOptimization = z.infer<typeof costOptimizationSchema>;
 

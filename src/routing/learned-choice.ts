@@ -62,6 +62,20 @@ export function approvalChance(
 }
 
 /**
+ * The chance a model's work is right, read from the chance the reviewer approves it when the
+ * reviewer's verdict is wrong with probability `errorRate`: approvals = right·(1 − e) +
+ * wrong·e, solved for right and kept within [0.01, 0.99] (an observed rate below e says the
+ * work is seldom right, not that it is right a negative share of the time).
+ *
+ * @example
+ * successChance(0.34, 0.1); // 0.3: of 34% approved, 7 points are wrong approvals
+ * successChance(0.62, 0); // 0.62
+ */
+export function successChance(approval: number, errorRate: number): number {
+  return clamp((approval - errorRate) / (1 - 2 * errorRate), 0.01, 0.99);
+}
+
+/**
  * What one execution of `model` on this task type is expected to cost: the mean of what its
  * executions cost, starting from the estimate at catalog prices (worth one execution). An
  * unpriced model with no history is taken as the most expensive.
@@ -86,17 +100,22 @@ export function attemptCost(model: RoutingModel, taskType: string, view: Routing
 
 export interface Chain {
   cost: number;
+  /** The chance the task ends approved. */
   chance: number;
+  /** The chance it ends approved but wrong: a failure the reviewer let through, shipped. */
+  wronglyApproved: number;
   path: string[];
 }
 
 /**
  * Starting on `model` (after the models `tried`, which failed), what reaching an approved
- * result is expected to cost, counting the escalations a failure leads to (the real ladder,
- * up to the attempts left), and the chance the task ends approved at all.
+ * result is expected to cost, counting the escalations a rejection leads to (the real ladder,
+ * up to the attempts left), the chance the task ends approved at all, and the chance it ends
+ * approved wrongly (the reviewer errs with `view.costOptimization.reviewerErrorRate`).
  *
  * @example
- * chainFrom(deepseek, classification, view, 3); // { cost: 0.31, chance: 0.97, path: ['deepseek', 'sonnet', 'opus'] }
+ * chainFrom(deepseek, classification, view, 3);
+ * // { cost: 0.31, chance: 0.97, wronglyApproved: 0.02, path: ['deepseek', 'sonnet', 'opus'] }
  */
 export function chainFrom(
   model: RoutingModel,
@@ -127,18 +146,22 @@ export function chainFrom(
   const nextModel = next ? view.models.find((m) => m.id === next.id) : undefined;
   const rest = nextModel
     ? chainFrom(nextModel, classification, view, attemptsLeft - 1, path)
-    : { cost: 0, chance: 0, path: [] };
+    : { cost: 0, chance: 0, wronglyApproved: 0, path: [] };
+  const errorRate = view.costOptimization.reviewerErrorRate;
+  const wrong = (1 - successChance(p, errorRate)) * errorRate;
   return {
     cost: cost + (1 - p) * rest.cost,
     chance: p + (1 - p) * rest.chance,
+    wronglyApproved: wrong + (1 - p) * rest.wronglyApproved,
     path: [model.id, ...rest.path],
   };
 }
 
 /**
- * What a task still costs when its chain ends unapproved (blocked): it has to be done anyway,
- * so it is priced as finishing on the strongest model that can take it, at that model's cost
- * per try over its chance after a failure. Infinite when no model can.
+ * What a task still costs when its chain ends unapproved (blocked) or with a failure wrongly
+ * approved: it has to be done anyway, so it is priced as finishing on the strongest model that
+ * can take it, at that model's cost per try over its chance of being right after a failure.
+ * Infinite when no model can.
  *
  * @example
  * finishCost(classification, view); // 1.9 (opus: $0.95 a try, approved half the time after a failure)
@@ -152,10 +175,11 @@ export function finishCost(classification: Classification, view: RoutingView): n
         attemptCost(a, classification.type, view) - attemptCost(b, classification.type, view),
     )[0];
   if (!strongest) return Number.POSITIVE_INFINITY;
-  const chance = approvalChance(strongest, classification, view.history, {
+  const approval = approvalChance(strongest, classification, view.history, {
     afterFailure: true,
     similar: view.similar,
   });
+  const chance = successChance(approval, view.costOptimization.reviewerErrorRate);
   return attemptCost(strongest, classification.type, view) / chance;
 }
 
@@ -163,7 +187,8 @@ export function finishCost(classification: Classification, view: RoutingView): n
  * The estimate for each candidate: its approval chance and cost per try, and over its whole
  * escalation chain the expected cost and the chance of an approved result; then the expected
  * cost to an approved result, which is what learned routing minimises: the chain's cost, plus
- * the {@link finishCost} of a task the chain leaves unapproved. For an escalation, `tried`
+ * the {@link finishCost} of a task the chain leaves unapproved or ends on a wrong approval (a
+ * shipped failure still has to be done, so a cheap model seldom right starts fewer tasks). For an escalation, `tried`
  * names the models that failed and `attemptsLeft` what remains; with `optimism`, each
  * candidate's own chance is taken that many standard deviations high (exploration).
  *
@@ -185,7 +210,7 @@ export function routeEstimates(
   const finish = finishCost(classification, view);
   return candidates.map((model) => {
     const chain = chainFrom(model, classification, view, attemptsLeft, tried, optimism);
-    const unapproved = 1 - chain.chance;
+    const unfinished = 1 - chain.chance + chain.wronglyApproved;
     return {
       model: model.id,
       approval: approvalChance(model, classification, view.history, {
@@ -196,7 +221,7 @@ export function routeEstimates(
       attemptCostUsd: finite(attemptCost(model, classification.type, view)),
       expectedCostUsd: finite(chain.cost),
       approvedChance: chain.chance,
-      costToApprovalUsd: finite(chain.cost + (unapproved > 0 ? unapproved * finish : 0)),
+      costToApprovalUsd: finite(chain.cost + (unfinished > 0 ? unfinished * finish : 0)),
       path: chain.path,
     };
   });

@@ -37,6 +37,7 @@ export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}):
       preserveClaudeTokens: costs.preserve_claude_tokens,
       routing: costs.routing,
       explorationShare: costs.exploration_share,
+      reviewerErrorRate: costs.reviewer_error_rate,
       whenOverBudget: costs.when_over_budget,
       estimatedTokensPerCall: costs.estimated_tokens_per_call,
     },

@@ -51,6 +51,8 @@ export interface RoutingView {
     routing: 'learned' | 'rotation';
     /** Share of non-critical tasks learned routing gives to the least-known model. */
     explorationShare: number;
+    /** How often the reviewer's verdict is wrong (below 0.5). */
+    reviewerErrorRate: number;
     /** What happens when every model that could take a task is over budget. */
     whenOverBudget: 'wait' | 'block';
     /** Tokens a call is assumed to use before its model has history. */

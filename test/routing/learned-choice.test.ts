@@ -6,6 +6,7 @@ import {
   finishCost,
   learnedChoice,
   routeEstimates,
+  successChance,
 } from '../../src/routing/learned-choice.js';
 import { routeTask } from '../../src/routing/route-task.js';
 import type { RoutingModel, RoutingView } from '../../src/routing/routing-view.js';
@@ -94,6 +95,41 @@ describe('learned routing: estimates', () => {
     // With one attempt allowed there is no chain.
     const single = routeEstimates([model(view, 'deepseek')], coding, { ...view, maxAttempts: 1 });
     expect(single[0]?.path).toEqual(['deepseek']);
+  });
+});
+
+describe('learned routing: a reviewer that errs', () => {
+  it('reads the chance of right work out of the approval rate, within [0.01, 0.99]', () => {
+    // Of 34% approved by a reviewer wrong one time in ten, 27 points are right work approved
+    // and 7 wrong work approved: 30% is right.
+    expect(successChance(0.34, 0.1)).toBeCloseTo(0.3, 9);
+    expect(successChance(0.62, 0)).toBe(0.62);
+    expect(successChance(0.05, 0.1)).toBe(0.01);
+    expect(successChance(1, 0.1)).toBe(0.99);
+  });
+
+  it('prices the failures a wrong approval ships as tasks still to finish', () => {
+    const view = catalogView({ costOptimization: costOptions({ reviewerErrorRate: 0.1 }) });
+    const [estimate] = routeEstimates([model(view, 'deepseek')], coding, view);
+    const exact = catalogView();
+    const [trusted] = routeEstimates([model(exact, 'deepseek')], coding, exact);
+    expect(estimate?.expectedCostUsd).toBeCloseTo(trusted?.expectedCostUsd ?? 0, 9);
+    expect(estimate?.costToApprovalUsd).toBeGreaterThan(
+      (estimate?.expectedCostUsd ?? 0) +
+        (1 - (estimate?.approvedChance ?? 0)) * finishCost(coding, view),
+    );
+  });
+
+  it('starts stronger when the cheap model is seldom right and the reviewer lets failures through', () => {
+    // deepseek approved 30 times in 100 at $0.005 a try; minimax 90 in 100 at $0.08.
+    const history = [record('deepseek', 100, 30, 0.5), record('minimax', 100, 90, 8)];
+    const pick = (reviewerErrorRate: number) => {
+      const view = catalogView({ history, costOptimization: costOptions({ reviewerErrorRate }) });
+      const candidates = [model(view, 'deepseek'), model(view, 'minimax')];
+      return learnedChoice({ taskId: 't1', candidates, classification: coding, view })?.model.id;
+    };
+    expect(pick(0)).toBe('deepseek');
+    expect(pick(0.1)).toBe('minimax');
   });
 });
 

@@ -11,6 +11,7 @@ export function costOptions(
     preserveClaudeTokens: true,
     routing: 'learned',
     explorationShare: 0,
+    reviewerErrorRate: 0,
     whenOverBudget: 'block',
     estimatedTokensPerCall: 20_000,
     ...patch,
