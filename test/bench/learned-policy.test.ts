@@ -45,7 +45,13 @@ describe('ours by type: production learned routing, learning online', () => {
   it('moves from the model that never solves to the one that always does', () => {
     const bench = setup(60);
     const order = streamOrder(bench.dataset, 1);
-    const runs = streamRuns(bench, order, ours(bench, 1, { text: false, reviewerErrorRate: 0 }), perfectReviewer, true);
+    const runs = streamRuns(
+      bench,
+      order,
+      ours(bench, 1, { text: false, reviewerErrorRate: 0 }),
+      perfectReviewer,
+      true,
+    );
     const firsts = runs.map((run) => run.attempts[0]?.model);
     // Without history the catalog prices make deepseek the cheapest start.
     expect(firsts[0]).toBe('deepseek');
