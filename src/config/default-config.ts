@@ -50,7 +50,7 @@ export function defaultConfig(): EffectiveConfig {
       estimated_tokens_per_call: 20_000,
       routing: 'learned',
       exploration_share: 0.05,
-      reviewer_error_rate: 0.05,
+      reviewer_error_rate: 0,
     },
     max_attempts: 3,
     max_turns: 30,
