@@ -13,7 +13,10 @@ const historyMaxAgeMs = 5_000;
 export interface HistoryCache {
   /** The rows as last read, with this process's own deltas added; none before the first read. */
   rows(): readonly PerformanceRow[];
-  /** Reads the history again when it is older than a few seconds (or was never read): if so, true. */
+  /**
+   * Reads the history again when it is older than a few seconds (or was never read): if so,
+   * true. Callers that ask while a read is under way share it.
+   */
   refresh(): Promise<boolean>;
   /** Adds one of this process's outcomes, once stored, without reading the store again. */
   add(delta: PerformanceRow): void;
@@ -32,13 +35,23 @@ export function createHistoryCache(
   clock: Pick<Clock, 'now'>,
 ): HistoryCache {
   let history: { rows: PerformanceRow[]; readAt: number } | null = null;
+  // Every call about to route asks at once when the copy goes stale: one read serves them all.
+  let reading: Promise<boolean> | null = null;
+  async function read(now: number): Promise<boolean> {
+    history = { rows: await store.performance(), readAt: now };
+    return true;
+  }
   return {
     rows: () => history?.rows ?? [],
-    async refresh() {
+    refresh() {
       const now = clock.now();
-      if (history && now - history.readAt <= historyMaxAgeMs) return false;
-      history = { rows: await store.performance(), readAt: now };
-      return true;
+      if (reading) return reading;
+      if (history && now - history.readAt <= historyMaxAgeMs) return Promise.resolve(false);
+      const shared = read(now).finally(() => {
+        reading = null;
+      });
+      reading = shared;
+      return shared;
     },
     add(delta) {
       if (!history) return;

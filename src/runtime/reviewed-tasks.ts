@@ -6,7 +6,7 @@ import type { ReviewedStoreMethods } from '../store/reviewed-rows.js';
 export interface ReviewedTasks {
   /** Every reviewed attempt stored, as of the last catch-up, and those recorded here since. */
   readonly index: ReviewedIndex;
-  /** Reads what was stored (by any process) since the last read. */
+  /** Reads what was stored (by any process) since the last read; shared by concurrent callers. */
   catchUp(): Promise<void>;
   /** Stores attempts reviewed here, then adds them to the index. */
   record(attempts: readonly ReviewedAttempt[]): Promise<void>;
@@ -31,19 +31,27 @@ const overlap = 256;
 export function reviewedTasks(store: ReviewedStoreMethods): ReviewedTasks {
   const index = createReviewedIndex();
   let last = 0;
+  // Calls that ask while a catch-up is under way share it rather than read the same rows again.
+  let reading: Promise<void> | null = null;
+  async function read(): Promise<void> {
+    let after = Math.max(0, last - overlap);
+    for (;;) {
+      const page = await store.reviewedAttempts(after, pageSize);
+      for (const { seq, attempt } of page) {
+        index.add(attempt);
+        after = seq;
+      }
+      last = Math.max(last, after);
+      if (page.length < pageSize) return;
+    }
+  }
   return {
     index,
-    async catchUp() {
-      let after = Math.max(0, last - overlap);
-      for (;;) {
-        const page = await store.reviewedAttempts(after, pageSize);
-        for (const { seq, attempt } of page) {
-          index.add(attempt);
-          after = seq;
-        }
-        last = Math.max(last, after);
-        if (page.length < pageSize) return;
-      }
+    catchUp() {
+      reading ??= read().finally(() => {
+        reading = null;
+      });
+      return reading;
     },
     async record(attempts) {
       await store.putReviewedAttempts(attempts);

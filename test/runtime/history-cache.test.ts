@@ -42,3 +42,44 @@ describe('the history cache', () => {
     expect(history.rows().map((r) => [r.model, r.attempts])).toEqual([['deepseek', 10]]);
   });
 });
+
+describe('the history cache, asked by many calls at once', () => {
+  it('reads the store once for callers that ask while a read is under way', async () => {
+    const clock = new SimulatedClock(0);
+    let reads = 0;
+    const history = createHistoryCache(
+      {
+        performance: async () => {
+          reads++;
+          return [row('deepseek', reads)];
+        },
+      },
+      clock,
+    );
+    const answers = await Promise.all([history.refresh(), history.refresh(), history.refresh()]);
+    expect(reads).toBe(1);
+    expect(answers).toEqual([true, true, true]);
+    expect(await history.refresh()).toBe(false);
+    clock.advance(5_001);
+    await Promise.all([history.refresh(), history.refresh()]);
+    expect(reads).toBe(2);
+    expect(history.rows().map((r) => r.attempts)).toEqual([2]);
+  });
+
+  it('reads again after a read that failed', async () => {
+    let fail = true;
+    const history = createHistoryCache(
+      {
+        performance: async () => {
+          if (fail) throw new Error('store down');
+          return [row('deepseek', 1)];
+        },
+      },
+      new SimulatedClock(0),
+    );
+    await expect(history.refresh()).rejects.toThrow('store down');
+    fail = false;
+    expect(await history.refresh()).toBe(true);
+    expect(history.rows()).toHaveLength(1);
+  });
+});
