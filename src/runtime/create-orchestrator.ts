@@ -485,6 +485,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     stopping = true;
     calls.abortAll();
     await batcher.drain().catch(() => {});
+    await reviewed.drain();
     // What was stored stays: a later resume(), here or in another process, carries these tasks
     // on, at once since their leases are given up.
     await leases.releaseAll();

@@ -8,8 +8,13 @@ export interface ReviewedTasks {
   readonly index: ReviewedIndex;
   /** Reads what was stored (by any process) since the last read; shared by concurrent callers. */
   catchUp(): Promise<void>;
-  /** Stores attempts reviewed here, then adds them to the index. */
+  /**
+   * Adds attempts reviewed here to the index at once, and stores them with the others recorded
+   * in the same turn of the event loop (one write for all): settles once they are stored.
+   */
   record(attempts: readonly ReviewedAttempt[]): Promise<void>;
+  /** Settles once every attempt recorded so far is stored. */
+  drain(): Promise<void>;
 }
 
 /** Rows read per query while catching up. */
@@ -33,6 +38,10 @@ export function reviewedTasks(store: ReviewedStoreMethods): ReviewedTasks {
   let last = 0;
   // Calls that ask while a catch-up is under way share it rather than read the same rows again.
   let reading: Promise<void> | null = null;
+  // Attempts recorded in this turn of the event loop, stored together in the next; and every
+  // such write so far.
+  let batch: { attempts: ReviewedAttempt[]; written: Promise<void> } | null = null;
+  let written: Promise<void> = Promise.resolve();
   async function read(): Promise<void> {
     let after = Math.max(0, last - overlap);
     for (;;) {
@@ -53,9 +62,24 @@ export function reviewedTasks(store: ReviewedStoreMethods): ReviewedTasks {
       });
       return reading;
     },
-    async record(attempts) {
-      await store.putReviewedAttempts(attempts);
+    record(attempts) {
       for (const attempt of attempts) index.add(attempt);
+      if (!batch) {
+        const next = { attempts: [] as ReviewedAttempt[], written: Promise.resolve() };
+        next.written = new Promise((resolve) => setImmediate(resolve)).then(() => {
+          batch = null;
+          return store.putReviewedAttempts(next.attempts);
+        });
+        batch = next;
+        const before = written;
+        written = next.written.then(
+          () => before,
+          () => before,
+        );
+      }
+      batch.attempts.push(...attempts);
+      return batch.written;
     },
+    drain: () => written,
   };
 }

@@ -15,12 +15,20 @@ const attempt = (taskId: string): ReviewedAttempt => ({
 });
 
 /** A store of reviewed attempts that counts the rows it hands out. */
-function countingStore(): ReviewedStoreMethods & { rowsRead: number; reads: number } {
+function countingStore(): ReviewedStoreMethods & {
+  rowsRead: number;
+  reads: number;
+  writes: number;
+  rows: ReviewedAttempt[];
+} {
   const rows: ReviewedAttempt[] = [];
   const store = {
     rowsRead: 0,
     reads: 0,
+    writes: 0,
+    rows,
     async putReviewedAttempts(attempts: readonly ReviewedAttempt[]) {
+      store.writes++;
       rows.push(...attempts);
     },
     async reviewedAttempts(after: number, limit: number) {
@@ -70,5 +78,34 @@ describe('reviewed tasks', () => {
     current = store;
     await reviewed.catchUp();
     expect(reviewed.index.size).toBe(1);
+  });
+
+  it('stores the attempts recorded in one turn in one write, and knows them before', async () => {
+    const store = countingStore();
+    const reviewed = reviewedTasks(store);
+    const first = reviewed.record([attempt('a')]);
+    const second = reviewed.record([attempt('b'), attempt('c')]);
+    // Routing here sees them at once; the store has them once the write is done.
+    expect(reviewed.index.size).toBe(3);
+    expect(store.rows).toEqual([]);
+    await Promise.all([first, second]);
+    expect(store.writes).toBe(1);
+    expect(store.rows.map((a) => a.taskId)).toEqual(['a', 'b', 'c']);
+    // A later turn is a later write; drain waits for it.
+    void reviewed.record([attempt('d')]);
+    await reviewed.drain();
+    expect(store.writes).toBe(2);
+    expect(store.rows).toHaveLength(4);
+  });
+
+  it('rejects the records of a write that failed, and drains past it', async () => {
+    const reviewed = reviewedTasks({
+      putReviewedAttempts: async () => {
+        throw new Error('store down');
+      },
+      reviewedAttempts: async () => [],
+    });
+    await expect(reviewed.record([attempt('a')])).rejects.toThrow('store down');
+    await expect(reviewed.drain()).resolves.toBeUndefined();
   });
 });
