@@ -39,7 +39,8 @@ export function benchLadders(models: readonly BenchModel[]): Record<string, stri
  * The configuration file ours runs under for a dataset: learned cost-aware routing over the
  * spec's models (catalog models the spec does not cast are disabled, added ones come with
  * their tier and prices), the ladders of {@link benchLadders}, the strongest model as the CTO,
- * and budgets that never bind; with `reviewerErrorRate`, the reviewer's error rate as a user
+ * the spec's `quality` settings (what its user sets to buy quality) and budgets that never
+ * bind; with `reviewerErrorRate`, the reviewer's error rate as a user
  * who measured it would set it (the default otherwise).
  *
  * @example
@@ -83,6 +84,7 @@ export function benchConfigFile(spec: DatasetSpec, reviewerErrorRate?: number): 
       exploration_share: 0.05,
       ...(reviewerErrorRate === undefined ? {} : { reviewer_error_rate: reviewerErrorRate }),
       estimated_tokens_per_call: spec.estimated_tokens_per_call,
+      ...spec.quality,
       token_budget_per_day: { claude: unlimitedTokens, external: unlimitedTokens },
     },
     max_attempts: 3,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelCatalog } from '../../agents/model-catalog.js';
 import { complexitySchema, taskTypeSchema } from '../../machines/task-types.js';
+import { costOptimizationSchema } from '../../src/config/config-file-schema.js';
 
 const column = z.string().min(1);
 const catalogIds = modelCatalog.map((m) => m.id);
@@ -114,6 +115,13 @@ export const datasetSpecSchema = z
     outcomes: outcomesSchema,
     /** Tokens one attempt is assumed to use before history: learned routing's prior price. */
     estimated_tokens_per_call: z.int().positive(),
+    /**
+     * What the user of this deployment sets to buy quality with its budget (learned routing's
+     * `failure_weight` and `quality_spend_share`): ours runs with them; unset, the defaults.
+     */
+    quality: costOptimizationSchema
+      .pick({ failure_weight: true, quality_spend_share: true })
+      .optional(),
     models: z.record(z.string().min(1), modelRoleSchema),
     published: z.array(publishedFigureSchema).default([]),
     target: targetSchema,

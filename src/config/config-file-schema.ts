@@ -89,6 +89,25 @@ export const costOptimizationSchema = z.strictObject({
     .min(0, { error: 'expected a number from 0 to 0.4' })
     .max(0.4, { error: 'expected a number from 0 to 0.4' })
     .optional(),
+  /**
+   * What a task that ends unsolved (blocked, or a failure the reviewer wrongly approved) costs,
+   * in multiples of finishing it on the strongest model: 1 prices it as work still to do; more
+   * makes learned routing buy likelier-right tries, up to `quality_spend_share`.
+   */
+  failure_weight: z
+    .number({ error: 'expected a number from 1 to 1000' })
+    .min(1, { error: 'expected a number from 1 to 1000' })
+    .max(1000, { error: 'expected a number from 1 to 1000' })
+    .optional(),
+  /**
+   * How much `failure_weight` may spend: it applies while a task type's mean spend per task is
+   * below this share of a try on the strongest model, and failures are priced at 1× above it.
+   */
+  quality_spend_share: z
+    .number({ error: 'expected a number above 0, at most 1' })
+    .gt(0, { error: 'expected a number above 0, at most 1' })
+    .max(1, { error: 'expected a number above 0, at most 1' })
+    .optional(),
 });
 export type CostOptimization = z.infer<typeof costOptimizationSchema>;
 

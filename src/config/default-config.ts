@@ -51,6 +51,8 @@ export function defaultConfig(): EffectiveConfig {
       routing: 'learned',
       exploration_share: 0.05,
       reviewer_error_rate: 0,
+      failure_weight: 1,
+      quality_spend_share: 1,
     },
     max_attempts: 3,
     max_turns: 30,

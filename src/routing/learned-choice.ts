@@ -5,6 +5,7 @@ import { modelRef, stableFraction } from './model-choice.js';
 import { historyOf } from './model-history.js';
 import type { RoutingModel, RoutingView } from './routing-view.js';
 import { describeSimilar, type SimilarEvidence, shrunkBelief } from './similar-evidence.js';
+import { spendPerTask } from './spend-per-task.js';
 
 /**
  * Pseudo-observations the prior is worth: weak, so that a few real outcomes outweigh it.
@@ -167,13 +168,7 @@ export function chainFrom(
  * finishCost(classification, view); // 1.9 (opus: $0.95 a try, approved half the time after a failure)
  */
 export function finishCost(classification: Classification, view: RoutingView): number {
-  const strongest = view.models
-    .filter((m) => m.enabled && m.unavailable === null && canRun(modelRef(m), classification))
-    .sort(
-      (a, b) =>
-        b.tier - a.tier ||
-        attemptCost(a, classification.type, view) - attemptCost(b, classification.type, view),
-    )[0];
+  const strongest = strongestFor(classification, view);
   if (!strongest) return Number.POSITIVE_INFINITY;
   const approval = approvalChance(strongest, classification, view.history, {
     afterFailure: true,
@@ -183,11 +178,42 @@ export function finishCost(classification: Classification, view: RoutingView): n
   return attemptCost(strongest, classification.type, view) / chance;
 }
 
+/** The strongest model that can take the task, the cheapest a try among equals. */
+function strongestFor(classification: Classification, view: RoutingView): RoutingModel | undefined {
+  return view.models
+    .filter((m) => m.enabled && m.unavailable === null && canRun(modelRef(m), classification))
+    .sort(
+      (a, b) =>
+        b.tier - a.tier ||
+        attemptCost(a, classification.type, view) - attemptCost(b, classification.type, view),
+    )[0];
+}
+
+/**
+ * What a task that ends unsolved (blocked, or a failure the reviewer wrongly approved) is
+ * priced at: {@link finishCost} times `failure_weight`, while the type's mean spend per task is
+ * below `quality_spend_share` of a try on the strongest model; at 1× once it is not, so that a
+ * weight set to buy quality spends no more than the user allows (a budget, not a guess).
+ *
+ * @example
+ * failurePrice(classification, view); // 0.019: $0.0019 to finish, weight 10, spend within share
+ */
+export function failurePrice(classification: Classification, view: RoutingView): number {
+  const finish = finishCost(classification, view);
+  const { failureWeight, qualitySpendShare } = view.costOptimization;
+  if (failureWeight === 1) return finish;
+  const spent = spendPerTask(view.history, classification.type);
+  const strongest = strongestFor(classification, view);
+  if (spent === null || !strongest) return finish * failureWeight;
+  const allowance = qualitySpendShare * attemptCost(strongest, classification.type, view);
+  return spent < allowance ? finish * failureWeight : finish;
+}
+
 /**
  * The estimate for each candidate: its approval chance and cost per try, and over its whole
  * escalation chain the expected cost and the chance of an approved result; then the expected
  * cost to an approved result, which is what learned routing minimises: the chain's cost, plus
- * the {@link finishCost} of a task the chain leaves unapproved or ends on a wrong approval (a
+ * the {@link failurePrice} of a task the chain leaves unapproved or ends on a wrong approval (a
  * shipped failure still has to be done, so a cheap model seldom right starts fewer tasks). For an escalation, `tried`
  * names the models that failed and `attemptsLeft` what remains; with `optimism`, each
  * candidate's own chance is taken that many standard deviations high (exploration).
@@ -207,7 +233,7 @@ export function routeEstimates(
   }: { tried?: readonly string[]; attemptsLeft?: number; optimism?: number } = {},
 ): RouteEstimate[] {
   const finite = (value: number) => (Number.isFinite(value) ? value : null);
-  const finish = finishCost(classification, view);
+  const finish = failurePrice(classification, view);
   return candidates.map((model) => {
     const chain = chainFrom(model, classification, view, attemptsLeft, tried, optimism);
     const unfinished = 1 - chain.chance + chain.wronglyApproved;

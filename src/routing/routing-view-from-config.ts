@@ -38,6 +38,8 @@ export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}):
       routing: costs.routing,
       explorationShare: costs.exploration_share,
       reviewerErrorRate: costs.reviewer_error_rate,
+      failureWeight: costs.failure_weight,
+      qualitySpendShare: costs.quality_spend_share,
       whenOverBudget: costs.when_over_budget,
       estimatedTokensPerCall: costs.estimated_tokens_per_call,
     },

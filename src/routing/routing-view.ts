@@ -53,6 +53,11 @@ export interface RoutingView {
     explorationShare: number;
     /** How often the reviewer's verdict is wrong (below 0.5). */
     reviewerErrorRate: number;
+    /** An unsolved task's price (blocked, or shipped wrong), in multiples of finishing it. */
+    failureWeight: number;
+    /** `failureWeight` applies while a type's mean spend per task is below this share of a
+     * try on the strongest model. */
+    qualitySpendShare: number;
     /** What happens when every model that could take a task is over budget. */
     whenOverBudget: 'wait' | 'block';
     /** Tokens a call is assumed to use before its model has history. */

@@ -33,6 +33,14 @@ describe('the bench configuration built from a spec', () => {
     expect(loaded.config.cto_model).toBe('opus');
   });
 
+  it("runs ours with the spec's quality settings, as its user would set them", () => {
+    const quality = { failure_weight: 30, quality_spend_share: 0.25 };
+    const costs = loadBenchConfig({ ...spec, quality }).config.cost_optimization;
+    expect([costs.failure_weight, costs.quality_spend_share]).toEqual([30, 0.25]);
+    const defaults = loadBenchConfig(spec).config.cost_optimization;
+    expect([defaults.failure_weight, defaults.quality_spend_share]).toEqual([1, 1]);
+  });
+
   it('lets a model escalate to any other at least as strong, cheapest first', () => {
     expect(benchConfigFile(spec).fallback_chain).toEqual({
       opus: [],

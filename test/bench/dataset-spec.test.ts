@@ -57,6 +57,12 @@ describe('readDatasetSpec', () => {
     );
   });
 
+  it("names a bad quality setting with the configuration's own message", () => {
+    expect(specMessage({ ...base, quality: { failure_weight: 0 } })).toBe(
+      'quality.failure_weight: expected a number from 1 to 1000, got 0',
+    );
+  });
+
   it('names an unknown key with the nearest known one, and a bad task type', () => {
     expect(specMessage({ ...base, itemm: 'id' })).toBe('itemm: unknown key; did you mean "item"?');
     expect(

@@ -63,6 +63,16 @@ const cases: { name: string; config: unknown; env?: Record<string, string>; line
     lines: ['cost_optimization.exploration_share: expected a number from 0 to 0.5, got 0.9'],
   },
   {
+    name: 'a failure weight below 1',
+    config: { cost_optimization: { failure_weight: 0.5 } },
+    lines: ['cost_optimization.failure_weight: expected a number from 1 to 1000, got 0.5'],
+  },
+  {
+    name: 'a quality spend share of 0',
+    config: { cost_optimization: { quality_spend_share: 0 } },
+    lines: ['cost_optimization.quality_spend_share: expected a number above 0, at most 1, got 0'],
+  },
+  {
     name: 'a fallback chain for an unknown model',
     config: { fallback_chain: { nosuch: ['opus'] } },
     lines: [`fallback_chain.nosuch: unknown model "nosuch"; known models: ${known}`],

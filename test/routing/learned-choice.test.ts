@@ -3,6 +3,7 @@ import type { Classification } from '../../machines/task-types.js';
 import {
   approvalChance,
   attemptCost,
+  failurePrice,
   finishCost,
   learnedChoice,
   routeEstimates,
@@ -130,6 +131,46 @@ describe('learned routing: a reviewer that errs', () => {
     };
     expect(pick(0)).toBe('deepseek');
     expect(pick(0.1)).toBe('minimax');
+  });
+});
+
+describe('learned routing: the price of a failure (failure_weight, quality_spend_share)', () => {
+  // deepseek approved 60 times in 100 at $0.005 a try; minimax 90 in 100 at $0.08.
+  const history = [record('deepseek', 100, 60, 0.5), record('minimax', 100, 90, 8)];
+  const viewWith = (patch: Partial<RoutingView['costOptimization']>) =>
+    catalogView({ history, costOptimization: costOptions({ reviewerErrorRate: 0.1, ...patch }) });
+  const pick = (patch: Partial<RoutingView['costOptimization']>) => {
+    const view = viewWith(patch);
+    const candidates = [model(view, 'deepseek'), model(view, 'minimax')];
+    return learnedChoice({ taskId: 't1', candidates, classification: coding, view })?.model.id;
+  };
+
+  it('prices a task left unsolved (blocked or shipped wrong) at the weight times finishing it', () => {
+    const view = viewWith({ failureWeight: 30 });
+    expect(failurePrice(coding, view)).toBeCloseTo(30 * finishCost(coding, view), 9);
+    // One attempt, so that the weight cannot also change the escalation chain.
+    const one = { tried: [], attemptsLeft: 1 };
+    const [estimate] = routeEstimates([model(view, 'deepseek')], coding, view, one);
+    const [plain] = routeEstimates([model(view, 'deepseek')], coding, viewWith({}), one);
+    const unsolvedAtOne = (plain?.costToApprovalUsd ?? 0) - (plain?.expectedCostUsd ?? 0);
+    expect(unsolvedAtOne).toBeGreaterThan(0);
+    expect((estimate?.costToApprovalUsd ?? 0) - (estimate?.expectedCostUsd ?? 0)).toBeCloseTo(
+      30 * unsolvedAtOne,
+      9,
+    );
+  });
+
+  it('buys a likelier-right first try when failures weigh more', () => {
+    expect(pick({})).toBe('deepseek');
+    expect(pick({ failureWeight: 30 })).toBe('minimax');
+  });
+
+  it("stops buying once the type's spend per task reaches its share of a try on the strongest", () => {
+    // $8.50 over 200 tasks: $0.0425 a task, above 1% of a try on opus, below all of one.
+    const view = viewWith({ failureWeight: 30, qualitySpendShare: 0.01 });
+    expect(failurePrice(coding, view)).toBeCloseTo(finishCost(coding, view), 9);
+    expect(pick({ failureWeight: 30, qualitySpendShare: 0.01 })).toBe('deepseek');
+    expect(pick({ failureWeight: 30, qualitySpendShare: 1 })).toBe('minimax');
   });
 });
 

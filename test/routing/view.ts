@@ -12,6 +12,8 @@ export function costOptions(
     routing: 'learned',
     explorationShare: 0,
     reviewerErrorRate: 0,
+    failureWeight: 1,
+    qualitySpendShare: 1,
     whenOverBudget: 'block',
     estimatedTokensPerCall: 20_000,
     ...patch,
