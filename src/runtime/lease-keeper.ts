@@ -32,7 +32,10 @@ export interface LeaseKeeper {
   claim(options: { limit: number; taskId?: string }): Promise<TaskClaim[]>;
   /** Releases the leases of processes of this host that died, so their tasks need not wait. */
   takeOverDeadOwners(): Promise<void>;
-  /** Gives a finished task's lease back (a failure only logged: the lease expires). */
+  /**
+   * Gives a finished task's lease back, with those of the tasks that finish in the same turn of
+   * the event loop (a failure only logged: the lease expires).
+   */
   release(taskId: string): void;
   /** Forgets a task another process holds now: nothing is given back. */
   forget(taskId: string): void;
@@ -63,6 +66,8 @@ export function createLeaseKeeper(deps: {
   const leases = new Map<string, number>();
   // Tasks this process is creating, whose first commit is not durable yet.
   const creating = new Set<string>();
+  // Finished tasks whose leases are still to be given back.
+  const releasing: string[] = [];
   let heartbeat: unknown = null;
 
   /** Renews the leases of the tasks under way, and tells of those another process took over. */
@@ -92,6 +97,15 @@ export function createLeaseKeeper(deps: {
   function keepBeating(): void {
     if (heartbeat === null && !isStopping() && leases.size > 0)
       heartbeat = timers.later(Math.max(1, Math.floor(leaseMs / 3)), beat);
+  }
+
+  /** Gives back the leases of the tasks that finished since the last call. */
+  function releaseFinished(): void {
+    const taskIds = releasing.splice(0);
+    if (taskIds.length === 0) return;
+    store.releaseLeases(owner, taskIds).catch((error) => {
+      logger?.warn({ taskIds, err: String(error) }, 'could not release leases; they expire');
+    });
   }
 
   function hold(taskId: string, token: number): void {
@@ -130,13 +144,13 @@ export function createLeaseKeeper(deps: {
     },
     release(taskId) {
       if (!leases.delete(taskId)) return;
-      store.releaseLeases(owner, [taskId]).catch((error) => {
-        logger?.warn({ taskId, err: String(error) }, 'could not release the lease; it expires');
-      });
+      // The tasks that finish in one turn of the event loop give their leases back in one write.
+      if (releasing.length === 0) setImmediate(releaseFinished);
+      releasing.push(taskId);
     },
     forget: (taskId) => void leases.delete(taskId),
     async releaseAll() {
-      const held = [...leases.keys()];
+      const held = [...leases.keys(), ...releasing.splice(0)];
       leases.clear();
       if (held.length > 0) await store.releaseLeases(owner, held).catch(() => {});
     },

@@ -127,6 +127,36 @@ describe('the lease keeper', () => {
     expect(store.renewals.length).toBe(asked);
   });
 
+  it('gives back the leases of tasks that finish in one turn in one write', async () => {
+    const store = openSqliteStore(':memory:');
+    const batcher = new CommitBatcher(store);
+    for (const id of ['t1', 't2', 't3']) await batcher.stage({ task: created(id) });
+    const releases: string[][] = [];
+    const a = keeperOf(
+      {
+        ...store,
+        releaseLeases: (owner, taskIds) => {
+          releases.push([...(taskIds ?? [])]);
+          return store.releaseLeases(owner, taskIds);
+        },
+      },
+      'a',
+    );
+    for (const { task, lease } of await a.keeper.claim({ limit: 3 }))
+      a.keeper.hold(task.id, lease.token);
+    a.keeper.release('t1');
+    a.keeper.release('t2');
+    await settle();
+    expect(releases).toEqual([['t1', 't2']]);
+    const b = keeperOf(store, 'b');
+    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.task.id)).toEqual(['t1', 't2']);
+    // One still to be given back when the process stops goes with the rest.
+    a.keeper.release('t3');
+    await a.keeper.releaseAll();
+    await settle();
+    expect(releases).toEqual([['t1', 't2'], ['t3']]);
+  });
+
   it('takes over the leases of a dead process of this host, never those of another host', async () => {
     const store = recordingStore();
     const batcher = new CommitBatcher(store);
