@@ -81,8 +81,9 @@ function refusalText(refusal: BudgetRefusal): string {
 }
 
 /**
- * Creates the budget ledger over a store (its reservations), a batcher (settlements ride with
- * the step they belong to) and the performance history (what a call is estimated to use).
+ * Creates the budget ledger over a store (the window's use), a batcher (reservations ride with
+ * the next group commit, checked in its transaction; settlements with the step they belong
+ * to) and the performance history (what a call is estimated to use).
  *
  * @example
  * const ledger = createBudgetLedger({ store, batcher, clock, config, history: () => rows });
@@ -92,7 +93,7 @@ function refusalText(refusal: BudgetRefusal): string {
  */
 export function createBudgetLedger(deps: {
   store: Store;
-  batcher: Pick<CommitBatcher, 'stage'>;
+  batcher: Pick<CommitBatcher, 'stage' | 'reserve'>;
   clock: Clock;
   config: ConfigSource;
   history: () => readonly PerformanceRow[];
@@ -154,7 +155,7 @@ export function createBudgetLedger(deps: {
     });
     // Past its timeout a call has ended, settled or not (its process died).
     const expiresAt = clock.now() + call.timeoutMs + budgetRecheckMs;
-    const refusal = await store.reserveBudget({
+    const refusal = await batcher.reserve({
       id: call.requestId,
       window,
       ...estimate,
@@ -181,7 +182,7 @@ export function createBudgetLedger(deps: {
     const perToken = estimate.tokens > 0 ? estimate.usd / estimate.tokens : 0;
     const more = { tokens, usd: tokens * perToken };
     const id = `${reservation.reservationId}+${reservation.extra.length + 1}`;
-    const refusal = await store.reserveBudget({
+    const refusal = await batcher.reserve({
       id,
       window: reservation.window,
       ...more,

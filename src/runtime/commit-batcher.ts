@@ -1,12 +1,21 @@
+import type { BudgetRefusal, BudgetReservation } from '../store/budget-records.js';
 import type { CommitBatch, Store, TaskCommit } from '../store/store.js';
 
-interface Staged extends Omit<CommitBatch, 'tasks' | 'fences'> {
+/** What a stager gives: a part of a batch, with its task and the fence it holds. */
+type Part = Omit<CommitBatch, 'tasks' | 'fences' | 'reservations'> & {
   task?: TaskCommit;
   /** The lease token the writer holds on the task this part belongs to. */
   fence?: { taskId: string; token: number };
-  resolve: () => void;
+};
+
+interface Staged extends Part {
+  reservation?: BudgetReservation;
+  /** Called once the batch is written, with the reservations it refused by id. */
+  resolve: (overBudget: ReadonlyMap<string, BudgetRefusal>) => void;
   reject: (error: unknown) => void;
 }
+
+const noneOverBudget: ReadonlyMap<string, BudgetRefusal> = new Map();
 
 /** A write refused because another process has claimed the task since: drop the task. */
 export class LeaseLostError extends Error {
@@ -38,10 +47,13 @@ export class SourceKeyTakenError extends Error {
  * After a failed write nothing more is written: the caller treats that as a crash. A part
  * whose task's lease was lost (fenced by the store) is refused alone, with `LeaseLostError`;
  * a task not created because its source key is taken, with `SourceKeyTakenError`.
+ * Budget reservations ride along too (`reserve`): checked in the batch's transaction, after
+ * its settlements, so a call reserves without a transaction of its own.
  *
  * @example
  * const batcher = new CommitBatcher(store);
  * await batcher.stage({ task: commit, fence: { taskId, token } }); // durable now; safe to send the request it implies
+ * const refusal = await batcher.reserve(reservation); // null: reserved, durably
  */
 export class CommitBatcher {
   readonly #store: Store;
@@ -61,10 +73,26 @@ export class CommitBatcher {
     return this.#failure;
   }
 
-  stage(part: Omit<Staged, 'resolve' | 'reject'>): Promise<void> {
+  stage(part: Part): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
-      this.#staged.push({ ...part, resolve, reject });
+      this.#staged.push({ ...part, resolve: () => resolve(), reject });
+      this.#schedule();
+    });
+  }
+
+  /**
+   * Reserves with the next batch: null once reserved, else the limit it would exceed (nothing
+   * of it reserved; the rest of the batch is written all the same).
+   */
+  reserve(reservation: BudgetReservation): Promise<BudgetRefusal | null> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#staged.push({
+        reservation,
+        resolve: (overBudget) => resolve(overBudget.get(reservation.id) ?? null),
+        reject,
+      });
       this.#schedule();
     });
   }
@@ -102,6 +130,7 @@ export class CommitBatcher {
       blobs: [],
       performance: [],
       settlements: [],
+      reservations: [],
       fences: [],
     };
     const fenced = new Set<string>();
@@ -115,6 +144,7 @@ export class CommitBatcher {
           batch.performance.push(taskId ? { ...delta, taskId } : delta);
       }
       if (part.settlements) batch.settlements.push(...part.settlements);
+      if (part.reservation) batch.reservations.push(part.reservation);
       if (part.fence && !fenced.has(part.fence.taskId)) {
         fenced.add(part.fence.taskId);
         batch.fences.push(part.fence);
@@ -130,10 +160,13 @@ export class CommitBatcher {
     }
     let refused: ReadonlySet<string>;
     let duplicates: ReadonlySet<string>;
+    let overBudget = noneOverBudget;
     try {
       const result = await this.#store.commit(CommitBatcher.#batchOf(parts));
       refused = new Set(result.fenced);
       duplicates = new Set(result.duplicates);
+      if (result.overBudget)
+        overBudget = new Map(result.overBudget.map((over) => [over.id, over.refusal]));
     } catch (error) {
       this.#failure = error;
       for (const part of parts) part.reject(error);
@@ -144,7 +177,7 @@ export class CommitBatcher {
         part.reject(new LeaseLostError(part.fence.taskId));
       else if (part.task && duplicates.has(part.task.taskId))
         part.reject(new SourceKeyTakenError(part.task.taskId));
-      else part.resolve();
+      else part.resolve(overBudget);
     }
   }
 }

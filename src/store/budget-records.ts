@@ -18,7 +18,8 @@ export interface BudgetLimit {
 
 /**
  * Tokens and dollars set aside for one call before it runs, against every scope it counts in.
- * Its id is the call's request id, so a retried or resumed call replaces its own reservation.
+ * Its id is the call's request id, so a retried or resumed call replaces its own reservation
+ * (released even if the new one is refused).
  */
 export interface BudgetReservation {
   id: string;

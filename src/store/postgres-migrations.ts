@@ -9,6 +9,16 @@ export interface Migration {
 }
 
 /**
+ * The first key of the store's advisory locks (`pg_advisory_xact_lock(class, key)`), one per
+ * kind of thing locked, so they neither meet each other's keys nor another program's.
+ */
+export const lockClass = {
+  migrations: 0x43544f01,
+  journal: 0x43544f02,
+  budget: 0x43544f03,
+} as const;
+
+/**
  * The schema, step by step. Never edit a shipped step: add the next one. Keys and names that
  * lists are ordered by are `COLLATE "C"`, so they sort by bytes as SQLite's do; times are
  * BIGINT milliseconds; JSON is TEXT, so it reads back exactly as written (JSONB would refuse
@@ -120,17 +130,105 @@ CREATE TABLE source_health (
 `,
   },
   reviewedMigration,
+  {
+    version: 4,
+    name: 'budget work of a commit in one call: settlements, then reservations checked in order',
+    sql: budgetCommitFunction(),
+  },
 ];
 
+
 /**
- * The first key of the store's advisory locks (`pg_advisory_xact_lock(class, key)`), one per
- * kind of thing locked, so they neither meet each other's keys nor another program's.
+ * `cto_commit_budget`: a batch's settlements (one row per scope) and then its reservations (one
+ * row per scope, in order), written in one round trip at the end of the batch's transaction.
+ * It takes the advisory lock of every (window, scope) it touches in one sorted pass (a row not
+ * there yet is covered too, and no two transactions wait on each other in a circle), so the
+ * group's row is held only from here to the commit. Settled and replaced reservations stop
+ * counting; a reservation that would take a scope past a limit drops that scope's expired
+ * reservations and checks once more, and if still over is refused alone: its row comes back.
  */
-export const lockClass = {
-  migrations: 0x43544f01,
-  journal: 0x43544f02,
-  budget: 0x43544f03,
-} as const;
+function budgetCommitFunction(): string {
+  const addUsage = `ON CONFLICT (budget_window, scope) DO UPDATE SET
+      tokens = budget_usage.tokens + excluded.tokens, usd = budget_usage.usd + excluded.usd,
+      reserved_tokens = budget_usage.reserved_tokens + excluded.reserved_tokens,
+      reserved_usd = budget_usage.reserved_usd + excluded.reserved_usd`;
+  return `
+CREATE FUNCTION cto_commit_budget(
+  s_ids TEXT[], s_windows TEXT[], s_scopes TEXT[], s_tokens FLOAT8[], s_usd FLOAT8[],
+  r_ids TEXT[], r_windows TEXT[], r_scopes TEXT[], r_tokens FLOAT8[], r_usd FLOAT8[],
+  r_cap_tokens FLOAT8[], r_cap_usd FLOAT8[], r_at INT8[], r_expires INT8[]
+) RETURNS TABLE (refused_id TEXT, over_scope TEXT, measure TEXT, committed FLOAT8,
+  requested FLOAT8, cap FLOAT8)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  ids TEXT[] := s_ids || r_ids;
+  kw TEXT[];
+  ks TEXT[];
+  r RECORD;
+  attempt INT;
+  over BOOLEAN;
+BEGIN
+  SELECT array_agg(w), array_agg(s) INTO kw, ks FROM (
+    SELECT budget_window AS w, scope AS s FROM budget_reservations WHERE id = ANY(ids)
+    UNION SELECT * FROM unnest(s_windows, s_scopes)
+    UNION SELECT * FROM unnest(r_windows, r_scopes)) AS k;
+  PERFORM pg_advisory_xact_lock(${lockClass.budget}, k) FROM (SELECT DISTINCT
+    hashtext(w || chr(31) || s) AS k FROM unnest(kw, ks) AS u(w, s)) AS keys ORDER BY k;
+  WITH gone AS (
+    DELETE FROM budget_reservations AS b USING unnest(kw, ks) AS k(w, s)
+    WHERE b.id = ANY(ids) AND b.budget_window = k.w AND b.scope = k.s
+    RETURNING b.budget_window, b.scope, b.tokens, b.usd)
+  INSERT INTO budget_usage (budget_window, scope, tokens, usd, reserved_tokens, reserved_usd)
+  SELECT budget_window, scope, 0, 0, -SUM(tokens), -SUM(usd) FROM gone
+  GROUP BY budget_window, scope ORDER BY budget_window, scope
+  ${addUsage};
+  INSERT INTO budget_usage (budget_window, scope, tokens, usd, reserved_tokens, reserved_usd)
+  SELECT w, s, SUM(t), SUM(u), 0, 0 FROM unnest(s_windows, s_scopes, s_tokens, s_usd) AS x(w, s, t, u)
+  GROUP BY w, s ORDER BY w, s
+  ${addUsage};
+  FOR r IN
+    SELECT x.i, x.w, x.t, x.u, x.a, x.e, array_agg(x.s ORDER BY x.n) AS scopes,
+      array_agg(x.ct ORDER BY x.n) AS cts, array_agg(x.cu ORDER BY x.n) AS cus
+    FROM unnest(r_ids, r_windows, r_scopes, r_tokens, r_usd, r_cap_tokens, r_cap_usd, r_at,
+      r_expires) WITH ORDINALITY AS x(i, w, s, t, u, ct, cu, a, e, n)
+    GROUP BY x.i, x.w, x.t, x.u, x.a, x.e ORDER BY MIN(x.n)
+  LOOP
+    FOR attempt IN 1..2 LOOP
+      SELECT r.i, c.s, m.measure, m.committed, m.requested, m.cap
+      INTO refused_id, over_scope, measure, committed, requested, cap
+      FROM unnest(r.scopes, r.cts, r.cus) WITH ORDINALITY AS c(s, ct, cu, n)
+      LEFT JOIN budget_usage AS b ON b.budget_window = r.w AND b.scope = c.s
+      CROSS JOIN LATERAL (VALUES
+        (1, 'tokens', COALESCE(b.tokens + b.reserved_tokens, 0), r.t, c.ct),
+        (2, 'usd', COALESCE(b.usd + b.reserved_usd, 0), r.u, c.cu))
+        AS m(o, measure, committed, requested, cap)
+      WHERE m.cap IS NOT NULL AND m.committed + m.requested > m.cap
+      ORDER BY c.n, m.o LIMIT 1;
+      over := FOUND;
+      EXIT WHEN NOT over OR attempt = 2;
+      WITH gone AS (
+        DELETE FROM budget_reservations AS b
+        WHERE b.budget_window = r.w AND b.scope = ANY(r.scopes) AND b.expires_at <= r.a
+        RETURNING b.budget_window, b.scope, b.tokens, b.usd)
+      INSERT INTO budget_usage (budget_window, scope, tokens, usd, reserved_tokens, reserved_usd)
+      SELECT budget_window, scope, 0, 0, -SUM(tokens), -SUM(usd) FROM gone
+      GROUP BY budget_window, scope ORDER BY budget_window, scope
+      ${addUsage};
+    END LOOP;
+    IF over THEN
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    INSERT INTO budget_reservations (id, scope, budget_window, tokens, usd, at, expires_at)
+    SELECT r.i, s, r.w, r.t, r.u, r.a, r.e FROM unnest(r.scopes) AS s;
+    INSERT INTO budget_usage (budget_window, scope, tokens, usd, reserved_tokens, reserved_usd)
+    SELECT r.w, s, 0, 0, r.t, r.u FROM unnest(r.scopes) AS s ORDER BY s
+    ${addUsage};
+  END LOOP;
+END
+$fn$;
+`;
+}
 
 /**
  * Brings the schema (the first of the connection's `search_path`) up to the last migration,

@@ -213,16 +213,11 @@ const sql = {
        reserved_tokens = budget_usage.reserved_tokens + excluded.reserved_tokens,
        reserved_usd = budget_usage.reserved_usd + excluded.reserved_usd`,
   ),
-  selectScopes: statement(
-    'select_scopes',
-    `SELECT scope, tokens, usd, reserved_tokens, reserved_usd FROM budget_usage
-     WHERE budget_window = $1 AND scope = ANY($2::text[])`,
-  ),
-  insertReservations: statement(
-    'insert_reservations',
-    `INSERT INTO budget_reservations (id, scope, budget_window, tokens, usd, at, expires_at)
-     SELECT $1::text, s, $2::text, $3::float8, $4::float8, $5::int8, $6::int8
-     FROM unnest($7::text[]) AS s`,
+  commitBudget: statement(
+    'commit_budget',
+    `SELECT * FROM cto_commit_budget($1::text[], $2::text[], $3::text[], $4::float8[],
+       $5::float8[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[],
+       $11::float8[], $12::float8[], $13::int8[], $14::int8[])`,
   ),
   selectUsage: statement(
     'select_usage',
@@ -314,6 +309,16 @@ const sql = {
 };
 
 type Key = readonly [window: string, scope: string];
+
+/** A reservation `cto_commit_budget` refused. */
+interface RefusalRow {
+  refused_id: string;
+  over_scope: string;
+  measure: 'tokens' | 'usd';
+  committed: number;
+  requested: number;
+  cap: number;
+}
 
 /** Budget usage changes by (window, scope), added up before they are written in one go. */
 class UsageDeltas {
@@ -624,21 +629,41 @@ export function openPostgresStore(url: string): Store {
     );
   }
 
-  async function settle(client: pg.PoolClient, batch: CommitBatch): Promise<void> {
-    const settlements = batch.settlements ?? [];
-    if (settlements.length === 0) return;
-    const ids = [...new Set(settlements.map((s) => s.reservationId))];
-    const keys = uniqueKeys([
-      ...(await heldKeys(client, ids, null)),
-      ...settlements.flatMap((s) => s.scopes.map((scope) => [s.window, scope] as const)),
-    ]);
-    await client.query(sql.lockBudget(...keys));
-    const deltas = new UsageDeltas();
-    await dropReservations(client, ids, null, keys, deltas);
-    for (const s of settlements) {
-      for (const scope of s.scopes) deltas.add(s.window, scope, s.tokens, s.usd);
-    }
-    await addUsage(client, deltas);
+  /**
+   * The batch's settlements and reservations in one statement (`cto_commit_budget`): the
+   * reservations it refuses, with the limit each would exceed.
+   */
+  async function writeBudget(
+    client: pg.PoolClient,
+    batch: CommitBatch,
+  ): Promise<{ id: string; refusal: BudgetRefusal }[]> {
+    const settled = (batch.settlements ?? []).flatMap((s) =>
+      s.scopes.map((scope) => [s.reservationId, s.window, scope, s.tokens, s.usd] as const),
+    );
+    const reserved = (batch.reservations ?? []).flatMap((r) =>
+      r.limits.map((l) => [r.id, r.window, l.scope, r.tokens, r.usd, l.tokens, l.usd] as const),
+    );
+    if (settled.length === 0 && reserved.length === 0) return [];
+    const reservations = batch.reservations ?? [];
+    const { rows } = await client.query<RefusalRow>(
+      sql.commitBudget(
+        [...new Set((batch.settlements ?? []).map((s) => s.reservationId))],
+        ...[1, 2, 3, 4].map((i) => settled.map((row) => row[i])),
+        ...[0, 1, 2, 3, 4, 5, 6].map((i) => reserved.map((row) => row[i])),
+        reservations.flatMap((r) => r.limits.map(() => r.at)),
+        reservations.flatMap((r) => r.limits.map(() => r.expiresAt)),
+      ),
+    );
+    return rows.map((row) => ({
+      id: row.refused_id,
+      refusal: {
+        scope: row.over_scope,
+        measure: row.measure,
+        committed: row.committed,
+        requested: row.requested,
+        limit: row.cap,
+      },
+    }));
   }
 
   return {
@@ -673,10 +698,13 @@ export function openPostgresStore(url: string): Store {
         );
         await writeJournal(client, batch, fenced);
         await writePerformance(client, batch, fenced);
-        await settle(client, batch);
         // Delivered when the transaction commits, so a listener finds the task there.
         if (submitted) await client.query(sql.notifyTasks());
-        return { fenced: [...fenced], duplicates };
+        // Last, so the budget rows (a group's is every call's) are held only until the commit.
+        const overBudget = await writeBudget(client, batch);
+        const result: CommitResult = { fenced: [...fenced], duplicates };
+        if (overBudget.length > 0) result.overBudget = overBudget;
+        return result;
       });
     },
     async getTask(id) {
@@ -760,69 +788,6 @@ export function openPostgresStore(url: string): Store {
     },
     async performance() {
       return (await query(sql.selectPerformance())).map(performanceFromRow);
-    },
-    reserveBudget(reservation) {
-      return transaction(async (client): Promise<BudgetRefusal | null> => {
-        const { id, window, limits } = reservation;
-        // A retried or resumed call replaces its own reservation; expired ones stop counting.
-        const keys = uniqueKeys([
-          ...limits.map((limit) => [window, limit.scope] as const),
-          ...(await heldKeys(client, [id], reservation.at)),
-        ]);
-        await client.query(sql.lockBudget(...keys));
-        const released = new UsageDeltas();
-        await dropReservations(client, [id], reservation.at, keys, released);
-        await addUsage(client, released);
-        const { rows } = await client.query<{
-          scope: string;
-          tokens: number;
-          usd: number;
-          reserved_tokens: number;
-          reserved_usd: number;
-        }>(
-          sql.selectScopes(
-            window,
-            limits.map((limit) => limit.scope),
-          ),
-        );
-        const byScope = new Map(rows.map((row) => [row.scope, row]));
-        for (const limit of limits) {
-          const row = byScope.get(limit.scope);
-          const committed = {
-            tokens: (row?.tokens ?? 0) + (row?.reserved_tokens ?? 0),
-            usd: (row?.usd ?? 0) + (row?.reserved_usd ?? 0),
-          };
-          for (const measure of ['tokens', 'usd'] as const) {
-            const cap = limit[measure];
-            if (cap !== null && committed[measure] + reservation[measure] > cap) {
-              return {
-                scope: limit.scope,
-                measure,
-                committed: committed[measure],
-                requested: reservation[measure],
-                limit: cap,
-              };
-            }
-          }
-        }
-        if (limits.length === 0) return null;
-        await client.query(
-          sql.insertReservations(
-            id,
-            window,
-            reservation.tokens,
-            reservation.usd,
-            reservation.at,
-            reservation.expiresAt,
-            limits.map((limit) => limit.scope),
-          ),
-        );
-        const reserved = new UsageDeltas();
-        for (const limit of limits)
-          reserved.add(window, limit.scope, 0, 0, reservation.tokens, reservation.usd);
-        await addUsage(client, reserved);
-        return null;
-      });
     },
     async budgetUsage(window, now) {
       await transaction(async (client) => {

@@ -370,6 +370,66 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     }
   }
 
+  /** The first of the reservation's limits it would take past, counting what is held now. */
+  function overLimit(reservation: BudgetReservation): BudgetRefusal | null {
+    for (const limit of reservation.limits) {
+      if (limit.tokens === null && limit.usd === null) continue;
+      const row = selectScope.get(reservation.window, limit.scope) as
+        | { tokens: number; usd: number; reserved_tokens: number; reserved_usd: number }
+        | undefined;
+      const committed = {
+        tokens: (row?.tokens ?? 0) + (row?.reserved_tokens ?? 0),
+        usd: (row?.usd ?? 0) + (row?.reserved_usd ?? 0),
+      };
+      for (const measure of ['tokens', 'usd'] as const) {
+        const cap = limit[measure];
+        if (cap !== null && committed[measure] + reservation[measure] > cap) {
+          return {
+            scope: limit.scope,
+            measure,
+            committed: committed[measure],
+            requested: reservation[measure],
+            limit: cap,
+          };
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Reserves inside the batch's transaction: null, or the limit it would exceed. */
+  function reserve(reservation: BudgetReservation): BudgetRefusal | null {
+    // A retried or resumed call replaces its own reservation rather than adding to it.
+    release(selectReservation.all(reservation.id) as ReservationRow[]);
+    // Expired reservations are dropped only when they would make the difference (and by
+    // `budgetUsage`), not on every call.
+    if (overLimit(reservation)) {
+      release(selectExpired.all(reservation.at) as ReservationRow[]);
+      const refusal = overLimit(reservation);
+      if (refusal) return refusal;
+    }
+    for (const limit of reservation.limits) {
+      insertReservation.run(
+        reservation.id,
+        limit.scope,
+        reservation.window,
+        reservation.tokens,
+        reservation.usd,
+        reservation.at,
+        reservation.expiresAt,
+      );
+      addUsage.run({
+        window: reservation.window,
+        scope: limit.scope,
+        tokens: 0,
+        usd: 0,
+        reservedTokens: reservation.tokens,
+        reservedUsd: reservation.usd,
+      });
+    }
+    return null;
+  }
+
   /** The fenced tasks of a batch, read inside its transaction: see `staleFences`. */
   function fencedTasks(batch: CommitBatch): ReadonlySet<string> {
     if (!batch.fences?.length) return noneFenced;
@@ -395,6 +455,11 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
           reservedUsd: 0,
         });
       }
+    }
+    const overBudget: { id: string; refusal: BudgetRefusal }[] = [];
+    for (const reservation of batch.reservations ?? []) {
+      const refusal = reserve(reservation);
+      if (refusal) overBudget.push({ id: reservation.id, refusal });
     }
     for (const entry of batch.journal ?? []) {
       if (fenced.size > 0 && fenced.has(entry.taskId)) continue;
@@ -448,7 +513,9 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
         commit.at,
       );
     }
-    return { fenced: [...fenced], duplicates: [...duplicates] };
+    const result: CommitResult = { fenced: [...fenced], duplicates: [...duplicates] };
+    if (overBudget.length > 0) result.overBudget = overBudget;
+    return result;
   });
 
   // Immediate transactions: they take the write lock before their first read, so the rows a
@@ -488,53 +555,6 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   const releaseHeld = db.transaction((owner: string, taskIds: readonly string[]) => {
     for (const taskId of taskIds) dropLease.run(taskId, owner);
   });
-  const reserve = db.transaction((reservation: BudgetReservation): BudgetRefusal | null => {
-    // A retried or resumed call replaces its own reservation rather than adding to it.
-    release(selectReservation.all(reservation.id) as ReservationRow[]);
-    release(selectExpired.all(reservation.at) as ReservationRow[]);
-    for (const limit of reservation.limits) {
-      const row = selectScope.get(reservation.window, limit.scope) as
-        | { tokens: number; usd: number; reserved_tokens: number; reserved_usd: number }
-        | undefined;
-      const committed = {
-        tokens: (row?.tokens ?? 0) + (row?.reserved_tokens ?? 0),
-        usd: (row?.usd ?? 0) + (row?.reserved_usd ?? 0),
-      };
-      for (const measure of ['tokens', 'usd'] as const) {
-        const cap = limit[measure];
-        if (cap !== null && committed[measure] + reservation[measure] > cap) {
-          return {
-            scope: limit.scope,
-            measure,
-            committed: committed[measure],
-            requested: reservation[measure],
-            limit: cap,
-          };
-        }
-      }
-    }
-    for (const limit of reservation.limits) {
-      insertReservation.run(
-        reservation.id,
-        limit.scope,
-        reservation.window,
-        reservation.tokens,
-        reservation.usd,
-        reservation.at,
-        reservation.expiresAt,
-      );
-      addUsage.run({
-        window: reservation.window,
-        scope: limit.scope,
-        tokens: 0,
-        usd: 0,
-        reservedTokens: reservation.tokens,
-        reservedUsd: reservation.usd,
-      });
-    }
-    return null;
-  });
-
   const releaseExpired = db.transaction((now: number) => {
     release(selectExpired.all(now) as ReservationRow[]);
   });
@@ -614,9 +634,6 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     },
     async performance() {
       return (selectPerformance.all() as Record<string, unknown>[]).map(performanceFromRow);
-    },
-    async reserveBudget(reservation) {
-      return reserve.immediate(reservation);
     },
     async budgetUsage(window, now) {
       if (readOnly) return readOnlyUsage(window, now);

@@ -83,12 +83,17 @@ export interface Lease {
   expiresAt: number;
 }
 
-/** What one transaction did not write: the parts of tasks whose fencing token is stale. */
+/**
+ * What one transaction did not write: the parts of tasks whose fencing token is stale, and the
+ * reservations over a budget.
+ */
 export interface CommitResult {
   /** Task ids whose transitions, journal entries and history deltas were refused. */
   fenced: string[];
   /** Task ids not created because another task already has their source key. */
   duplicates: string[];
+  /** Reservations refused, by id, each with the first limit it would exceed (absent: none). */
+  overBudget?: { id: string; refusal: BudgetRefusal }[];
 }
 
 export const storedEventSchema = z.object({
@@ -129,6 +134,14 @@ export interface CommitBatch {
   performance?: readonly (PerformanceRow & { taskId?: string })[];
   /** Calls' actual usage, each replacing its reservation. */
   settlements?: readonly BudgetSettlement[];
+  /**
+   * Tokens and dollars set aside for calls about to run, after the settlements and in order,
+   * each atomically against every limit it counts in: one that would exceed a limit is
+   * refused alone (nothing of it reserved, its id in `overBudget`) and the rest of the batch
+   * is written. Checked inside the batch's transaction, so no process ever reserves past a
+   * limit, without a transaction per call.
+   */
+  reservations?: readonly BudgetReservation[];
   /**
    * The lease tokens the writer holds, by task. A task whose stored token differs (another
    * process has claimed it since) gets none of its rows written: its transitions, journal
@@ -192,7 +205,7 @@ export class StoreError extends Error {
 /**
  * Where tasks live: tasks with their latest snapshot, an append-only event log per task, the
  * step journal, blobs addressed by content hash, the performance history and the budget
- * ledger. Every backend passes the same contract suite (test/store/store-contract.ts).
+ * ledger (reservations and settlements ride with the batch they are committed in). Every backend passes the same contract suite (test/store/store-contract.ts).
  */
 export interface Store extends ReviewedStoreMethods {
   /** Writes the whole batch in one transaction: all of it or none. */
@@ -247,11 +260,6 @@ export interface Store extends ReviewedStoreMethods {
   getBlob(ref: string): Promise<string | null>;
   /** The performance history: one row per model and task type. */
   performance(): Promise<PerformanceRow[]>;
-  /**
-   * Sets tokens and dollars aside for a call, atomically against every limit it counts in:
-   * null when reserved, else the first limit it would exceed (and nothing is reserved).
-   */
-  reserveBudget(reservation: BudgetReservation): Promise<BudgetRefusal | null>;
   /** Settled use of every scope in a window, and what reservations unexpired at `now` hold. */
   budgetUsage(window: string, now: number): Promise<BudgetUsage[]>;
   /** The task made from the item with this source key, or null. */

@@ -111,14 +111,18 @@ describe('the budget ledger', () => {
     const { ledger, store, clock, call } = ledgerWith(10_000);
     await ledger.refresh();
     // Another process reserves: not seen until the view is old or a refresh is forced.
-    await store.reserveBudget({
-      id: 'elsewhere',
-      window: day,
-      tokens: 1_000,
-      usd: 0,
-      limits: [{ scope: 'group:external', tokens: 10_000, usd: null }],
-      at: start,
-      expiresAt: start + 3_600_000,
+    await store.commit({
+      reservations: [
+        {
+          id: 'elsewhere',
+          window: day,
+          tokens: 1_000,
+          usd: 0,
+          limits: [{ scope: 'group:external', tokens: 10_000, usd: null }],
+          at: start,
+          expiresAt: start + 3_600_000,
+        },
+      ],
     });
     await ledger.refresh();
     expect(reservedOf(ledger.usage(), 'group:external')).toBe(0);

@@ -47,6 +47,41 @@ describe('the commit batcher', () => {
   });
 });
 
+describe('budget reservations in the commit batcher', () => {
+  it('reserves in the same transaction as the steps staged with it, and refuses one alone', async () => {
+    const store = openSqliteStore(':memory:');
+    const batcher = new CommitBatcher(store);
+    const limits = [{ scope: 'group:external', tokens: 1_000, usd: null }];
+    const reservation = (id: string, tokens: number) => ({
+      id,
+      window: '2026-11-24',
+      tokens,
+      usd: 0,
+      limits,
+      at: 1,
+      expiresAt: 1_000,
+    });
+    const journal = batcher.stage({
+      journal: [{ taskId: 't', requestId: 't:execute:1', kind: 'turn', data: {}, at: 1 }],
+    });
+    const fits = batcher.reserve(reservation('r1', 700));
+    const over = batcher.reserve(reservation('r2', 400));
+    await expect(fits).resolves.toBeNull();
+    await expect(over).resolves.toEqual({
+      scope: 'group:external',
+      measure: 'tokens',
+      committed: 700,
+      requested: 400,
+      limit: 1_000,
+    });
+    await expect(journal).resolves.toBeUndefined();
+    // One transaction wrote the step and both reservations.
+    expect((await store.counts()).transactions).toBe(1);
+    expect(await store.journal('t')).toHaveLength(1);
+    expect((await store.budgetUsage('2026-11-24', 2))[0]?.reservedTokens).toBe(700);
+  });
+});
+
 describe('the commit batcher while a write is in flight', () => {
   it('merges what is staged meanwhile into the next batch, written after the first', async () => {
     const inner = openSqliteStore(':memory:');

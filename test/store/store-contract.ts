@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BudgetReservation } from '../../src/store/budget-records.js';
 import { emptyPerformance, type PerformanceRow } from '../../src/store/performance-row.js';
 import { blobRef, type Store, type TaskCommit } from '../../src/store/store.js';
 
@@ -46,6 +47,12 @@ function reservation(id: string, tokens: number, usd: number, expiresAt = 1_000)
     at: 1,
     expiresAt,
   };
+}
+
+/** Reserves alone in a commit of its own: null, or the limit it would exceed. */
+async function reserveIn(store: Store | undefined, r: BudgetReservation) {
+  const result = await store?.commit({ reservations: [r] });
+  return result?.overBudget?.find((over) => over.id === r.id)?.refusal ?? null;
 }
 
 function moved(
@@ -235,9 +242,9 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
         at: 1,
         expiresAt: 1_000,
       });
-      expect(await store.reserveBudget(reservation('r1', 600, 0.5))).toBeNull();
+      expect(await reserveIn(store, reservation('r1', 600, 0.5))).toBeNull();
       // Over the group's tokens: refused, and nothing of it is reserved.
-      expect(await store.reserveBudget(reservation('r2', 500, 0.1))).toEqual({
+      expect(await reserveIn(store, reservation('r2', 500, 0.1))).toEqual({
         scope: 'group:external',
         measure: 'tokens',
         committed: 600,
@@ -245,12 +252,12 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
         limit: 1_000,
       });
       // Over the model's dollars.
-      expect(await store.reserveBudget(reservation('r3', 100, 0.6))).toMatchObject({
+      expect(await reserveIn(store, reservation('r3', 100, 0.6))).toMatchObject({
         scope: 'model:deepseek',
         measure: 'usd',
       });
       // A call reserving again (a retry) replaces its own reservation.
-      expect(await store.reserveBudget(reservation('r1', 700, 0.5))).toBeNull();
+      expect(await reserveIn(store, reservation('r1', 700, 0.5))).toBeNull();
       expect(await store.budgetUsage('2026-11-24', 2)).toEqual([
         {
           scope: 'group:external',
@@ -299,15 +306,81 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
         },
       ]);
       // What was settled counts: 250 + 800 is over the 1,000 tokens.
-      expect(await store.reserveBudget(reservation('r4', 800, 0.1))).toMatchObject({
+      expect(await reserveIn(store, reservation('r4', 800, 0.1))).toMatchObject({
         committed: 250,
       });
-      expect(await store.reserveBudget(reservation('r4', 700, 0.1))).toBeNull();
+      expect(await reserveIn(store, reservation('r4', 700, 0.1))).toBeNull();
       // Another window starts empty.
       expect(await store.budgetUsage('2026-11-25', 2)).toEqual([]);
       expect(
-        await store.reserveBudget({ ...reservation('r5', 1_000, 1), window: '2026-11-25' }),
+        await reserveIn(store, { ...reservation('r5', 1_000, 1), window: '2026-11-25' }),
       ).toBeNull();
+    });
+
+    it('reserves in the batch: after its settlements, in order, refusing one alone', async () => {
+      const { store } = await open();
+      const result = await store.commit({
+        tasks: [created('a')],
+        reservations: [
+          reservation('r1', 600, 0),
+          reservation('r2', 500, 0),
+          reservation('r3', 300, 0),
+        ],
+      });
+      expect(result).toEqual({
+        fenced: [],
+        duplicates: [],
+        overBudget: [
+          {
+            id: 'r2',
+            refusal: {
+              scope: 'group:external',
+              measure: 'tokens',
+              committed: 600,
+              requested: 500,
+              limit: 1_000,
+            },
+          },
+        ],
+      });
+      expect(await store.getTask('a')).not.toBeNull();
+      // r1 settles with 100 used before r4 is checked: 100 + 300 + 500 fit in 1,000.
+      const settled = await store.commit({
+        settlements: [
+          {
+            reservationId: 'r1',
+            window: '2026-11-24',
+            scopes: ['group:external', 'model:deepseek'],
+            tokens: 100,
+            usd: 0,
+          },
+        ],
+        reservations: [reservation('r4', 500, 0)],
+      });
+      expect(settled.overBudget).toBeUndefined();
+      expect(await store.budgetUsage('2026-11-24', 2)).toMatchObject([
+        { scope: 'group:external', tokens: 100, reservedTokens: 800 },
+        { scope: 'model:deepseek', tokens: 100, reservedTokens: 800 },
+      ]);
+    });
+
+    it("stops counting a dead call's reservation once it expires", async () => {
+      const { store } = await open();
+      expect(await reserveIn(store, reservation('dead', 900, 0, 50))).toBeNull();
+      expect(await reserveIn(store, { ...reservation('r1', 500, 0), at: 49 })).toMatchObject({
+        committed: 900,
+      });
+      // At 50 the dead call's 900 tokens no longer count: r1 fits.
+      expect(await reserveIn(store, { ...reservation('r1', 500, 0), at: 50 })).toBeNull();
+      expect(await store.budgetUsage('2026-11-24', 50)).toMatchObject([
+        { scope: 'group:external', reservedTokens: 500 },
+        { scope: 'model:deepseek', reservedTokens: 500 },
+      ]);
+      // Reading the use drops what has expired by then.
+      expect(await store.budgetUsage('2026-11-24', 1_000)).toMatchObject([
+        { scope: 'group:external', reservedTokens: 0 },
+        { scope: 'model:deepseek', reservedTokens: 0 },
+      ]);
     });
 
     it('appends journal entries per request, in order', async () => {
@@ -532,7 +605,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       await store.commit({
         tasks: [leased(created('a', 1), 'p1', 10), leased(created('b', 1), 'p1', 1_000)],
       });
-      expect(await store.reserveBudget(reservation('r1', 100, 0.5, 1_000))).toBeNull();
+      expect(await reserveIn(store, reservation('r1', 100, 0.5, 1_000))).toBeNull();
       // p1's lease on a expires and p2 takes it over.
       const taken = await store.claimTasks({ owner: 'p2', limit: 10, now: 10, leaseMs: 100 });
       expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
@@ -651,7 +724,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       const limits = [{ scope: 'group:external', tokens: 1_000, usd: null }];
       const refusals = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
-          stores[i % 2]?.reserveBudget({
+          reserveIn(stores[i % 2], {
             id: `r${i}`,
             window: '2026-11-24',
             tokens: 100,
