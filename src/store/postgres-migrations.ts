@@ -137,7 +137,6 @@ CREATE TABLE source_health (
   },
 ];
 
-
 /**
  * `cto_commit_budget`: a batch's settlements (one row per scope) and then its reservations (one
  * row per scope, in order), written in one round trip at the end of the batch's transaction.
@@ -183,8 +182,8 @@ BEGIN
   GROUP BY budget_window, scope ORDER BY budget_window, scope
   ${addUsage};
   INSERT INTO budget_usage (budget_window, scope, tokens, usd, reserved_tokens, reserved_usd)
-  SELECT w, s, SUM(t), SUM(u), 0, 0 FROM unnest(s_windows, s_scopes, s_tokens, s_usd) AS x(w, s, t, u)
-  GROUP BY w, s ORDER BY w, s
+  SELECT w, s, SUM(t), SUM(u), 0, 0
+  FROM unnest(s_windows, s_scopes, s_tokens, s_usd) AS x(w, s, t, u) GROUP BY w, s ORDER BY w, s
   ${addUsage};
   FOR r IN
     SELECT x.i, x.w, x.t, x.u, x.a, x.e, array_agg(x.s ORDER BY x.n) AS scopes,

@@ -205,7 +205,8 @@ export class StoreError extends Error {
 /**
  * Where tasks live: tasks with their latest snapshot, an append-only event log per task, the
  * step journal, blobs addressed by content hash, the performance history and the budget
- * ledger (reservations and settlements ride with the batch they are committed in). Every backend passes the same contract suite (test/store/store-contract.ts).
+ * ledger (reservations and settlements ride with the batch they are committed in). Every
+ * backend passes the same contract suite (test/store/store-contract.ts).
  */
 export interface Store extends ReviewedStoreMethods {
   /** Writes the whole batch in one transaction: all of it or none. */
