@@ -55,7 +55,10 @@ export interface BudgetLedger {
   window(): string;
   /** Every scope's use in that window: settled, and reserved by unsettled calls. */
   usage(): BudgetUsage[];
-  /** Reads the window's use again when it may have changed (or at once, `force`d). */
+  /**
+   * Reads the window's use again when it may have changed (or at once, `force`d). Callers that
+   * ask while a read is under way share it.
+   */
   refresh(options?: { force?: boolean }): Promise<void>;
   /** Reserves what the call is estimated to use against its model's budgets, or says why not. */
   reserve(call: CallToReserve): Promise<Reservation | { refused: string }>;
@@ -127,14 +130,31 @@ export function createBudgetLedger(deps: {
     }
   }
 
+  // Every call about to reserve asks at once when the view goes stale: one read serves them all.
+  let reading: Promise<void> | null = null;
+
+  async function read(now: number, window: string): Promise<void> {
+    stale = false;
+    try {
+      state = { window, usage: await store.budgetUsage(window, now), readAt: now };
+    } catch (error) {
+      stale = true;
+      throw error;
+    }
+  }
+
   async function refresh({ force = false } = {}): Promise<void> {
+    if (force) stale = true;
+    // A read under way may have begun before what a forced refresh must see: wait, then check.
+    while (reading) await reading;
     const now = clock.now();
     const window = budgetWindow(now, offsetOf(config.current()));
-    if (force) stale = true;
-    if (stale || state.window !== window || now - state.readAt > budgetMaxAgeMs) {
-      state = { window, usage: await store.budgetUsage(window, now), readAt: now };
-      stale = false;
-    }
+    if (!stale && state.window === window && now - state.readAt <= budgetMaxAgeMs) return;
+    const shared = read(now, window).finally(() => {
+      reading = null;
+    });
+    reading = shared;
+    return shared;
   }
 
   async function reserve(call: CallToReserve): Promise<Reservation | { refused: string }> {

@@ -138,6 +138,37 @@ describe('the budget ledger', () => {
     expect(reservedOf(ledger.usage(), 'group:external')).toBe(2_000);
   });
 
+  it('shares one read among the calls that ask while it is under way; a forced refresh reads after it', async () => {
+    const { ledger, store, clock } = ledgerWith(10_000);
+    let reads = 0;
+    const budgetUsage = store.budgetUsage.bind(store);
+    store.budgetUsage = (window, now) => {
+      reads += 1;
+      return budgetUsage(window, now);
+    };
+    await Promise.all([ledger.refresh(), ledger.refresh(), ledger.refresh()]);
+    expect(reads).toBe(1);
+    clock.advance(2_001);
+    const asking = [ledger.refresh(), ledger.refresh()];
+    // Another process reserves while that read is under way: a forced refresh must see it.
+    await store.commit({
+      reservations: [
+        {
+          id: 'elsewhere',
+          window: day,
+          tokens: 1_000,
+          usd: 0,
+          limits: [{ scope: 'group:external', tokens: 10_000, usd: null }],
+          at: start,
+          expiresAt: start + 3_600_000,
+        },
+      ],
+    });
+    await Promise.all([...asking, ledger.refresh({ force: true })]);
+    expect(reads).toBe(3);
+    expect(reservedOf(ledger.usage(), 'group:external')).toBe(1_000);
+  });
+
   it('tells a waiting call to check again a minute later, or when the next window starts if sooner', () => {
     const { ledger, clock } = ledgerWith(10_000);
     expect(ledger.recheck('over budget: full')).toEqual({
