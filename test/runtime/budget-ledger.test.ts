@@ -43,6 +43,21 @@ function ledgerWith(external: number) {
 const reservedOf = (usage: { scope: string; reservedTokens: number }[], scope: string) =>
   usage.find((u) => u.scope === scope)?.reservedTokens ?? 0;
 
+/** Another process's reservation of 1,000 tokens of a 10,000-token external budget. */
+const reservedElsewhere = {
+  reservations: [
+    {
+      id: 'elsewhere',
+      window: day,
+      tokens: 1_000,
+      usd: 0,
+      limits: [{ scope: 'group:external', tokens: 10_000, usd: null }],
+      at: start,
+      expiresAt: start + 3_600_000,
+    },
+  ],
+};
+
 describe('the budget ledger', () => {
   it('reserves until a budget is full, then says which and why, counting its own reservations locally', async () => {
     const { ledger, store, call } = ledgerWith(5_000);
@@ -111,19 +126,7 @@ describe('the budget ledger', () => {
     const { ledger, store, clock, call } = ledgerWith(10_000);
     await ledger.refresh();
     // Another process reserves: not seen until the view is old or a refresh is forced.
-    await store.commit({
-      reservations: [
-        {
-          id: 'elsewhere',
-          window: day,
-          tokens: 1_000,
-          usd: 0,
-          limits: [{ scope: 'group:external', tokens: 10_000, usd: null }],
-          at: start,
-          expiresAt: start + 3_600_000,
-        },
-      ],
-    });
+    await store.commit(reservedElsewhere);
     await ledger.refresh();
     expect(reservedOf(ledger.usage(), 'group:external')).toBe(0);
     clock.advance(2_001);
@@ -151,19 +154,7 @@ describe('the budget ledger', () => {
     clock.advance(2_001);
     const asking = [ledger.refresh(), ledger.refresh()];
     // Another process reserves while that read is under way: a forced refresh must see it.
-    await store.commit({
-      reservations: [
-        {
-          id: 'elsewhere',
-          window: day,
-          tokens: 1_000,
-          usd: 0,
-          limits: [{ scope: 'group:external', tokens: 10_000, usd: null }],
-          at: start,
-          expiresAt: start + 3_600_000,
-        },
-      ],
-    });
+    await store.commit(reservedElsewhere);
     await Promise.all([...asking, ledger.refresh({ force: true })]);
     expect(reads).toBe(3);
     expect(reservedOf(ledger.usage(), 'group:external')).toBe(1_000);
