@@ -42,19 +42,25 @@ describe('the neighbour estimate', () => {
     expect(shrunkBelief(type, far.models.deepseek).mean).toBeLessThan(0.4);
   });
 
+  it('moves half-way for ten identical neighbours (the type weighs ten attempts)', () => {
+    const ten = { approved: 10, rejected: 0, weight: 10, weightedApprovals: 10 };
+    expect(shrunkBelief({ mean: 0.3, weight: 50 }, ten).mean).toBeCloseTo(0.65, 9);
+  });
+
   it('moves to the neighbours when many close ones agree', () => {
     const type = { mean: 0.3, weight: 50 };
     const close = similarEvidence(
       Array.from({ length: 20 }, (_, i) => near(0.9 - i / 100, ['deepseek', true])),
     );
     const belief = shrunkBelief(type, close.models.deepseek);
-    expect(belief.mean).toBeGreaterThan(0.85);
+    // 20 neighbours about 0.8 alike weigh 16 attempts against the type's 10: most of the way.
+    expect(belief.mean).toBeGreaterThan(0.7);
     expect(belief.weight).toBeGreaterThan(type.weight);
     const rejected = similarEvidence(
       Array.from({ length: 20 }, (_, i) => near(0.9 - i / 100, ['deepseek', false])),
     );
     expect(shrunkBelief({ mean: 0.8, weight: 50 }, rejected.models.deepseek).mean).toBeLessThan(
-      0.15,
+      0.35,
     );
   });
 
