@@ -10,6 +10,12 @@ const nonNegativeInteger = z.int({ error: 'expected a non-negative integer' }).m
   error: 'expected a non-negative integer',
 });
 
+/** A number from `low` to `high`, inclusive; out of range, one line naming the range. */
+const numberFrom = (low: number, high: number, what = 'a number') => {
+  const error = `expected ${what} from ${low} to ${high}`;
+  return z.number({ error }).min(low, { error }).max(high, { error });
+};
+
 /** Extension: calls at once to one model; more wait in its worker's mailbox. */
 const maxConcurrency = z
   .int({ error: 'expected an integer from 1 to 1000' })
@@ -75,30 +81,18 @@ export const costOptimizationSchema = z.strictObject({
    */
   routing: z.enum(['learned', 'rotation']).optional(),
   /** Share of non-critical tasks `learned` routing gives to the least-known model, to learn. */
-  exploration_share: z
-    .number({ error: 'expected a number from 0 to 0.5' })
-    .min(0, { error: 'expected a number from 0 to 0.5' })
-    .max(0.5, { error: 'expected a number from 0 to 0.5' })
-    .optional(),
+  exploration_share: numberFrom(0, 0.5).optional(),
   /**
    * How often the reviewer's verdict is wrong: learned routing reads observed approvals through
    * it and prices the failures a wrong approval ships. Below 0.4, where a verdict still informs.
    */
-  reviewer_error_rate: z
-    .number({ error: 'expected a number from 0 to 0.4' })
-    .min(0, { error: 'expected a number from 0 to 0.4' })
-    .max(0.4, { error: 'expected a number from 0 to 0.4' })
-    .optional(),
+  reviewer_error_rate: numberFrom(0, 0.4).optional(),
   /**
    * What a task that ends unsolved (blocked, or a failure the reviewer wrongly approved) costs,
    * in multiples of finishing it on the strongest model: 1 prices it as work still to do; more
    * makes learned routing buy likelier-right tries, up to `quality_spend_share`.
    */
-  failure_weight: z
-    .number({ error: 'expected a number from 1 to 1000' })
-    .min(1, { error: 'expected a number from 1 to 1000' })
-    .max(1000, { error: 'expected a number from 1 to 1000' })
-    .optional(),
+  failure_weight: numberFrom(1, 1000).optional(),
   /**
    * How much `failure_weight` may spend: it applies while a task type's mean spend per task is
    * below this share of a try on the strongest model, and failures are priced at 1× above it.
@@ -121,11 +115,7 @@ export const claudeCodeSettingsSchema = z.strictObject({
   permission_mode: z.enum(['acceptEdits', 'auto', 'default', 'dontAsk', 'plan']).optional(),
 });
 
-const seconds = (low: number, high: number) =>
-  z
-    .number({ error: `expected seconds from ${low} to ${high}` })
-    .min(low, { error: `expected seconds from ${low} to ${high}` })
-    .max(high, { error: `expected seconds from ${low} to ${high}` });
+const seconds = (low: number, high: number) => numberFrom(low, high, 'seconds');
 
 /**
  * Extension: how long things may take. A provider silent for `idle_seconds` (no byte of its
