@@ -15,6 +15,7 @@ import type { PerformanceRow } from '../store/performance-row.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { CommitBatcher } from './commit-batcher.js';
+import { sharedRead } from './shared-read.js';
 
 /** A call's reservation: what it settles, and the estimate it set aside. */
 export interface Reservation extends Omit<BudgetSettlement, 'tokens' | 'usd'> {
@@ -131,9 +132,9 @@ export function createBudgetLedger(deps: {
   }
 
   // Every call about to reserve asks at once when the view goes stale: one read serves them all.
-  let reading: Promise<void> | null = null;
-
-  async function read(now: number, window: string): Promise<void> {
+  const read = sharedRead(async (): Promise<void> => {
+    const now = clock.now();
+    const window = budgetWindow(now, offsetOf(config.current()));
     stale = false;
     try {
       state = { window, usage: await store.budgetUsage(window, now), readAt: now };
@@ -141,20 +142,16 @@ export function createBudgetLedger(deps: {
       stale = true;
       throw error;
     }
-  }
+  });
 
   async function refresh({ force = false } = {}): Promise<void> {
     if (force) stale = true;
     // A read under way may have begun before what a forced refresh must see: wait, then check.
-    while (reading) await reading;
+    for (let underway = read.underway(); underway; underway = read.underway()) await underway;
     const now = clock.now();
     const window = budgetWindow(now, offsetOf(config.current()));
     if (!stale && state.window === window && now - state.readAt <= budgetMaxAgeMs) return;
-    const shared = read(now, window).finally(() => {
-      reading = null;
-    });
-    reading = shared;
-    return shared;
+    return read();
   }
 
   async function reserve(call: CallToReserve): Promise<Reservation | { refused: string }> {

@@ -1,6 +1,7 @@
 import { addPerformance, type PerformanceRow } from '../store/performance-row.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { sharedRead } from './shared-read.js';
 
 /** How long the history read from the store stands before being read again. */
 const historyMaxAgeMs = 5_000;
@@ -36,22 +37,18 @@ export function createHistoryCache(
 ): HistoryCache {
   let history: { rows: PerformanceRow[]; readAt: number } | null = null;
   // Every call about to route asks at once when the copy goes stale: one read serves them all.
-  let reading: Promise<boolean> | null = null;
-  async function read(now: number): Promise<boolean> {
+  const read = sharedRead(async (): Promise<boolean> => {
+    const now = clock.now();
     history = { rows: await store.performance(), readAt: now };
     return true;
-  }
+  });
   return {
     rows: () => history?.rows ?? [],
     refresh() {
-      const now = clock.now();
-      if (reading) return reading;
-      if (history && now - history.readAt <= historyMaxAgeMs) return Promise.resolve(false);
-      const shared = read(now).finally(() => {
-        reading = null;
-      });
-      reading = shared;
-      return shared;
+      const underway = read.underway();
+      if (underway) return underway;
+      if (history && clock.now() - history.readAt <= historyMaxAgeMs) return Promise.resolve(false);
+      return read();
     },
     add(delta) {
       if (!history) return;

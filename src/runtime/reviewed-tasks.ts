@@ -1,6 +1,7 @@
 import type { ReviewedAttempt } from '../routing/reviewed-attempt.js';
 import { createReviewedIndex, type ReviewedIndex } from '../routing/reviewed-index.js';
 import type { ReviewedStoreMethods } from '../store/reviewed-rows.js';
+import { sharedRead } from './shared-read.js';
 
 /** What a process knows of reviewed tasks' texts, for routing by similar tasks. */
 export interface ReviewedTasks {
@@ -36,13 +37,12 @@ const overlap = 256;
 export function reviewedTasks(store: ReviewedStoreMethods): ReviewedTasks {
   const index = createReviewedIndex();
   let last = 0;
-  // Calls that ask while a catch-up is under way share it rather than read the same rows again.
-  let reading: Promise<void> | null = null;
   // Attempts recorded in this turn of the event loop, stored together in the next; and every
   // such write so far.
   let batch: { attempts: ReviewedAttempt[]; written: Promise<void> } | null = null;
   let written: Promise<void> = Promise.resolve();
-  async function read(): Promise<void> {
+  // Calls that ask while a catch-up is under way share it rather than read the same rows again.
+  const catchUp = sharedRead(async (): Promise<void> => {
     let after = Math.max(0, last - overlap);
     for (;;) {
       const page = await store.reviewedAttempts(after, pageSize);
@@ -53,15 +53,10 @@ export function reviewedTasks(store: ReviewedStoreMethods): ReviewedTasks {
       last = Math.max(last, after);
       if (page.length < pageSize) return;
     }
-  }
+  });
   return {
     index,
-    catchUp() {
-      reading ??= read().finally(() => {
-        reading = null;
-      });
-      return reading;
-    },
+    catchUp,
     record(attempts) {
       for (const attempt of attempts) index.add(attempt);
       if (!batch) {
