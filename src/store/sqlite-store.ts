@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BudgetRefusal, BudgetReservation } from './budget-records.js';
 import { countSqlite } from './counted-sqlite.js';
 import { deltaTask, staleFences } from './lease-fences.js';
+import { sqliteBudgetCommit } from './sqlite-budget-commit.js';
 import { reviewedSchema, sqliteReviewedTables } from './sqlite-reviewed-tables.js';
 import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
 import {
@@ -307,16 +307,9 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
        usd = usd + excluded.usd, reserved_tokens = reserved_tokens + excluded.reserved_tokens,
        reserved_usd = reserved_usd + excluded.reserved_usd`,
   );
-  const insertReservation = db.prepare(
-    'INSERT INTO budget_reservations (id, scope, window, tokens, usd, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const selectReservation = db.prepare('SELECT * FROM budget_reservations WHERE id = ?');
   const selectExpired = db.prepare('SELECT * FROM budget_reservations WHERE expires_at <= ?');
   const deleteReservationRow = db.prepare(
     'DELETE FROM budget_reservations WHERE id = ? AND scope = ?',
-  );
-  const selectScope = db.prepare(
-    'SELECT tokens, usd, reserved_tokens, reserved_usd FROM budget_usage WHERE window = ? AND scope = ?',
   );
   const selectUsage = db.prepare(
     // Sums of dollars that reservations added and took off again may not return to exactly 0.
@@ -370,72 +363,13 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     }
   }
 
-  /** The first of the reservation's limits it would take past, counting what is held now. */
-  function overLimit(reservation: BudgetReservation): BudgetRefusal | null {
-    for (const limit of reservation.limits) {
-      if (limit.tokens === null && limit.usd === null) continue;
-      const row = selectScope.get(reservation.window, limit.scope) as
-        | { tokens: number; usd: number; reserved_tokens: number; reserved_usd: number }
-        | undefined;
-      const committed = {
-        tokens: (row?.tokens ?? 0) + (row?.reserved_tokens ?? 0),
-        usd: (row?.usd ?? 0) + (row?.reserved_usd ?? 0),
-      };
-      for (const measure of ['tokens', 'usd'] as const) {
-        const cap = limit[measure];
-        if (cap !== null && committed[measure] + reservation[measure] > cap) {
-          return {
-            scope: limit.scope,
-            measure,
-            committed: committed[measure],
-            requested: reservation[measure],
-            limit: cap,
-          };
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Reserves inside the batch's transaction: null, or the limit it would exceed. */
-  function reserve(reservation: BudgetReservation): BudgetRefusal | null {
-    // A retried or resumed call replaces its own reservation rather than adding to it.
-    release(selectReservation.all(reservation.id) as ReservationRow[]);
-    // Expired reservations are dropped only when they would make the difference (and by
-    // `budgetUsage`), not on every call.
-    if (overLimit(reservation)) {
-      release(selectExpired.all(reservation.at) as ReservationRow[]);
-      const refusal = overLimit(reservation);
-      if (refusal) return refusal;
-    }
-    for (const limit of reservation.limits) {
-      insertReservation.run(
-        reservation.id,
-        limit.scope,
-        reservation.window,
-        reservation.tokens,
-        reservation.usd,
-        reservation.at,
-        reservation.expiresAt,
-      );
-      addUsage.run({
-        window: reservation.window,
-        scope: limit.scope,
-        tokens: 0,
-        usd: 0,
-        reservedTokens: reservation.tokens,
-        reservedUsd: reservation.usd,
-      });
-    }
-    return null;
-  }
-
   /** The fenced tasks of a batch, read inside its transaction: see `staleFences`. */
   function fencedTasks(batch: CommitBatch): ReadonlySet<string> {
     if (!batch.fences?.length) return noneFenced;
     return staleFences(batch, (taskId) => selectLeaseToken.get(taskId) as number | undefined);
   }
 
+  const commitBudget = sqliteBudgetCommit(db);
   const commitAll = db.transaction((batch: CommitBatch): CommitResult => {
     const fenced = fencedTasks(batch);
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
@@ -443,24 +377,7 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       if (fenced.size > 0 && fenced.has(deltaTask(delta) ?? '')) continue;
       upsertPerformance.run(delta);
     }
-    for (const settlement of batch.settlements ?? []) {
-      release(selectReservation.all(settlement.reservationId) as ReservationRow[]);
-      for (const scope of settlement.scopes) {
-        addUsage.run({
-          window: settlement.window,
-          scope,
-          tokens: settlement.tokens,
-          usd: settlement.usd,
-          reservedTokens: 0,
-          reservedUsd: 0,
-        });
-      }
-    }
-    const overBudget: { id: string; refusal: BudgetRefusal }[] = [];
-    for (const reservation of batch.reservations ?? []) {
-      const refusal = reserve(reservation);
-      if (refusal) overBudget.push({ id: reservation.id, refusal });
-    }
+    const overBudget = commitBudget(batch);
     for (const entry of batch.journal ?? []) {
       if (fenced.size > 0 && fenced.has(entry.taskId)) continue;
       insertJournal.run(

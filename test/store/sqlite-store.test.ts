@@ -132,4 +132,57 @@ describe('SQLite store', () => {
       /^cannot open the SQLite store at .*: EEXIST: file already exists/,
     );
   });
+  it("writes a batch's budget work in a few statements, however many calls it holds", async () => {
+    const store = openSqliteStore(freshPath());
+    const limits = [
+      { scope: 'group:external', tokens: 1_000_000, usd: null },
+      { scope: 'model:deepseek', tokens: null, usd: null },
+    ];
+    const reservations = Array.from({ length: 20 }, (_, i) => ({
+      id: `r${i}`,
+      window: '2026-11-24',
+      tokens: 100,
+      usd: 0.01,
+      limits,
+      at: 1,
+      expiresAt: 1_000,
+    }));
+    const sent = async (batch: Parameters<typeof store.commit>[0]) => {
+      const before = (await store.counts()).statements;
+      await store.commit(batch);
+      return (await store.counts()).statements - before;
+    };
+    // Replaced rows deleted in one, the capped scope read once, the rows and the use in one each.
+    expect(await sent({ reservations })).toBe(4);
+    const settlements = reservations.map((r) => ({
+      reservationId: r.id,
+      window: r.window,
+      scopes: ['group:external', 'model:deepseek'],
+      tokens: 50,
+      usd: 0.005,
+    }));
+    expect(await sent({ settlements })).toBe(2);
+    expect(await store.budgetUsage('2026-11-24', 2)).toMatchObject([
+      { scope: 'group:external', tokens: 1_000, reservedTokens: 0 },
+      { scope: 'model:deepseek', tokens: 1_000, reservedTokens: 0 },
+    ]);
+  });
+
+  it('counts a reservation made twice in one batch once (the later one replaces it)', async () => {
+    const store = openSqliteStore(freshPath());
+    const reservation = (tokens: number) => ({
+      id: 'r1',
+      window: '2026-11-24',
+      tokens,
+      usd: 0,
+      limits: [{ scope: 'group:external', tokens: 1_000, usd: null }],
+      at: 1,
+      expiresAt: 1_000,
+    });
+    const result = await store.commit({ reservations: [reservation(600), reservation(700)] });
+    expect(result.overBudget).toBeUndefined();
+    expect(await store.budgetUsage('2026-11-24', 2)).toMatchObject([
+      { scope: 'group:external', reservedTokens: 700 },
+    ]);
+  });
 });
