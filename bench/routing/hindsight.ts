@@ -1,5 +1,4 @@
 import { type Dataset, outcomeOf } from './dataset.js';
-import { rngFor } from './prng.js';
 import { noisyReviewer } from './reviewer.js';
 import type { BenchSetup } from './run-policies.js';
 import { streamRuns } from './run-policies.js';
@@ -93,7 +92,7 @@ export function bestCascade(
           setup,
           streamOrder(setup.dataset, i + 1),
           () => sequencePolicy(pair),
-          noisyReviewer(errorRate, rngFor(i + 1, 'review:best cascade')),
+          noisyReviewer(errorRate, i + 1),
           true,
         ),
       );

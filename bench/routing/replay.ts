@@ -65,7 +65,13 @@ export function replayTask({
   let model = policy.first();
   while (model !== null) {
     const { resolved, costUsd } = outcome(model, instance);
-    const attempt = { model, resolved, costUsd, approved: review(resolved) };
+    const run = attempts.filter((a) => a.model === model).length;
+    const attempt = {
+      model,
+      resolved,
+      costUsd,
+      approved: review(resolved, { instance, model, run }),
+    };
     attempts.push(attempt);
     const done = (attempt.approved && stopAtApproval) || attempts.length >= maxAttempts;
     const next = done ? null : policy.next(model);

@@ -91,23 +91,23 @@ export function runPolicies({
   const order = streamOrder(setup.dataset, seed);
   const stream = (policy: StreamPolicy, review: Review, stopAtApproval = true) =>
     streamRuns(setup, order, policy, review, stopAtApproval);
-  const reviewer = (key: PolicyKey) => noisyReviewer(errorRate, rngFor(seed, `review:${key}`));
+  const reviewer = noisyReviewer(errorRate, seed);
   const single = (model: string) => stream(() => sequencePolicy([model]), shipAsIs);
   const runs: Partial<Record<PolicyKey, TaskRun[]>> = {
     strongest: single(setup.strongest),
     cheapest: single(setup.cheapest),
     'best single': single(setup.bestSingle),
-    'best cascade': stream(() => sequencePolicy(cascade), reviewer('best cascade')),
+    'best cascade': stream(() => sequencePolicy(cascade), reviewer),
     'ours by type': stream(
       ours(setup, seed, { text: false, reviewerErrorRate: errorRate }),
-      reviewer('ours by type'),
+      reviewer,
     ),
   };
   // Without text in the data, ours with text would be ours by type under another name.
   if (setup.spec.text) {
     runs['ours with text'] = stream(
       ours(setup, seed, { text: true, reviewerErrorRate: errorRate }),
-      reviewer('ours with text'),
+      reviewer,
     );
   }
   const headline = runs['ours with text'] ?? (runs['ours by type'] as TaskRun[]);
@@ -116,7 +116,7 @@ export function runPolicies({
     rngFor(seed, 'shuffled control'),
   );
   let at = 0;
-  runs.control = stream(() => sequencePolicy(dealt[at++] ?? []), reviewer('control'), false);
+  runs.control = stream(() => sequencePolicy(dealt[at++] ?? []), reviewer, false);
   return runs;
 }
 
