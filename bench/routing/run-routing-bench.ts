@@ -11,8 +11,10 @@ import {
   formatLadders,
   formatPublished,
   formatTargets,
+  formatTextSignal,
 } from './report.js';
 import { runBench } from './run-bench.js';
+import { textSignal } from './text-signal.js';
 
 const shippedSpecs = ['swebench-verified-bash-only.jsonc', 'routerbench-arc-mbpp.jsonc'].map(
   (name) => fileURLToPath(new URL(`specs/${name}`, import.meta.url)),
@@ -51,6 +53,10 @@ for (const load of loads) {
   console.log('');
   console.log(formatPublished(setup.spec, setup.dataset));
   console.log('');
+  if (setup.spec.text) {
+    console.log(formatTextSignal(textSignal(setup.dataset)));
+    console.log('');
+  }
   console.log(
     `Hindsight baselines keep to the target's budget, ${(100 * setup.spec.target.max_cost_share).toFixed(0)}% of always-strongest's cost ($${budgetUsd.toFixed(2)}): the most solved within it (the cheapest when nothing fits).`,
   );
