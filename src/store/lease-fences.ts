@@ -1,5 +1,5 @@
 import type { PerformanceRow } from './performance-row.js';
-import type { CommitBatch } from './store.js';
+import { type CommitBatch, StoreError } from './store.js';
 
 /**
  * The task a performance delta comes from, when its writer says so (`taskId` beside the row):
@@ -36,4 +36,21 @@ export function staleFences(
     if (token !== fence.token) stale.add(fence.taskId);
   }
   return stale;
+}
+
+/**
+ * The fencing tokens a statement on `task_leases` returned (`task_id`, `token`), by task; a
+ * token that is not a whole number is named, never passed on.
+ *
+ * @example
+ * leaseTokens([{ task_id: 'a', token: 3 }]); // Map { 'a' => 3 }
+ */
+export function leaseTokens(rows: readonly unknown[]): Map<string, number> {
+  const tokens = new Map<string, number>();
+  for (const { task_id: taskId, token } of rows as { task_id: string; token: unknown }[]) {
+    if (!Number.isSafeInteger(token))
+      throw new StoreError(`task ${taskId}: stored lease token is invalid: ${String(token)}`);
+    tokens.set(taskId, token as number);
+  }
+  return tokens;
 }

@@ -135,6 +135,24 @@ CREATE TABLE source_health (
     name: 'budget work of a commit in one call: settlements, then reservations checked in order',
     sql: budgetCommitFunction(),
   },
+  {
+    version: 5,
+    name: "each task's lease in a row of its own: claims, heartbeats and releases leave the task row be",
+    // The old columns are dropped, so a process of the version before fails at once rather
+    // than claim by them. The lease row is made with its task and kept after it ends, so a
+    // task's fencing token only ever grows.
+    sql: `
+CREATE TABLE task_leases (
+  task_id TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT,
+  token BIGINT NOT NULL,
+  expires_at BIGINT
+);
+INSERT INTO task_leases (task_id, owner, token, expires_at)
+SELECT id, lease_owner, lease_token, lease_expires_at FROM tasks;
+ALTER TABLE tasks DROP COLUMN lease_owner, DROP COLUMN lease_token, DROP COLUMN lease_expires_at;
+`,
+  },
 ];
 
 /**

@@ -10,7 +10,8 @@ import {
 
 const weekMs = 7 * 24 * 3_600_000;
 const final = [...finalStatuses].map((status) => `'${status}'`).join(', ');
-const sourceTaskColumns = `t.id, t.source_key, t.status, t.input, t.lease_token,
+const sourceTaskColumns = `t.id, t.source_key, t.status, t.input,
+  (SELECT l.token FROM task_leases AS l WHERE l.task_id = t.id) AS lease_token,
   (SELECT string_agg(r.step, ',') FROM task_reports AS r
    WHERE r.task_id = t.id AND r.done_at IS NOT NULL) AS reported`;
 
@@ -27,11 +28,16 @@ const sql = {
          WHERE r.task_id = t.id AND r.step = 'end' AND r.done_at IS NOT NULL))
      ORDER BY t.created_at, t.id`,
   ),
-  // A claim takes the row lock and raises the token first, or this finds the token still 0.
+  // A claim locks the lease row and raises the token first, or this locks it first (the claim
+  // passes over the task) and finds the token still 0.
   replaceQueued: statement(
     'replace_queued',
-    `UPDATE tasks SET input = $1, snapshot = $2, updated_at = $3
-     WHERE id = $4 AND lease_token = 0 AND lease_owner IS NULL RETURNING id`,
+    `WITH queued AS (
+       SELECT task_id FROM task_leases
+       WHERE task_id = $4 AND token = 0 AND owner IS NULL FOR UPDATE
+     )
+     UPDATE tasks SET input = $1, snapshot = $2, updated_at = $3
+     FROM queued WHERE tasks.id = queued.task_id RETURNING id`,
   ),
   // The row is locked (or inserted) first, so two processes beginning one step take turns.
   lockReport: statement(

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { BudgetRefusal } from './budget-records.js';
-import { deltaTask, staleFences } from './lease-fences.js';
+import { deltaTask, leaseTokens, staleFences } from './lease-fences.js';
 import { addPerformance, type PerformanceRow } from './performance-row.js';
 import { lockClass, migrate } from './postgres-migrations.js';
 import { postgresReviewedTables } from './postgres-reviewed-tables.js';
@@ -106,8 +106,7 @@ const amountFields: ReadonlySet<string> = new Set(['qualitySum', 'latencyMs', 'c
  * The columns statements read, named rather than `*`: a statement prepared on a connection
  * breaks if the columns `*` stands for change under it (a newer process migrating).
  */
-const taskColumns =
-  'id, status, machine_version, input, snapshot, created_at, updated_at, lease_token';
+const taskColumns = 'id, status, machine_version, input, snapshot, created_at, updated_at';
 const journalColumns = 'task_id, request_id, seq, kind, data, at';
 const performanceSelect = `model, task_type, ${performanceColumns.map(([c]) => c).join(', ')}, max_call_tokens`;
 
@@ -117,19 +116,31 @@ const sql = {
     `INSERT INTO blobs (hash, content) SELECT * FROM unnest($1::text[], $2::bytea[]) AS b(h, c)
      ORDER BY h ON CONFLICT (hash) DO NOTHING`,
   ),
-  lockTasks: statement(
-    'lock_tasks',
-    'SELECT id, lease_token FROM tasks WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+  // A task's lease row is locked before its task row by everyone who writes both (a commit, a
+  // claim, replacing a queued task), so none of them wait on each other in a circle.
+  lockLeases: statement(
+    'lock_leases',
+    `SELECT task_id, token FROM task_leases WHERE task_id = ANY($1::text[])
+     ORDER BY task_id FOR UPDATE`,
   ),
   // A task whose source key another task has is not inserted (nor returned): it waits for a
-  // concurrent inserter of the same key to commit, then finds the key taken.
+  // concurrent inserter of the same key to commit, then finds the key taken. The lease row of
+  // each task inserted goes in with it.
   insertTasks: statement(
     'insert_tasks',
-    `INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at,
-       lease_owner, lease_token, lease_expires_at, source_key)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int8[],
-       $7::int8[], $8::text[], $9::int8[], $10::int8[], $11::text[]) AS t(id) ORDER BY id
-     ON CONFLICT (source_key) DO NOTHING RETURNING id`,
+    `WITH inserted AS (
+       INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at,
+         source_key)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
+         $6::int8[], $7::int8[], $11::text[]) AS t(id) ORDER BY id
+       ON CONFLICT (source_key) DO NOTHING RETURNING id
+     ), leases AS (
+       INSERT INTO task_leases (task_id, owner, token, expires_at)
+       SELECT l.id, l.owner, l.token, l.expires_at
+       FROM unnest($1::text[], $8::text[], $9::int8[], $10::int8[]) AS l(id, owner, token, expires_at)
+       JOIN inserted ON inserted.id = l.id ORDER BY l.id
+     )
+     SELECT id FROM inserted`,
   ),
   updateTasks: statement(
     'update_tasks',
@@ -238,52 +249,57 @@ const sql = {
     'select_unfinished',
     `SELECT ${taskColumns} FROM tasks WHERE status <> ALL($1::text[]) ORDER BY created_at, id`,
   ),
-  // SKIP LOCKED: a row another claimer (or the holder's commit) has locked is passed over, so
-  // two claimers never take the same task nor wait on each other.
+  // One statement, one round trip. SKIP LOCKED: a task whose lease or row another claimer, a
+  // commit or the heartbeat has locked is passed over, so two claimers never take the same task
+  // nor wait on each other. The task row is locked too, so its columns are read as they are
+  // now (a queued task's input replaced just before), not as the statement's snapshot had them.
   claimTasks: statement(
     'claim_tasks',
     `WITH claimable AS (
-       SELECT id FROM tasks
-       WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= $3::int8)
-         AND ($5::text IS NULL OR id = $5::text)
-       ORDER BY created_at, id LIMIT $4::int8 FOR UPDATE SKIP LOCKED
+       SELECT ${taskColumns.replace(/(\w+)/g, 't.$1')} FROM tasks AS t
+       JOIN task_leases AS l ON l.task_id = t.id
+       WHERE t.${unfinished} AND (l.owner IS NULL OR l.expires_at <= $3::int8)
+         AND ($5::text IS NULL OR t.id = $5::text)
+       ORDER BY t.created_at, t.id LIMIT $4::int8 FOR UPDATE OF l, t SKIP LOCKED
      ), claimed AS (
-       UPDATE tasks AS t SET lease_owner = $1::text, lease_token = t.lease_token + 1,
-         lease_expires_at = $2::int8
-       FROM claimable WHERE t.id = claimable.id
-       RETURNING ${taskColumns.replace(/(\w+)/g, 't.$1')}
+       UPDATE task_leases AS l SET owner = $1::text, token = l.token + 1, expires_at = $2::int8
+       FROM claimable WHERE l.task_id = claimable.id
+       RETURNING l.task_id, l.token
      )
-     SELECT ${taskColumns} FROM claimed ORDER BY created_at, id`,
+     SELECT ${taskColumns.replace(/(\w+)/g, 'c.$1')}, claimed.token
+     FROM claimable AS c JOIN claimed ON claimed.task_id = c.id ORDER BY c.created_at, c.id`,
   ),
-  // Task rows are locked in id order, as a commit locks them, so the two never deadlock.
+  // Lease rows are locked in id order, as a commit locks them, so the two never deadlock.
   renewLeases: statement(
     'renew_leases',
     `WITH held AS (
-       SELECT id FROM tasks WHERE id = ANY($1::text[]) AND lease_owner = $2::text
-       ORDER BY id FOR UPDATE
+       SELECT task_id FROM task_leases WHERE task_id = ANY($1::text[]) AND owner = $2::text
+       ORDER BY task_id FOR UPDATE
      )
-     UPDATE tasks AS t SET lease_expires_at = $3::int8 FROM held WHERE t.id = held.id
-     RETURNING t.id, t.lease_token`,
+     UPDATE task_leases AS l SET expires_at = $3::int8 FROM held WHERE l.task_id = held.task_id
+     RETURNING l.task_id, l.token`,
   ),
   releaseLeases: statement(
     'release_leases',
     `WITH held AS (
-       SELECT id FROM tasks WHERE id = ANY($1::text[]) AND lease_owner = $2::text
-       ORDER BY id FOR UPDATE
+       SELECT task_id FROM task_leases WHERE task_id = ANY($1::text[]) AND owner = $2::text
+       ORDER BY task_id FOR UPDATE
      )
-     UPDATE tasks AS t SET lease_owner = NULL, lease_expires_at = NULL FROM held
-     WHERE t.id = held.id`,
+     UPDATE task_leases AS l SET owner = NULL, expires_at = NULL FROM held
+     WHERE l.task_id = held.task_id`,
   ),
   releaseAllLeases: statement(
     'release_all_leases',
-    `WITH held AS (SELECT id FROM tasks WHERE lease_owner = $1::text ORDER BY id FOR UPDATE)
-     UPDATE tasks AS t SET lease_owner = NULL, lease_expires_at = NULL FROM held
-     WHERE t.id = held.id`,
+    `WITH held AS (
+       SELECT task_id FROM task_leases WHERE owner = $1::text ORDER BY task_id FOR UPDATE
+     )
+     UPDATE task_leases AS l SET owner = NULL, expires_at = NULL FROM held
+     WHERE l.task_id = held.task_id`,
   ),
   leaseOwners: statement(
     'lease_owners',
-    `SELECT DISTINCT lease_owner AS owner FROM tasks
-     WHERE ${unfinished} AND lease_expires_at > $1::int8 ORDER BY owner`,
+    `SELECT DISTINCT l.owner FROM task_leases AS l JOIN tasks AS t ON t.id = l.task_id
+     WHERE t.${unfinished} AND l.expires_at > $1::int8 ORDER BY l.owner`,
   ),
   countByStatus: statement(
     'count_by_status',
@@ -684,10 +700,8 @@ export function openPostgresStore(url: string): Store {
         // Locked until the commit: a claim skips them, and a fence read here stays true.
         const tokens = new Map<string, number>();
         if (touched.size > 0) {
-          const { rows } = await client.query<{ id: string; lease_token: number }>(
-            sql.lockTasks([...touched]),
-          );
-          for (const row of rows) tokens.set(row.id, row.lease_token);
+          const { rows } = await client.query(sql.lockLeases([...touched]));
+          for (const [taskId, token] of leaseTokens(rows)) tokens.set(taskId, token);
         }
         const fenced = staleFences(batch, (taskId) => tokens.get(taskId));
         const { submitted, duplicates } = await writeTasks(
@@ -733,21 +747,19 @@ export function openPostgresStore(url: string): Store {
     async claimTasks({ owner, limit, now, leaseMs, taskId }) {
       if (limit <= 0) return [];
       const expiresAt = now + leaseMs;
-      const rows = await query<TaskRow & { lease_token: number }>(
+      const rows = await query<TaskRow & { token: number }>(
         sql.claimTasks(owner, expiresAt, now, limit, taskId ?? null),
       );
+      const tokens = leaseTokens(rows.map((row) => ({ task_id: row.id, token: row.token })));
       return rows.map((row) => ({
         task: taskFromRow(row),
-        lease: { taskId: row.id, owner, token: row.lease_token, expiresAt },
+        lease: { taskId: row.id, owner, token: tokens.get(row.id) as number, expiresAt },
       }));
     },
     async renewLeases({ owner, taskIds, now, leaseMs }) {
       if (taskIds.length === 0) return [];
       const expiresAt = now + leaseMs;
-      const rows = await query<{ id: string; lease_token: number }>(
-        sql.renewLeases(taskIds, owner, expiresAt),
-      );
-      const tokens = new Map(rows.map((row) => [row.id, row.lease_token]));
+      const tokens = leaseTokens(await query(sql.renewLeases(taskIds, owner, expiresAt)));
       return taskIds.flatMap((taskId): Lease[] => {
         const token = tokens.get(taskId);
         return token === undefined ? [] : [{ taskId, owner, token, expiresAt }];

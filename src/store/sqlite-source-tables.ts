@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS source_health (
 
 const weekMs = 7 * 24 * 3_600_000;
 const final = [...finalStatuses].map((status) => `'${status}'`).join(', ');
-const sourceTaskColumns = `t.id, t.source_key, t.status, t.input, t.lease_token,
+const sourceTaskColumns = `t.id, t.source_key, t.status, t.input,
+  (SELECT l.token FROM task_leases AS l WHERE l.task_id = t.id) AS lease_token,
   (SELECT group_concat(r.step) FROM task_reports AS r WHERE r.task_id = t.id AND r.done_at IS NOT NULL) AS reported`;
 
 /**
@@ -59,7 +60,7 @@ export function sqliteSourceTables(db: Database.Database): SourceStoreMethods {
   );
   const replaceQueued = db.prepare(
     `UPDATE tasks SET input = ?, snapshot = ?, updated_at = ?
-     WHERE id = ? AND lease_token = 0 AND lease_owner IS NULL`,
+     WHERE id = ? AND id IN (SELECT task_id FROM task_leases WHERE token = 0 AND owner IS NULL)`,
   );
   const selectReport = db.prepare('SELECT * FROM task_reports WHERE task_id = ? AND step = ?');
   const insertReport = db.prepare(

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { countSqlite } from './counted-sqlite.js';
-import { deltaTask, staleFences } from './lease-fences.js';
+import { deltaTask, leaseTokens, staleFences } from './lease-fences.js';
 import { sqliteBudgetCommit } from './sqlite-budget-commit.js';
 import { reviewedSchema, sqliteReviewedTables } from './sqlite-reviewed-tables.js';
 import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
@@ -50,9 +50,6 @@ CREATE TABLE IF NOT EXISTS tasks (
   snapshot TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  lease_owner TEXT,
-  lease_token INTEGER NOT NULL DEFAULT 0,
-  lease_expires_at INTEGER,
   source_key TEXT
 );
 CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
@@ -123,9 +120,6 @@ const addedColumns: readonly [table: string, column: string, definition: string]
   ['performance', 'later_approvals', 'INTEGER NOT NULL DEFAULT 0'],
   ['budget_usage', 'reserved_tokens', 'INTEGER NOT NULL DEFAULT 0'],
   ['budget_usage', 'reserved_usd', 'REAL NOT NULL DEFAULT 0'],
-  ['tasks', 'lease_owner', 'TEXT'],
-  ['tasks', 'lease_token', 'INTEGER NOT NULL DEFAULT 0'],
-  ['tasks', 'lease_expires_at', 'INTEGER'],
   ['tasks', 'source_key', 'TEXT'],
 ];
 
@@ -135,6 +129,54 @@ function addMissingColumns(db: Database.Database): void {
     if (!columns.some((c) => c.name === column))
       db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
+}
+
+/**
+ * Each task's lease in a small row of its own, made with the task and kept after it ends (owner
+ * NULL once given back), so its fencing token only ever grows: a claim, the heartbeat and a
+ * release write these rows, never a task's snapshot row.
+ */
+const leaseTable = `CREATE TABLE task_leases (
+  task_id TEXT PRIMARY KEY,
+  owner TEXT,
+  token INTEGER NOT NULL,
+  expires_at INTEGER
+) WITHOUT ROWID`;
+const oldLeaseColumns = ['lease_owner', 'lease_token', 'lease_expires_at'];
+
+/**
+ * Makes `task_leases` for a store made before it, in one transaction: a task keeps the lease and
+ * token stored in its row's old columns (then dropped, so a process of the version before fails
+ * at once rather than claim by them), or, from a store older than leases, starts at token 0.
+ */
+function moveLeases(db: Database.Database): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?");
+  db.transaction(() => {
+    if (tables.get('task_leases')) return;
+    db.exec(leaseTable);
+    const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
+    if (oldLeaseColumns.every((column) => columns.includes(column))) {
+      db.exec(`INSERT INTO task_leases (task_id, owner, token, expires_at)
+        SELECT id, lease_owner, lease_token, lease_expires_at FROM tasks`);
+      for (const column of oldLeaseColumns) db.exec(`ALTER TABLE tasks DROP COLUMN ${column}`);
+    } else {
+      db.exec('INSERT INTO task_leases (task_id, owner, token) SELECT id, NULL, 0 FROM tasks');
+    }
+  }).immediate();
+}
+
+/**
+ * A store made before `task_leases`, read only (so not migrated): its tasks' leases as they are
+ * at opening (from the old columns, or none), copied under that name into the connection's own
+ * temporary schema.
+ */
+function olderLeases(db: Database.Database): string {
+  const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
+  const lease = oldLeaseColumns.every((column) => columns.includes(column))
+    ? 'lease_owner, lease_token, lease_expires_at'
+    : 'NULL, 0, NULL';
+  return `${leaseTable.replace('CREATE TABLE', 'CREATE TEMP TABLE')};
+    INSERT INTO temp.task_leases SELECT id, ${lease} FROM main.tasks`;
 }
 
 const noneFenced: ReadonlySet<string> = new Set();
@@ -177,6 +219,7 @@ function openForWriting(path: string): Database.Database {
     db.pragma('wal_autocheckpoint = 10000');
     db.exec(schema);
     addMissingColumns(db);
+    moveLeases(db);
     db.exec(sourceSchema);
     db.exec(reviewedSchema);
     return db;
@@ -213,6 +256,7 @@ function openReadOnly(path: string): Database.Database {
       db.close();
       throw new StoreError(`${path} is not a cto-orchestrator store (or one too old to read)`);
     }
+    if (!tables.includes('task_leases')) db.exec(olderLeases(db));
     return db;
   } catch (error) {
     if (error instanceof StoreError) throw error;
@@ -239,8 +283,11 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   // A task whose source key another task has is not inserted (`changes` is 0).
   const insertTask = db.prepare(
     `INSERT INTO tasks (id, status, machine_version, input, snapshot, created_at, updated_at,
-       lease_owner, lease_token, lease_expires_at, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (source_key) DO NOTHING`,
+  );
+  const insertLease = db.prepare(
+    'INSERT INTO task_leases (task_id, owner, token, expires_at) VALUES (?, ?, ?, ?)',
   );
   const updateTask = db.prepare(
     'UPDATE tasks SET status = ?, machine_version = ?, snapshot = ?, updated_at = ? WHERE id = ?',
@@ -252,27 +299,28 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   const selectUnfinished = db.prepare(
     `SELECT * FROM tasks WHERE status NOT IN (${[...finalStatuses].map(() => '?').join(', ')}) ORDER BY created_at, id`,
   );
-  const selectLeaseToken = db.prepare('SELECT lease_token FROM tasks WHERE id = ?').pluck();
+  const selectLeaseToken = db.prepare('SELECT token FROM task_leases WHERE task_id = ?').pluck();
+  const claimable = `FROM tasks AS t JOIN task_leases AS l ON l.task_id = t.id
+     WHERE t.${unfinished} AND (l.owner IS NULL OR l.expires_at <= ?)`;
+  const taskColumns =
+    't.id, t.status, t.machine_version, t.input, t.snapshot, t.created_at, t.updated_at';
   const selectClaimable = db.prepare(
-    `SELECT * FROM tasks WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= ?)
-     ORDER BY created_at, id LIMIT ?`,
+    `SELECT ${taskColumns} ${claimable} ORDER BY t.created_at, t.id LIMIT ?`,
   );
-  const selectClaimableTask = db.prepare(
-    `SELECT * FROM tasks WHERE ${unfinished} AND (lease_owner IS NULL OR lease_expires_at <= ?)
-     AND id = ? LIMIT ?`,
+  const selectClaimableTask = db.prepare(`SELECT ${taskColumns} ${claimable} AND t.id = ? LIMIT ?`);
+  // The leases of a claim, the heartbeat and a release: each one statement however many tasks
+  // (their ids as a JSON array).
+  const takeLeases = db.prepare(
+    `UPDATE task_leases SET owner = ?, token = token + 1, expires_at = ?
+     WHERE task_id IN (SELECT value FROM json_each(?)) RETURNING task_id, token`,
   );
-  const takeLease = db
-    .prepare(
-      'UPDATE tasks SET lease_owner = ?, lease_token = lease_token + 1, lease_expires_at = ? WHERE id = ? RETURNING lease_token',
-    )
-    .pluck();
-  // Every lease of the heartbeat in one statement (the ids as a JSON array).
   const extendLeases = db.prepare(
-    `UPDATE tasks SET lease_expires_at = ?
-     WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, lease_token`,
+    `UPDATE task_leases SET expires_at = ?
+     WHERE owner = ? AND task_id IN (SELECT value FROM json_each(?)) RETURNING task_id, token`,
   );
-  const dropLease = db.prepare(
-    'UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
+  const dropLeases = db.prepare(
+    `UPDATE task_leases SET owner = NULL, expires_at = NULL
+     WHERE owner = ? AND task_id IN (SELECT value FROM json_each(?))`,
   );
   const selectCounts = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
   const selectEvents = db.prepare(
@@ -404,15 +452,18 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
           snapshot,
           commit.at,
           commit.at,
-          commit.claim?.owner ?? null,
-          commit.claim ? 1 : 0,
-          commit.claim?.expiresAt ?? null,
           commit.sourceKey ?? null,
         );
         if (inserted.changes === 0) {
           duplicates.add(commit.taskId);
           continue;
         }
+        insertLease.run(
+          commit.taskId,
+          commit.claim?.owner ?? null,
+          commit.claim ? 1 : 0,
+          commit.claim?.expiresAt ?? null,
+        );
       } else {
         const changed = updateTask.run(
           commit.status,
@@ -444,34 +495,31 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
           ? selectClaimable.all(now, limit)
           : selectClaimableTask.all(now, taskId, limit)
       ) as TaskRow[];
-      return rows.map((row) => {
-        const expiresAt = now + leaseMs;
-        const token = takeLease.get(owner, expiresAt, row.id) as number;
-        return { task: taskFromRow(row), lease: { taskId: row.id, owner, token, expiresAt } };
-      });
+      if (rows.length === 0) return [];
+      const expiresAt = now + leaseMs;
+      const tokens = leaseTokens(
+        takeLeases.all(owner, expiresAt, JSON.stringify(rows.map((row) => row.id))),
+      );
+      return rows.map((row) => ({
+        task: taskFromRow(row),
+        lease: { taskId: row.id, owner, token: tokens.get(row.id) as number, expiresAt },
+      }));
     },
   );
   function renew(owner: string, taskIds: readonly string[], expiresAt: number): Lease[] {
-    const rows = extendLeases.all(expiresAt, owner, JSON.stringify(taskIds)) as {
-      id: string;
-      lease_token: number;
-    }[];
-    const tokens = new Map(rows.map((row) => [row.id, row.lease_token]));
+    const tokens = leaseTokens(extendLeases.all(expiresAt, owner, JSON.stringify(taskIds)));
     return taskIds.flatMap((taskId): Lease[] => {
       const token = tokens.get(taskId);
       return token === undefined ? [] : [{ taskId, owner, token, expiresAt }];
     });
   }
   const releaseAll = db.prepare(
-    'UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?',
+    'UPDATE task_leases SET owner = NULL, expires_at = NULL WHERE owner = ?',
   );
   const selectLeaseOwners = db.prepare(
-    `SELECT DISTINCT lease_owner AS owner FROM tasks WHERE ${unfinished} AND lease_expires_at > ?
-     ORDER BY owner`,
+    `SELECT DISTINCT l.owner FROM task_leases AS l JOIN tasks AS t ON t.id = l.task_id
+     WHERE l.expires_at > ? AND t.${unfinished} ORDER BY l.owner`,
   );
-  const releaseHeld = db.transaction((owner: string, taskIds: readonly string[]) => {
-    for (const taskId of taskIds) dropLease.run(taskId, owner);
-  });
   const releaseExpired = db.transaction((now: number) => {
     release(selectExpired.all(now) as ReservationRow[]);
   });
@@ -519,7 +567,7 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     },
     async releaseLeases(owner, taskIds) {
       if (taskIds === undefined) releaseAll.run(owner);
-      else if (taskIds.length > 0) releaseHeld.immediate(owner, taskIds);
+      else if (taskIds.length > 0) dropLeases.run(owner, JSON.stringify(taskIds));
     },
     async leaseOwners(now) {
       return (selectLeaseOwners.all(now) as { owner: string }[]).map((row) => row.owner);

@@ -117,7 +117,8 @@ describe.skipIf(skipPostgres)('several cto serve processes on one PostgreSQL', (
     await victim.exited;
     const held = (
       await client.query<{ id: string }>(
-        `SELECT id FROM tasks WHERE lease_owner = $1 AND status NOT IN ('done', 'blocked', 'cancelled')`,
+        `SELECT t.id FROM tasks AS t JOIN task_leases AS l ON l.task_id = t.id
+         WHERE l.owner = $1 AND t.status NOT IN ('done', 'blocked', 'cancelled')`,
         ['machine-1'],
       )
     ).rows.map((row) => row.id);

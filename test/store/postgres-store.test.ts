@@ -149,6 +149,87 @@ if (url === null && !underCi) {
       await expect(store.getTask('a')).rejects.toThrow(/is closed$/);
     });
 
+    it('moves leases out of the task rows of a schema at migration 4, keeping holders and tokens', async () => {
+      const schema = await freshSchema();
+      const client = new pg.Client({ connectionString: inSchema(schema) });
+      await client.connect();
+      try {
+        expect(
+          await migrate(
+            client,
+            migrations.filter((m) => m.version <= 4),
+          ),
+        ).toEqual([1, 2, 3, 4]);
+        await client.query(`INSERT INTO tasks (id, status, machine_version, input, snapshot,
+            created_at, updated_at, lease_owner, lease_token, lease_expires_at, source_key) VALUES
+          ('held', 'executing', 1, '{"description":"x"}', '{}', 1, 1, 'p1', 4, 100, NULL),
+          ('free', 'reviewing', 1, '{"description":"y"}', '{}', 2, 2, NULL, 2, NULL, NULL),
+          ('new', 'classifying', 1, '{"description":"z"}', '{}', 3, 3, NULL, 0, NULL, 'plane:a/1')`);
+      } finally {
+        await client.end();
+      }
+      const store = opening(inSchema(schema));
+      expect(await store.leaseOwners(50)).toEqual(['p1']);
+      expect((await store.taskBySource('plane:a/1'))?.queued).toBe(true);
+      const renewed = await store.renewLeases({
+        owner: 'p1',
+        taskIds: ['held'],
+        now: 50,
+        leaseMs: 100,
+      });
+      expect(renewed.map((lease) => lease.token)).toEqual([4]);
+      const claimed = await store.claimTasks({ owner: 'p2', limit: 5, now: 60, leaseMs: 10 });
+      expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([
+        ['free', 3],
+        ['new', 1],
+      ]);
+      expect(
+        await store.commit({
+          tasks: [
+            {
+              taskId: 'held',
+              event: { type: 'X' },
+              snapshot: {},
+              status: 'reviewing',
+              machineVersion: 1,
+              at: 70,
+            },
+          ],
+          fences: [{ taskId: 'held', token: 4 }],
+        }),
+      ).toEqual({ fenced: [], duplicates: [] });
+      const { rows } = await admin.query(
+        `SELECT column_name FROM information_schema.columns
+         WHERE table_schema = $1 AND table_name = 'tasks' AND column_name LIKE 'lease%'`,
+        [schema],
+      );
+      expect(rows).toEqual([]);
+      const taken = await store.claimTasks({ owner: 'p3', limit: 5, now: 1_000, leaseMs: 10 });
+      expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([
+        ['held', 5],
+        ['free', 4],
+        ['new', 2],
+      ]);
+    });
+
+    it('passes over a task whose lease a commit holds, rather than wait for it', async () => {
+      const schema = await freshSchema();
+      const store = opening(inSchema(schema));
+      await store.commit({ tasks: [created('a', { owner: 'p1', expiresAt: 10 }), created('b')] });
+      const holder = await admin.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM ${schema}.task_leases WHERE task_id = 'a' FOR UPDATE`);
+        const claims = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
+        expect(claims.map((c) => c.task.id)).toEqual(['b']);
+        await holder.query('ROLLBACK');
+      } finally {
+        holder.release();
+      }
+      const later = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
+      expect(later.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
+    });
+
     it('passes over a task whose row a commit holds, rather than wait for it', async () => {
       const schema = await freshSchema();
       const store = opening(inSchema(schema));

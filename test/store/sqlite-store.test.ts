@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { TaskStatus } from '../../src/store/store.js';
 import { describeStoreContract } from './store-contract.js';
 
 function freshPath(): string {
@@ -87,14 +88,97 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('moves the leases of a store made before task_leases, keeping holders and tokens', async () => {
+    const path = freshPath();
+    const made = openSqliteStore(path);
+    const created = (taskId: string, at: number, status: TaskStatus) => ({
+      taskId,
+      input: { description: taskId },
+      event: null,
+      snapshot: {},
+      status,
+      machineVersion: 1,
+      at,
+    });
+    await made.commit({
+      tasks: [
+        created('held', 1, 'executing'),
+        created('free', 2, 'reviewing'),
+        { ...created('new', 3, 'classifying'), sourceKey: 'plane:a/1' },
+      ],
+    });
+    await made.close();
+    // The schema of the version before: the lease in three columns of the task's row.
+    const old = new Database(path);
+    old.exec(`DROP TABLE task_leases;
+      ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+      ALTER TABLE tasks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;
+      UPDATE tasks SET lease_owner = 'p1', lease_token = 4, lease_expires_at = 100 WHERE id = 'held';
+      UPDATE tasks SET lease_token = 2 WHERE id = 'free';`);
+    old.close();
+    // Read only, it is not changed, and its leases read from the old columns.
+    const reader = openSqliteStore(path, { readOnly: true });
+    expect((await reader.taskBySource('plane:a/1'))?.queued).toBe(true);
+    expect(await reader.leaseOwners(50)).toEqual(['p1']);
+    await reader.close();
+    const store = openSqliteStore(path);
+    expect(await store.leaseOwners(50)).toEqual(['p1']);
+    expect(
+      (await store.renewLeases({ owner: 'p1', taskIds: ['held'], now: 50, leaseMs: 100 })).map(
+        (lease) => lease.token,
+      ),
+    ).toEqual([4]);
+    const claimed = await store.claimTasks({ owner: 'p2', limit: 5, now: 60, leaseMs: 10 });
+    expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([
+      ['free', 3],
+      ['new', 1],
+    ]);
+    const columns = (new Database(path).pragma('table_info(tasks)') as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect(columns.filter((name) => name.startsWith('lease_'))).toEqual([]);
+    await store.close();
+    // Opened again, nothing moves twice.
+    const again = openSqliteStore(path);
+    const taken = await again.claimTasks({ owner: 'p3', limit: 5, now: 1_000, leaseMs: 10 });
+    expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([
+      ['held', 5],
+      ['free', 4],
+      ['new', 2],
+    ]);
+    await again.close();
+  });
+
+  it('names a lease token that does not read back, and takes no lease in that claim', async () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    const created = (taskId: string, at: number) => ({
+      taskId,
+      input: { description: taskId },
+      event: null,
+      snapshot: {},
+      status: 'classifying' as const,
+      machineVersion: 1,
+      at,
+    });
+    await store.commit({ tasks: [created('a', 1), created('t', 2)] });
+    new Database(path).prepare("UPDATE task_leases SET token = 2.5 WHERE task_id = 't'").run();
+    await expect(store.claimTasks({ owner: 'p1', limit: 2, now: 10, leaseMs: 10 })).rejects.toThrow(
+      /^task t: stored lease token is invalid: 3\.5$/,
+    );
+    expect(await store.leaseOwners(10)).toEqual([]);
+    await store.close();
+  });
+
   it('claims through the index by status, never reading finished tasks', () => {
     const path = freshPath();
     const store = openSqliteStore(path);
     const plan = new Database(path)
       .prepare(
-        `EXPLAIN QUERY PLAN SELECT * FROM tasks
-         WHERE status IN ('classifying', 'overriding', 'executing', 'reviewing', 'escalated')
-         AND (lease_owner IS NULL OR lease_expires_at <= 1) ORDER BY created_at, id LIMIT 5`,
+        `EXPLAIN QUERY PLAN SELECT t.* FROM tasks AS t JOIN task_leases AS l ON l.task_id = t.id
+         WHERE t.status IN ('classifying', 'overriding', 'executing', 'reviewing', 'escalated')
+         AND (l.owner IS NULL OR l.expires_at <= 1) ORDER BY t.created_at, t.id LIMIT 5`,
       )
       .all() as { detail: string }[];
     expect(plan.map((row) => row.detail).join('; ')).toMatch(/USING INDEX tasks_by_status/);
