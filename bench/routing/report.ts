@@ -6,6 +6,7 @@ import type { DatasetSpec } from './dataset-spec-schema.js';
 import { oracle, perfectCascade } from './reference-cascades.js';
 import type { ErrorRateResult } from './run-bench.js';
 import { type BenchSetup, type PolicyKey, policyKeys } from './run-policies.js';
+import type { SequenceHull } from './sequence-hull.js';
 import { formatTable } from './table.js';
 import type { TextSignal } from './text-signal.js';
 
@@ -212,4 +213,21 @@ export function formatTargets(setup: BenchSetup, results: readonly ErrorRateResu
 export function formatTextSignal(signals: readonly TextSignal[]): string {
   const parts = signals.map((s) => `${s.type} ${signed(s.brierGainPct)}% (${s.items} items)`);
   return `Text signal, an upper bound on what ours with text can learn: each item's chance per model estimated from its text's neighbours (every other item of its type reviewed without error by every model), as production estimates it, improves the Brier score over the type's solved rate by ${parts.join(', ')} (0: the text tells nothing; 100: everything).`;
+}
+
+/**
+ * The type-only ceiling (see {@link sequenceHull}) at one error rate, in one line.
+ *
+ * @example
+ * formatSequenceHull(hull, 0.1, 11.32); // 'Best type-only mix in hindsight at p = 0.1 …: 91.6% for $2.83 (25.0%) …'
+ */
+export function formatSequenceHull(
+  hull: SequenceHull,
+  errorRate: number,
+  strongestCostUsd: number,
+): string {
+  const mixes = Object.entries(hull.sequences)
+    .map(([type, mix]) => `${type} ${mix.map((s) => s.join(' → ')).join(' with ')}`)
+    .join('; ');
+  return `Best type-only mix in hindsight at p = ${errorRate} (per type, sequences of up to max_attempts models along ours' ladders, scored in expectation, within the target's budget): ${pct(hull.solvedPct)}% for ${usd(hull.costUsd)} (${pct((100 * hull.costUsd) / strongestCostUsd)}%): ${mixes}. An upper bound on ours by type, which learns all this online from the reviewer's verdicts.`;
 }

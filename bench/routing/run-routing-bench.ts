@@ -10,10 +10,12 @@ import {
   formatErrorRate,
   formatLadders,
   formatPublished,
+  formatSequenceHull,
   formatTargets,
   formatTextSignal,
 } from './report.js';
 import { runBench } from './run-bench.js';
+import { sequenceHull } from './sequence-hull.js';
 import { textSignal } from './text-signal.js';
 
 const shippedSpecs = ['swebench-verified-bash-only.jsonc', 'routerbench-arc-mbpp.jsonc'].map(
@@ -63,6 +65,11 @@ for (const load of loads) {
   for (const result of results) {
     console.log('');
     console.log(formatErrorRate(setup, result, seeds));
+    const attempts = Math.max(setup.loaded.config.max_attempts, 1);
+    const ladders = setup.loaded.config.fallback_chain;
+    const hull = sequenceHull(setup.dataset, ladders, attempts, result.errorRate, budgetUsd);
+    const strongestCost = budgetUsd / setup.spec.target.max_cost_share;
+    console.log(formatSequenceHull(hull, result.errorRate, strongestCost));
   }
   console.log('');
   console.log(
