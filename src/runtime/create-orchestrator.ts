@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
-import { nanoid } from 'nanoid';
 import { type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
 import { taskMachine } from '../../machines/task.machine.js';
 import { type TaskContext, taskContextSchema } from '../../machines/task-context.js';
@@ -34,6 +33,7 @@ import { createOutputCache } from './output-cache.js';
 import { createResumer } from './resumer.js';
 import { type CallTimeouts, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { reviewedTasks } from './reviewed-tasks.js';
+import { taskIds } from './task-id.js';
 import {
   createTaskRegistry,
   statusOf,
@@ -205,6 +205,7 @@ function checkRunnable(input: TaskInput, loaded: LoadedConfig, cwd: string): voi
  */
 export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const clock = options.clock ?? systemClock;
+  const nextTaskId = taskIds();
   const logger = options.logger;
   const retryPolicy = { ...defaultRetryPolicy, ...options.retry };
   const config = options.config ?? createConfigSource({ environment: processEnvironment, logger });
@@ -327,7 +328,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   /** A new task actor for a checked input, not started yet. */
   function newTask(
     raw: TaskInput | string,
-    id = nanoid(12),
+    id = nextTaskId(clock.now()),
   ): { id: string; input: TaskInput; actor: TaskActor } {
     if (stopping) throw new Error('the orchestrator is stopped');
     const parsed = taskInputSchema.safeParse(typeof raw === 'string' ? { description: raw } : raw);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConfigSource } from '../../src/config/config-source.js';
 import { createOrchestrator } from '../../src/runtime/create-orchestrator.js';
+import { SimulatedClock } from '../../src/runtime/simulated-clock.js';
 import { createSandbox } from '../helpers/sandbox.js';
 import { scriptedPorts } from '../helpers/scripted-ports.js';
 
@@ -28,6 +29,25 @@ describe('spawning a task', () => {
       inputTokens: 100,
       outputTokens: 50,
     });
+    await orchestrator.stop();
+  });
+  it('gives tasks ids that sort by creation, so that their rows sit together in the store', async () => {
+    const sandbox = createSandbox();
+    const clock = new SimulatedClock(1_764_000_000_000);
+    const orchestrator = createOrchestrator({
+      ports: scriptedPorts(),
+      config: createConfigSource({ environment: () => sandbox.io() }),
+      store: ':memory:',
+      clock,
+    });
+    const ids: string[] = [];
+    for (const description of ['first', 'second', 'third']) {
+      ids.push(await orchestrator.submit(description));
+      clock.advance(1);
+    }
+    ids.push((await orchestrator.spawn('fourth')).id);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]?.slice(0, 7)).toBe('V3U4EJE');
     await orchestrator.stop();
   });
 });
