@@ -220,7 +220,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
         request: call.request,
         outcome,
         context: task.context(),
-        view: deps.view(config.current()),
+        view: () => deps.view(config.current()),
       });
     } catch (error) {
       // A bug or a broken ConfigSource must not take the process down or leave the task hanging.

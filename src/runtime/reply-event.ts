@@ -46,10 +46,11 @@ export type CallOutcome =
 /**
  * The event a settled call sends to its task, with the routing decision it implies made now,
  * from the current view: the route after a classification (or after the heuristic stands in
- * for a failed one), the escalation after a failure or a rejection.
+ * for a failed one), the escalation after a failure or a rejection. The view is asked for only
+ * then: a finished execution or an approval decides nothing (two replies of a task's three).
  *
  * @example
- * deliver(taskId, replyEvent({ request, outcome, context, view }));
+ * deliver(taskId, replyEvent({ request, outcome, context, view: () => routingView(loaded) }));
  */
 export function replyEvent({
   request,
@@ -60,11 +61,12 @@ export function replyEvent({
   request: PendingRequest;
   outcome: CallOutcome;
   context: TaskContext;
-  view: RoutingView;
+  /** What routing sees now; called only when the reply decides a route or an escalation. */
+  view: () => RoutingView;
 }): TaskEvent {
   const { requestId } = request;
   // Decisions see what reviewed tasks that read like this one showed.
-  const taskView = () => similarTasksView(view, context.taskId, context.input.description);
+  const taskView = () => similarTasksView(view(), context.taskId, context.input.description);
   const route = (classification: Classification) =>
     routeTask({ taskId: context.taskId, input: context.input, classification, view: taskView() });
   const escalation = (failure: 'rejected' | 'failed', cause?: string) => {
