@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Item, Outcome } from '../../bench/routing/dataset.js';
+import type { Item, Outcome } from '../../bench/routing/dataset.js';
 import { formatSequenceHull } from '../../bench/routing/report.js';
 import { sequenceHull } from '../../bench/routing/sequence-hull.js';
+import { datasetOf } from './synthetic-dataset.js';
 
 // Ten coding items: a ($1 a try) solves the first five, b ($10 a try) solves all.
 const items: Item[] = Array.from({ length: 10 }, (_, i) => ({
@@ -12,19 +13,13 @@ const items: Item[] = Array.from({ length: 10 }, (_, i) => ({
 }));
 const runs = (solves: (i: number) => boolean, costUsd: number) =>
   new Map<string, Outcome>(items.map((item, i) => [item.id, { resolved: solves(i), costUsd }]));
-const dataset: Dataset = {
-  name: 'synthetic',
-  credit: 'made up by the test',
-  file: 'none',
+const dataset = datasetOf(
   items,
-  models: ['a', 'b'],
-  datasetModelOf: { a: 'A', b: 'B' },
-  outcomes: new Map([
+  new Map([
     ['a', runs((i) => i < 5, 1)],
     ['b', runs(() => true, 10)],
   ]),
-  skippedRows: 0,
-};
+);
 // Escalation only goes up: a → b.
 const ladders = { a: ['b'], b: [] };
 

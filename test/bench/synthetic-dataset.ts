@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Dataset, loadDataset } from '../../bench/routing/dataset.js';
+import { type Dataset, type Item, loadDataset, type Outcome } from '../../bench/routing/dataset.js';
 import { readDatasetSpec } from '../../bench/routing/read-dataset-spec.js';
 
 /** One row of a synthetic long-layout dataset. */
@@ -72,4 +72,25 @@ export function syntheticDataset(
   const load = loadDataset(read.spec, read.dataFile);
   if (!load.ok) throw new Error(load.message);
   return load.dataset;
+}
+
+/**
+ * A dataset built in memory, without a spec or a file: each model of `outcomes` stands for the
+ * dataset model of its name in capitals.
+ *
+ * @example
+ * datasetOf(items, new Map([['a', new Map([['t1', { resolved: true, costUsd: 1 }]])]])).models; // ['a']
+ */
+export function datasetOf(items: Item[], outcomes: Map<string, Map<string, Outcome>>): Dataset {
+  const models = [...outcomes.keys()];
+  return {
+    name: 'synthetic',
+    credit: 'made up by the test',
+    file: 'none',
+    items,
+    models,
+    datasetModelOf: Object.fromEntries(models.map((model) => [model, model.toUpperCase()])),
+    outcomes,
+    skippedRows: 0,
+  };
 }

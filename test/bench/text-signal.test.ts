@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset, Item, Outcome } from '../../bench/routing/dataset.js';
 import { formatTextSignal } from '../../bench/routing/report.js';
 import { textSignal } from '../../bench/routing/text-signal.js';
+import { datasetOf } from './synthetic-dataset.js';
 
 const topics = [
   'date parser timezone offsets format',
@@ -30,16 +31,7 @@ function dataset(solves: (topic: number, i: number) => boolean): Dataset {
       ),
     );
   }
-  return {
-    name: 'synthetic',
-    credit: 'made up by the test',
-    file: 'none',
-    items,
-    models: ['a', 'b'],
-    datasetModelOf: { a: 'A', b: 'B' },
-    outcomes,
-    skippedRows: 0,
-  };
+  return datasetOf(items, outcomes);
 }
 
 describe('textSignal', () => {

@@ -212,41 +212,29 @@ if (url === null && !underCi) {
       ]);
     });
 
-    it('passes over a task whose lease a commit holds, rather than wait for it', async () => {
-      const schema = await freshSchema();
-      const store = opening(inSchema(schema));
-      await store.commit({ tasks: [created('a', { owner: 'p1', expiresAt: 10 }), created('b')] });
-      const holder = await admin.connect();
-      try {
-        await holder.query('BEGIN');
-        await holder.query(`SELECT 1 FROM ${schema}.task_leases WHERE task_id = 'a' FOR UPDATE`);
-        const claims = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
-        expect(claims.map((c) => c.task.id)).toEqual(['b']);
-        await holder.query('ROLLBACK');
-      } finally {
-        holder.release();
-      }
-      const later = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
-      expect(later.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
-    });
-
-    it('passes over a task whose row a commit holds, rather than wait for it', async () => {
-      const schema = await freshSchema();
-      const store = opening(inSchema(schema));
-      await store.commit({ tasks: [created('a', { owner: 'p1', expiresAt: 10 }), created('b')] });
-      const holder = await admin.connect();
-      try {
-        await holder.query('BEGIN');
-        await holder.query(`SELECT 1 FROM ${schema}.tasks WHERE id = 'a' FOR UPDATE`);
-        const claims = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
-        expect(claims.map((c) => c.task.id)).toEqual(['b']);
-        await holder.query('ROLLBACK');
-      } finally {
-        holder.release();
-      }
-      const later = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
-      expect(later.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
-    });
+    it.each([
+      ['lease', 'task_leases', 'task_id'],
+      ['row', 'tasks', 'id'],
+    ])(
+      'passes over a task whose %s a commit holds, rather than wait for it',
+      async (_, table, key) => {
+        const schema = await freshSchema();
+        const store = opening(inSchema(schema));
+        await store.commit({ tasks: [created('a', { owner: 'p1', expiresAt: 10 }), created('b')] });
+        const holder = await admin.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query(`SELECT 1 FROM ${schema}.${table} WHERE ${key} = 'a' FOR UPDATE`);
+          const claims = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
+          expect(claims.map((c) => c.task.id)).toEqual(['b']);
+          await holder.query('ROLLBACK');
+        } finally {
+          holder.release();
+        }
+        const later = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
+        expect(later.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
+      },
+    );
 
     it('is what openStore opens for a postgres:// or postgresql:// URL', async () => {
       const at = inSchema(await freshSchema());
