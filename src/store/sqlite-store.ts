@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { countSqlite } from './counted-sqlite.js';
 import { deltaTask, leaseTokens, staleFences } from './lease-fences.js';
+import { addPerformance, type PerformanceRow } from './performance-row.js';
 import { sqliteBudgetCommit } from './sqlite-budget-commit.js';
 import { reviewedSchema, sqliteReviewedTables } from './sqlite-reviewed-tables.js';
 import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
@@ -426,10 +427,15 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   const commitAll = db.transaction((batch: CommitBatch): CommitResult => {
     const fenced = fencedTasks(batch);
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
+    // The batch's deltas summed per model and task type first: one upsert per row they touch.
+    const sums = new Map<string, PerformanceRow>();
     for (const delta of batch.performance ?? []) {
       if (fenced.size > 0 && fenced.has(deltaTask(delta) ?? '')) continue;
-      upsertPerformance.run(delta);
+      const key = `${delta.model}\u0000${delta.taskType}`;
+      const sum = sums.get(key);
+      sums.set(key, sum ? addPerformance(sum, delta) : delta);
     }
+    for (const sum of sums.values()) upsertPerformance.run(sum);
     const overBudget = commitBudget(batch);
     for (const entry of batch.journal ?? []) {
       if (fenced.size > 0 && fenced.has(entry.taskId)) continue;

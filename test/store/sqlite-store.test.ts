@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { emptyPerformance, type PerformanceRow } from '../../src/store/performance-row.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { TaskStatus } from '../../src/store/store.js';
 import { describeStoreContract } from './store-contract.js';
@@ -267,6 +268,26 @@ describe('SQLite store', () => {
     expect(result.overBudget).toBeUndefined();
     expect(await store.budgetUsage('2026-11-24', 2)).toMatchObject([
       { scope: 'group:external', reservedTokens: 700 },
+    ]);
+  });
+  it("sums a batch's history deltas per model and task type: one upsert per row", async () => {
+    const store = openSqliteStore(freshPath());
+    const delta = (model: string, patch: Partial<PerformanceRow>) => ({
+      ...emptyPerformance(model, 'coding'),
+      attempts: 1,
+      ...patch,
+    });
+    const before = (await store.counts()).statements;
+    await store.commit({
+      performance: [
+        ...Array.from({ length: 10 }, (_, i) => delta('deepseek', { maxCallTokens: 100 * i })),
+        delta('sonnet', { approvals: 1 }),
+      ],
+    });
+    expect((await store.counts()).statements - before).toBe(2);
+    expect(await store.performance()).toMatchObject([
+      { model: 'deepseek', attempts: 10, maxCallTokens: 900 },
+      { model: 'sonnet', attempts: 1, approvals: 1 },
     ]);
   });
 });
