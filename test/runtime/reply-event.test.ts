@@ -59,25 +59,16 @@ describe('replyEvent', () => {
       context,
       view,
     });
-    const approved = replyEvent({
-      request: request('review'),
-      outcome: {
-        ok: true,
-        step: { kind: 'review', verdict: 'approve', quality: 8, feedback: 'ok', usage },
-      },
-      context,
-      view,
-    });
+    const reviewed = (verdict: 'approve' | 'reject', quality: number) =>
+      replyEvent({
+        request: request('review'),
+        outcome: { ok: true, step: { kind: 'review', verdict, quality, feedback: verdict, usage } },
+        context,
+        view,
+      });
+    const approved = reviewed('approve', 8);
     expect([executed.type, approved.type, asked]).toEqual(['EXECUTED', 'REVIEWED', 0]);
-    const rejected = replyEvent({
-      request: request('review'),
-      outcome: {
-        ok: true,
-        step: { kind: 'review', verdict: 'reject', quality: 3, feedback: 'no', usage },
-      },
-      context,
-      view,
-    });
+    const rejected = reviewed('reject', 3);
     expect(rejected).toMatchObject({ type: 'REVIEWED', escalation: { model: { id: 'sonnet' } } });
     expect(asked).toBe(1);
   });
