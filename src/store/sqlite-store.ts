@@ -143,8 +143,17 @@ const leaseTable = `CREATE TABLE task_leases (
   owner TEXT,
   token INTEGER NOT NULL,
   expires_at INTEGER
-) WITHOUT ROWID`;
+) STRICT, WITHOUT ROWID`;
 const oldLeaseColumns = ['lease_owner', 'lease_token', 'lease_expires_at'];
+// STRICT: a token that is not a whole number cannot be stored (as in PostgreSQL's BIGINT), so
+// no claim ever meets one. The old columns were not strict: a lease there that does not read as
+// whole numbers moves as given back, a bad token replaced by the time of the move in
+// milliseconds, above any token ever counted up to, so whoever held it is fenced.
+const validOldLease = `typeof(lease_token) = 'integer' AND typeof(lease_expires_at) IN ('integer', 'null')`;
+const oldLeaseValues = `CASE WHEN ${validOldLease} THEN CAST(lease_owner AS TEXT) END,
+  CASE WHEN typeof(lease_token) = 'integer' THEN lease_token
+    ELSE CAST(unixepoch('subsec') * 1000 AS INTEGER) END,
+  CASE WHEN ${validOldLease} THEN lease_expires_at END`;
 
 /**
  * Makes `task_leases` for a store made before it, in one transaction: a task keeps the lease and
@@ -159,7 +168,7 @@ function moveLeases(db: Database.Database): void {
     const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
     if (oldLeaseColumns.every((column) => columns.includes(column))) {
       db.exec(`INSERT INTO task_leases (task_id, owner, token, expires_at)
-        SELECT id, lease_owner, lease_token, lease_expires_at FROM tasks`);
+        SELECT id, ${oldLeaseValues} FROM tasks`);
       for (const column of oldLeaseColumns) db.exec(`ALTER TABLE tasks DROP COLUMN ${column}`);
     } else {
       db.exec('INSERT INTO task_leases (task_id, owner, token) SELECT id, NULL, 0 FROM tasks');
@@ -175,7 +184,7 @@ function moveLeases(db: Database.Database): void {
 function olderLeases(db: Database.Database): string {
   const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
   const lease = oldLeaseColumns.every((column) => columns.includes(column))
-    ? 'lease_owner, lease_token, lease_expires_at'
+    ? oldLeaseValues
     : 'NULL, 0, NULL';
   return `${leaseTable.replace('CREATE TABLE', 'CREATE TEMP TABLE')};
     INSERT INTO temp.task_leases SELECT id, ${lease} FROM main.tasks`;

@@ -151,7 +151,7 @@ describe('SQLite store', () => {
     await again.close();
   });
 
-  it('names a lease token that does not read back, and takes no lease in that claim', async () => {
+  it('keeps no lease token that is not a whole number, so every claim takes every task', async () => {
     const path = freshPath();
     const store = openSqliteStore(path);
     const created = (taskId: string, at: number) => ({
@@ -164,11 +164,56 @@ describe('SQLite store', () => {
       at,
     });
     await store.commit({ tasks: [created('a', 1), created('t', 2)] });
-    new Database(path).prepare("UPDATE task_leases SET token = 2.5 WHERE task_id = 't'").run();
-    await expect(store.claimTasks({ owner: 'p1', limit: 2, now: 10, leaseMs: 10 })).rejects.toThrow(
-      /^task t: stored lease token is invalid: 3\.5$/,
-    );
-    expect(await store.leaseOwners(10)).toEqual([]);
+    const db = new Database(path);
+    for (const bad of [2.5, 'x'])
+      expect(() =>
+        db.prepare("UPDATE task_leases SET token = ? WHERE task_id = 't'").run(bad),
+      ).toThrow(/cannot store/);
+    db.close();
+    const claimed = await store.claimTasks({ owner: 'p1', limit: 2, now: 10, leaseMs: 10 });
+    expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([
+      ['a', 1],
+      ['t', 1],
+    ]);
+    await store.close();
+  });
+
+  it('moves a lease of the old columns that is not whole numbers as given back, its token past any counted', async () => {
+    const path = freshPath();
+    const made = openSqliteStore(path);
+    await made.commit({
+      tasks: ['half', 'text', 'when', 'fine'].map((taskId, at) => ({
+        taskId,
+        input: { description: taskId },
+        event: null,
+        snapshot: {},
+        status: 'executing' as const,
+        machineVersion: 1,
+        at,
+      })),
+    });
+    await made.close();
+    const old = new Database(path);
+    old.exec(`DROP TABLE task_leases;
+      ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+      ALTER TABLE tasks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;
+      UPDATE tasks SET lease_owner = 'p1', lease_expires_at = 1000;
+      UPDATE tasks SET lease_token = 2.5 WHERE id = 'half';
+      UPDATE tasks SET lease_token = 'x' WHERE id = 'text';
+      UPDATE tasks SET lease_token = 7, lease_expires_at = 'soon' WHERE id = 'when';
+      UPDATE tasks SET lease_token = 3 WHERE id = 'fine';`);
+    old.close();
+    const before = Date.now();
+    const store = openSqliteStore(path);
+    // p1 still holds 'fine' until 1000; the three bad leases are given back.
+    const claimed = await store.claimTasks({ owner: 'p2', limit: 5, now: 50, leaseMs: 10 });
+    const tokens = new Map(claimed.map((c) => [c.task.id, c.lease.token]));
+    expect([...tokens.keys()]).toEqual(['half', 'text', 'when']);
+    expect(tokens.get('half')).toBeGreaterThan(before);
+    expect(tokens.get('text')).toBeGreaterThan(before);
+    expect(tokens.get('when')).toBe(8);
+    expect(await store.leaseOwners(50)).toEqual(['p1', 'p2']);
     await store.close();
   });
 
