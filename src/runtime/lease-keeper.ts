@@ -1,14 +1,10 @@
 import type { Logger } from '../log/logger.js';
-import type { Lease, Store, StoredTask } from '../store/store.js';
+import type { Store, TaskClaim } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { deadLocalOwner } from './lease-owner.js';
 import type { TimerSet } from './timer-set.js';
 
-/** A claimed task: its stored row, and the lease this process now holds on it. */
-export interface TaskClaim {
-  task: StoredTask;
-  lease: Lease;
-}
+export type { TaskClaim };
 
 /**
  * The leases this process holds on tasks (several processes may share one store): it claims
@@ -48,7 +44,7 @@ export interface LeaseKeeper {
  *
  * @example
  * const leases = createLeaseKeeper({ store, clock, timers, owner, leaseMs: 30_000, isStopping, onLost: drop });
- * for (const claim of await leases.claim({ limit: 10 })) leases.hold(claim.task.id, claim.lease.token);
+ * for (const claim of await leases.claim({ limit: 10 })) leases.hold(claim.lease.taskId, claim.lease.token);
  * await batcher.stage({ task, ...leases.fenceOf(task.taskId) });
  */
 export function createLeaseKeeper(deps: {

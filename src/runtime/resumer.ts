@@ -49,7 +49,11 @@ export function createResumer(deps: ResumerDeps): Resumer {
   const { tasks, leases, tracing, logger } = deps;
   const notResumed = new Map<string, string>();
 
-  function restore({ task: stored, lease }: TaskClaim): LiveTask | null {
+  function restore({ task: stored, lease, unreadable }: TaskClaim): LiveTask | null {
+    if (stored === null) {
+      notResumed.set(lease.taskId, unreadable);
+      return null;
+    }
     if (stored.machineVersion !== taskMachineVersion) {
       notResumed.set(
         stored.id,
@@ -94,9 +98,14 @@ export function createResumer(deps: ResumerDeps): Resumer {
     const claimed = await leases.claim({ limit });
     for (const claim of claimed) {
       const live = restore(claim);
-      if (!live) continue;
+      if (!live) {
+        const id = claim.lease.taskId;
+        logger?.warn({ taskId: id, reason: notResumed.get(id) }, 'task not resumed');
+        continue;
+      }
       const pending = live.actor.getSnapshot().context.pending;
-      if (pending) deps.calls.dispatch(claim.task.id, { type: 'request', request: pending }, true);
+      if (pending)
+        deps.calls.dispatch(claim.lease.taskId, { type: 'request', request: pending }, true);
       handles.push(live.handle);
     }
     // `cto serve` calls this at every poll: only a poll that took work on is worth a line.

@@ -21,6 +21,7 @@ import {
 } from './store.js';
 import { createStoreCounters, type StoreCounters } from './store-counters.js';
 import {
+  claimFromRow,
   type EventRow,
   eventFromRow,
   type JournalRow,
@@ -751,10 +752,14 @@ export function openPostgresStore(url: string): Store {
         sql.claimTasks(owner, expiresAt, now, limit, taskId ?? null),
       );
       const tokens = leaseTokens(rows.map((row) => ({ task_id: row.id, token: row.token })));
-      return rows.map((row) => ({
-        task: taskFromRow(row),
-        lease: { taskId: row.id, owner, token: tokens.get(row.id) as number, expiresAt },
-      }));
+      return rows.map((row) =>
+        claimFromRow(row, {
+          taskId: row.id,
+          owner,
+          token: tokens.get(row.id) as number,
+          expiresAt,
+        }),
+      );
     },
     async renewLeases({ owner, taskIds, now, leaseMs }) {
       if (taskIds.length === 0) return [];

@@ -14,14 +14,15 @@ import {
   finalStatuses,
   type Lease,
   type Store,
-  type StoredTask,
   StoreError,
+  type TaskClaim,
   type TaskStatus,
   type TaskSummary,
   taskStatusSchema,
 } from './store.js';
 import { createStoreCounters } from './store-counters.js';
 import {
+  claimFromRow,
   type EventRow,
   eventFromRow,
   type JournalRow,
@@ -519,14 +520,17 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       if (tokens.size === 0) return [];
       // Each row read as it comes: its text (a snapshot is a few kilobytes) is garbage at once,
       // rather than every row's held until the last is read (a third less CPU for 10,000).
-      const tasks: StoredTask[] = [];
-      for (const row of selectTasks.iterate(JSON.stringify([...tokens.keys()])))
-        tasks.push(taskFromRow(row as TaskRow));
-      tasks.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return tasks.map((task) => ({
-        task,
-        lease: { taskId: task.id, owner, token: tokens.get(task.id) as number, expiresAt },
-      }));
+      const claims: { claim: TaskClaim; createdAt: number }[] = [];
+      for (const row of selectTasks.iterate(JSON.stringify([...tokens.keys()]))) {
+        const { id, created_at: createdAt } = row as TaskRow;
+        const lease = { taskId: id, owner, token: tokens.get(id) as number, expiresAt };
+        claims.push({ claim: claimFromRow(row as TaskRow, lease), createdAt });
+      }
+      claims.sort(
+        (a, b) =>
+          a.createdAt - b.createdAt || (a.claim.lease.taskId < b.claim.lease.taskId ? -1 : 1),
+      );
+      return claims.map(({ claim }) => claim);
     },
   );
   function renew(owner: string, taskIds: readonly string[], expiresAt: number): Lease[] {

@@ -84,6 +84,15 @@ export interface Lease {
 }
 
 /**
+ * A claimed task: its stored row and the lease now held on it; or, when the row cannot be read,
+ * why (`unreadable`), so that one bad row is reported and the rest of the claim goes on. The
+ * lease on an unreadable task is taken all the same and lapses, so it is tried again later.
+ */
+export type TaskClaim =
+  | { task: StoredTask; lease: Lease; unreadable?: never }
+  | { task: null; lease: Lease; unreadable: string };
+
+/**
  * What one transaction did not write: the parts of tasks whose fencing token is stale, and the
  * reservations over a budget.
  */
@@ -224,7 +233,8 @@ export interface Store extends ReviewedStoreMethods {
    * leased, released, or expired at `now`: a dead process's tasks are taken over), for `owner`
    * until `now + leaseMs`, each with a new fencing token. Two processes claiming at once never
    * get the same task (PostgreSQL: `FOR UPDATE SKIP LOCKED`). With `taskId`, only that task
-   * (to cancel it here): none when it is final or another process holds it.
+   * (to cancel it here): none when it is final or another process holds it. A row that
+   * cannot be read is claimed as `unreadable`, never failing the claim of the others.
    */
   claimTasks(claim: {
     owner: string;
@@ -232,7 +242,7 @@ export interface Store extends ReviewedStoreMethods {
     now: number;
     leaseMs: number;
     taskId?: string;
-  }): Promise<{ task: StoredTask; lease: Lease }[]>;
+  }): Promise<TaskClaim[]>;
   /**
    * Extends `owner`'s leases on these tasks to `now + leaseMs` (the heartbeat); gives back the
    * leases it still holds. A task missing from the answer was taken over: drop it.

@@ -8,6 +8,7 @@ import {
 import {
   type JournalEntry,
   journalEntrySchema,
+  type Lease,
   type SourceHealthRecord,
   type SourceTask,
   type StoredEvent,
@@ -16,6 +17,7 @@ import {
   sourceTaskSchema,
   storedEventSchema,
   storedTaskSchema,
+  type TaskClaim,
 } from './store.js';
 
 // Rows as both SQL backends store them (snake_case columns, JSON as text, times as numbers),
@@ -104,6 +106,22 @@ export function taskFromRow(row: TaskRow): StoredTask {
     },
     what,
   );
+}
+
+/**
+ * A claimed task row with its lease: the task, or why its row cannot be read.
+ *
+ * @example
+ * claimFromRow(row, { taskId: row.id, owner, token: 3, expiresAt }).task?.status; // 'executing'
+ */
+export function claimFromRow(row: TaskRow, lease: Lease): TaskClaim {
+  try {
+    return { task: taskFromRow(row), lease };
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    const why = error.message.replace(`task ${row.id}: `, '');
+    return { task: null, lease, unreadable: `its stored row cannot be read: ${why}` };
+  }
 }
 
 /**

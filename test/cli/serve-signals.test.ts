@@ -89,7 +89,7 @@ describe('cto serve and signals', () => {
       now: Date.now(),
       leaseMs: 1_000,
     });
-    expect(claimed.map((c) => c.task.id)).toEqual([id]);
+    expect(claimed.map((c) => c.lease.taskId)).toEqual([id]);
     await store.close();
   }, 30_000);
 });

@@ -1,20 +1,8 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-problem.js';
 import { createConfigSource } from '../../src/config/config-source.js';
-import { createLogger } from '../../src/log/logger.js';
+import { capturedLogger } from '../helpers/captured-logger.js';
 import { createSandbox } from '../helpers/sandbox.js';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ stream, verbose: true }) };
-}
 
 describe('config source: reload without restart', () => {
   it('picks up a file change at the next call', () => {
@@ -63,7 +51,7 @@ describe('config source: reload without restart', () => {
   it('keeps the last good config through a broken edit, reports it once, and recovers', () => {
     const sandbox = createSandbox();
     sandbox.write('orchestrator_config.json', { cto_model: 'sonnet' });
-    const { lines, logger } = capture();
+    const { lines, logger } = capturedLogger({ verbose: true });
     const source = createConfigSource({ environment: () => sandbox.io(), logger });
     expect(source.current().config.cto_model).toBe('sonnet');
 

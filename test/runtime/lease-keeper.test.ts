@@ -75,8 +75,8 @@ describe('the lease keeper', () => {
     await batcher.stage({ task: created('t0', claim), ...a.keeper.fenceOf('t0') });
     a.keeper.created('t0');
     const claims = await a.keeper.claim({ limit: 10 });
-    expect(claims.map((c) => c.task.id)).toEqual(['t1', 't2']);
-    for (const { task, lease } of claims) a.keeper.hold(task.id, lease.token);
+    expect(claims.map((c) => c.lease.taskId)).toEqual(['t1', 't2']);
+    for (const { lease } of claims) a.keeper.hold(lease.taskId, lease.token);
     a.clock.advance(leaseMs / 3);
     await settle();
     expect(store.renewals.at(-1)).toEqual(['t0', 't1', 't2']);
@@ -97,7 +97,7 @@ describe('the lease keeper', () => {
     const b = keeperOf(store, 'b');
     b.clock.advance(leaseMs);
     const [taken] = await b.keeper.claim({ limit: 1 });
-    expect(taken?.task.id).toBe('t1');
+    expect(taken?.lease.taskId).toBe('t1');
     a.clock.advance(leaseMs / 3);
     await settle();
     expect(a.lost).toEqual(['t1']);
@@ -110,16 +110,16 @@ describe('the lease keeper', () => {
     const batcher = new CommitBatcher(store);
     for (const id of ['t1', 't2', 't3']) await batcher.stage({ task: created(id) });
     const a = keeperOf(store, 'a');
-    for (const { task, lease } of await a.keeper.claim({ limit: 3 }))
-      a.keeper.hold(task.id, lease.token);
+    for (const { lease } of await a.keeper.claim({ limit: 3 }))
+      a.keeper.hold(lease.taskId, lease.token);
     const b = keeperOf(store, 'b');
     a.keeper.release('t1');
     await settle();
-    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.task.id)).toEqual(['t1']);
+    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.lease.taskId)).toEqual(['t1']);
     a.keeper.forget('t2');
     expect(a.keeper.fenceOf('t2')).toEqual({});
     await a.keeper.releaseAll();
-    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.task.id)).toEqual(['t3']);
+    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.lease.taskId)).toEqual(['t3']);
     // Nothing held: the heartbeat has nothing to renew.
     const asked = store.renewals.length;
     a.clock.advance(leaseMs);
@@ -142,14 +142,14 @@ describe('the lease keeper', () => {
       },
       'a',
     );
-    for (const { task, lease } of await a.keeper.claim({ limit: 3 }))
-      a.keeper.hold(task.id, lease.token);
+    for (const { lease } of await a.keeper.claim({ limit: 3 }))
+      a.keeper.hold(lease.taskId, lease.token);
     a.keeper.release('t1');
     a.keeper.release('t2');
     await settle();
     expect(releases).toEqual([['t1', 't2']]);
     const b = keeperOf(store, 'b');
-    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.task.id)).toEqual(['t1', 't2']);
+    expect((await b.keeper.claim({ limit: 3 })).map((c) => c.lease.taskId)).toEqual(['t1', 't2']);
     // One still to be given back when the process stops goes with the rest.
     a.keeper.release('t3');
     await a.keeper.releaseAll();
@@ -166,6 +166,6 @@ describe('the lease keeper', () => {
     const a = keeperOf(store, 'a');
     expect(await a.keeper.claim({ limit: 2 })).toEqual([]);
     await a.keeper.takeOverDeadOwners();
-    expect((await a.keeper.claim({ limit: 2 })).map((c) => c.task.id)).toEqual(['t1']);
+    expect((await a.keeper.claim({ limit: 2 })).map((c) => c.lease.taskId)).toEqual(['t1']);
   });
 });

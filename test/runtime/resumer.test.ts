@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import type { TaskEmitted } from '../../machines/task-events.js';
+import type { Logger } from '../../src/log/logger.js';
 import type { TaskClaim } from '../../src/runtime/lease-keeper.js';
 import { createOutputCache } from '../../src/runtime/output-cache.js';
 import { createResumer } from '../../src/runtime/resumer.js';
 import { createTaskRegistry } from '../../src/runtime/task-registry.js';
+import { capturedLogger } from '../helpers/captured-logger.js';
 
 /** A stored task waiting for its classification, claimed with lease token `token`. */
 function claimOf(id: string, token = 2, changes: Partial<TaskClaim['task']> = {}): TaskClaim {
@@ -30,7 +32,7 @@ function claimOf(id: string, token = 2, changes: Partial<TaskClaim['task']> = {}
 }
 
 /** A resumer over a registry, with a store that offers `stored` to claim. */
-function resumerWith(stored: TaskClaim[], stopping = false) {
+function resumerWith(stored: TaskClaim[], stopping = false, logger?: Logger) {
   const held: [string, number][] = [];
   const sent: { effect: TaskEmitted; resumed: boolean | undefined }[] = [];
   const asked: number[] = [];
@@ -68,6 +70,7 @@ function resumerWith(stored: TaskClaim[], stopping = false) {
     },
     calls,
     tracing: null,
+    logger,
     isStopping: () => stopping,
   });
   return { resumer, tasks, held, sent, asked };
@@ -112,6 +115,29 @@ describe('the resumer', () => {
     expect(resumer.whyNotResumed('old')).toMatch(/task machine version/);
     expect(held).toEqual([]);
     expect(tasks.size()).toBe(0);
+  });
+
+  it('passes over a task whose row cannot be read, says why, and restores the rest', async () => {
+    const unreadable: TaskClaim = {
+      task: null,
+      lease: { taskId: 'torn', owner: 'me', token: 4, expiresAt: 30_000 },
+      unreadable: 'its stored row cannot be read: stored JSON is unreadable',
+    };
+    const { lines, logger } = capturedLogger();
+    const { resumer, held } = resumerWith([unreadable, claimOf('a', 2)], false, logger);
+    expect((await resumer.resume(10)).map((h) => h.id)).toEqual(['a']);
+    expect(resumer.notResumed()).toEqual([
+      { id: 'torn', reason: 'its stored row cannot be read: stored JSON is unreadable' },
+    ]);
+    expect(held).toEqual([['a', 2]]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'task not resumed',
+        taskId: 'torn',
+        reason: 'its stored row cannot be read: stored JSON is unreadable',
+      }),
+    );
   });
 
   it('takes nothing on once the orchestrator is stopping', async () => {

@@ -179,7 +179,7 @@ if (url === null && !underCi) {
       });
       expect(renewed.map((lease) => lease.token)).toEqual([4]);
       const claimed = await store.claimTasks({ owner: 'p2', limit: 5, now: 60, leaseMs: 10 });
-      expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([
+      expect(claimed.map((c) => [c.lease.taskId, c.lease.token])).toEqual([
         ['free', 3],
         ['new', 1],
       ]);
@@ -205,7 +205,7 @@ if (url === null && !underCi) {
       );
       expect(rows).toEqual([]);
       const taken = await store.claimTasks({ owner: 'p3', limit: 5, now: 1_000, leaseMs: 10 });
-      expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([
+      expect(taken.map((c) => [c.lease.taskId, c.lease.token])).toEqual([
         ['held', 5],
         ['free', 4],
         ['new', 2],
@@ -226,15 +226,27 @@ if (url === null && !underCi) {
           await holder.query('BEGIN');
           await holder.query(`SELECT 1 FROM ${schema}.${table} WHERE ${key} = 'a' FOR UPDATE`);
           const claims = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
-          expect(claims.map((c) => c.task.id)).toEqual(['b']);
+          expect(claims.map((c) => c.lease.taskId)).toEqual(['b']);
           await holder.query('ROLLBACK');
         } finally {
           holder.release();
         }
         const later = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
-        expect(later.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
+        expect(later.map((c) => [c.lease.taskId, c.lease.token])).toEqual([['a', 2]]);
       },
     );
+
+    it('claims a task whose row cannot be read as unreadable, and the others as they are', async () => {
+      const schema = await freshSchema();
+      const store = opening(inSchema(schema));
+      await store.commit({ tasks: [created('torn'), created('fine')] });
+      await admin.query(`UPDATE ${schema}.tasks SET input = '{"x":1}' WHERE id = 'torn'`);
+      const claimed = await store.claimTasks({ owner: 'p1', limit: 5, now: 10, leaseMs: 10 });
+      expect(claimed.map((c) => [c.lease.taskId, c.task?.id ?? c.unreadable])).toEqual([
+        ['fine', 'fine'],
+        ['torn', expect.stringMatching(/^its stored row cannot be read: .*input\.description/)],
+      ]);
+    });
 
     it('is what openStore opens for a postgres:// or postgresql:// URL', async () => {
       const at = inSchema(await freshSchema());

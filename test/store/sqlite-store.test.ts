@@ -12,6 +12,25 @@ function freshPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'cto-store-')), 'nested', 'state.db');
 }
 
+/** A new task's first commit, its description its id. */
+function newTask(taskId: string, at: number, status: TaskStatus = 'classifying') {
+  return {
+    taskId,
+    input: { description: taskId },
+    event: null,
+    snapshot: {},
+    status,
+    machineVersion: 1,
+    at,
+  };
+}
+
+/** The schema of the version before task_leases: the lease in three columns of the task's row. */
+const oldLeaseSchema = `DROP TABLE task_leases;
+  ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+  ALTER TABLE tasks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;`;
+
 describeStoreContract('sqlite', async () => {
   const path = freshPath();
   return { store: openSqliteStore(path), reopen: async () => openSqliteStore(path) };
@@ -92,29 +111,17 @@ describe('SQLite store', () => {
   it('moves the leases of a store made before task_leases, keeping holders and tokens', async () => {
     const path = freshPath();
     const made = openSqliteStore(path);
-    const created = (taskId: string, at: number, status: TaskStatus) => ({
-      taskId,
-      input: { description: taskId },
-      event: null,
-      snapshot: {},
-      status,
-      machineVersion: 1,
-      at,
-    });
     await made.commit({
       tasks: [
-        created('held', 1, 'executing'),
-        created('free', 2, 'reviewing'),
-        { ...created('new', 3, 'classifying'), sourceKey: 'plane:a/1' },
+        newTask('held', 1, 'executing'),
+        newTask('free', 2, 'reviewing'),
+        { ...newTask('new', 3, 'classifying'), sourceKey: 'plane:a/1' },
       ],
     });
     await made.close();
     // The schema of the version before: the lease in three columns of the task's row.
     const old = new Database(path);
-    old.exec(`DROP TABLE task_leases;
-      ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
-      ALTER TABLE tasks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;
+    old.exec(`${oldLeaseSchema}
       UPDATE tasks SET lease_owner = 'p1', lease_token = 4, lease_expires_at = 100 WHERE id = 'held';
       UPDATE tasks SET lease_token = 2 WHERE id = 'free';`);
     old.close();
@@ -131,7 +138,7 @@ describe('SQLite store', () => {
       ),
     ).toEqual([4]);
     const claimed = await store.claimTasks({ owner: 'p2', limit: 5, now: 60, leaseMs: 10 });
-    expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([
+    expect(claimed.map((c) => [c.lease.taskId, c.lease.token])).toEqual([
       ['free', 3],
       ['new', 1],
     ]);
@@ -143,7 +150,7 @@ describe('SQLite store', () => {
     // Opened again, nothing moves twice.
     const again = openSqliteStore(path);
     const taken = await again.claimTasks({ owner: 'p3', limit: 5, now: 1_000, leaseMs: 10 });
-    expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([
+    expect(taken.map((c) => [c.lease.taskId, c.lease.token])).toEqual([
       ['held', 5],
       ['free', 4],
       ['new', 2],
@@ -154,16 +161,7 @@ describe('SQLite store', () => {
   it('keeps no lease token that is not a whole number, so every claim takes every task', async () => {
     const path = freshPath();
     const store = openSqliteStore(path);
-    const created = (taskId: string, at: number) => ({
-      taskId,
-      input: { description: taskId },
-      event: null,
-      snapshot: {},
-      status: 'classifying' as const,
-      machineVersion: 1,
-      at,
-    });
-    await store.commit({ tasks: [created('a', 1), created('t', 2)] });
+    await store.commit({ tasks: [newTask('a', 1), newTask('t', 2)] });
     const db = new Database(path);
     for (const bad of [2.5, 'x'])
       expect(() =>
@@ -171,7 +169,7 @@ describe('SQLite store', () => {
       ).toThrow(/cannot store/);
     db.close();
     const claimed = await store.claimTasks({ owner: 'p1', limit: 2, now: 10, leaseMs: 10 });
-    expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([
+    expect(claimed.map((c) => [c.lease.taskId, c.lease.token])).toEqual([
       ['a', 1],
       ['t', 1],
     ]);
@@ -182,22 +180,11 @@ describe('SQLite store', () => {
     const path = freshPath();
     const made = openSqliteStore(path);
     await made.commit({
-      tasks: ['half', 'text', 'when', 'fine'].map((taskId, at) => ({
-        taskId,
-        input: { description: taskId },
-        event: null,
-        snapshot: {},
-        status: 'executing' as const,
-        machineVersion: 1,
-        at,
-      })),
+      tasks: ['half', 'text', 'when', 'fine'].map((taskId, at) => newTask(taskId, at, 'executing')),
     });
     await made.close();
     const old = new Database(path);
-    old.exec(`DROP TABLE task_leases;
-      ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
-      ALTER TABLE tasks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;
+    old.exec(`${oldLeaseSchema}
       UPDATE tasks SET lease_owner = 'p1', lease_expires_at = 1000;
       UPDATE tasks SET lease_token = 2.5 WHERE id = 'half';
       UPDATE tasks SET lease_token = 'x' WHERE id = 'text';
@@ -208,12 +195,33 @@ describe('SQLite store', () => {
     const store = openSqliteStore(path);
     // p1 still holds 'fine' until 1000; the three bad leases are given back.
     const claimed = await store.claimTasks({ owner: 'p2', limit: 5, now: 50, leaseMs: 10 });
-    const tokens = new Map(claimed.map((c) => [c.task.id, c.lease.token]));
+    const tokens = new Map(claimed.map((c) => [c.lease.taskId, c.lease.token]));
     expect([...tokens.keys()]).toEqual(['half', 'text', 'when']);
     expect(tokens.get('half')).toBeGreaterThan(before);
     expect(tokens.get('text')).toBeGreaterThan(before);
     expect(tokens.get('when')).toBe(8);
     expect(await store.leaseOwners(50)).toEqual(['p1', 'p2']);
+    await store.close();
+  });
+
+  it('claims a task whose row cannot be read as unreadable, and the others as they are', async () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    await store.commit({
+      tasks: ['torn', 'fine'].map((taskId, at) => newTask(taskId, at, 'classifying')),
+    });
+    new Database(path).prepare("UPDATE tasks SET snapshot = '{not json' WHERE id = 'torn'").run();
+    const claimed = await store.claimTasks({ owner: 'p1', limit: 5, now: 10, leaseMs: 10 });
+    expect(claimed.map((c) => [c.lease.taskId, c.task?.input.description ?? c.unreadable])).toEqual(
+      [
+        ['torn', 'its stored row cannot be read: stored JSON is unreadable'],
+        ['fine', 'fine'],
+      ],
+    );
+    // The unreadable task's lease is held, and lapses: it is tried again later.
+    expect(await store.claimTasks({ owner: 'p2', limit: 5, now: 15, leaseMs: 10 })).toEqual([]);
+    const again = await store.claimTasks({ owner: 'p2', limit: 5, now: 20, leaseMs: 10 });
+    expect(again.map((c) => c.lease.taskId)).toEqual(['torn', 'fine']);
     await store.close();
   });
 

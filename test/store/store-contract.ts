@@ -489,7 +489,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
           moved('f', 'cancelled', 'CANCEL', 8),
         ],
       });
-      const ids = (claims: { task: { id: string } }[]) => claims.map((c) => c.task.id);
+      const ids = (claims: { lease: { taskId: string } }[]) => claims.map((c) => c.lease.taskId);
       const first = await store.claimTasks({ owner: 'p1', limit: 2, now: 10, leaseMs: 10 });
       expect(ids(first)).toEqual(['w', 'x']);
       expect(first.map((c) => c.lease.token)).toEqual([1, 1]);
@@ -499,7 +499,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(await store.claimTasks({ owner: 'p3', limit: 10, now: 19, leaseMs: 10 })).toEqual([]);
       // p1's leases have expired; p2's have not; final tasks are never claimed.
       const later = await store.claimTasks({ owner: 'p3', limit: 10, now: 20, leaseMs: 10 });
-      expect(later.map((c) => [c.task.id, c.lease.owner, c.lease.token])).toEqual([
+      expect(later.map((c) => [c.lease.taskId, c.lease.owner, c.lease.token])).toEqual([
         ['w', 'p3', 2],
         ['x', 'p3', 2],
       ]);
@@ -524,7 +524,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
         { taskId: 'c', owner: 'p2', token: 2, expiresAt: 110 },
       ]);
       const claimed = await one('a');
-      expect(claimed.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 1]]);
+      expect(claimed.map((c) => [c.lease.taskId, c.lease.token])).toEqual([['a', 1]]);
       expect(await one('a')).toEqual([]);
     });
 
@@ -593,7 +593,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       await store.releaseLeases('p1');
       expect(await store.leaseOwners(10)).toEqual(['p2']);
       const claims = await store.claimTasks({ owner: 'p4', limit: 10, now: 10, leaseMs: 10 });
-      expect(claims.map((c) => [c.task.id, c.lease.token])).toEqual([
+      expect(claims.map((c) => [c.lease.taskId, c.lease.token])).toEqual([
         ['a', 2],
         ['b', 2],
         ['e', 1],
@@ -608,7 +608,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(await reserveIn(store, reservation('r1', 100, 0.5, 1_000))).toBeNull();
       // p1's lease on a expires and p2 takes it over.
       const taken = await store.claimTasks({ owner: 'p2', limit: 10, now: 10, leaseMs: 100 });
-      expect(taken.map((c) => [c.task.id, c.lease.token])).toEqual([['a', 2]]);
+      expect(taken.map((c) => [c.lease.taskId, c.lease.token])).toEqual([['a', 2]]);
       const ref = blobRef('late output');
       const result = await store.commit({
         tasks: [
@@ -703,7 +703,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
         for (;;) {
           const claims = await store.claimTasks({ owner, limit: 7, now: 1_000, leaseMs: 60_000 });
           if (claims.length === 0) return got;
-          got.push(...claims.map((c) => c.task.id));
+          got.push(...claims.map((c) => c.lease.taskId));
         }
       }
       const claimed = await Promise.all(
