@@ -147,6 +147,9 @@ describe('the live inspector', () => {
     );
     const viewer = await watch(port);
     await until(() => replay.output.stdout.includes('replayed'), 'the replay to end');
+    // The relay keeps the replay up for viewers: what it sent may still be on its way here.
+    const snapshots = () => viewer.events.filter((e) => e.type === '@xstate.snapshot').length;
+    await until(() => snapshots() > 3, 'the viewer to receive the replay');
     replay.child.kill('SIGINT');
     expect(await replay.exited).toBe(0);
     viewer.close();
@@ -156,7 +159,7 @@ describe('the live inspector', () => {
       `of task ${run.id}; it ends where the stored task stands`,
     );
     expect(viewer.raw.join('\n')).toContain(run.id);
-    expect(viewer.events.filter((e) => e.type === '@xstate.snapshot').length).toBeGreaterThan(3);
+    expect(snapshots()).toBeGreaterThan(3);
   }, 60_000);
 
   it('says in one line what a replay needs', async () => {
