@@ -156,6 +156,17 @@ const oldLeaseValues = `CASE WHEN ${validOldLease} THEN CAST(lease_owner AS TEXT
     ELSE CAST(unixepoch('subsec') * 1000 AS INTEGER) END,
   CASE WHEN ${validOldLease} THEN lease_expires_at END`;
 
+/** Whether the store keeps its leases in the `tasks` row's old columns (made before `task_leases`). */
+function hasOldLeaseColumns(db: Database.Database): boolean {
+  const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
+  return oldLeaseColumns.every((column) => columns.includes(column));
+}
+
+/** Each task's lease as `task_leases` takes it: from the old columns, or none (token 0). */
+function oldLeases(db: Database.Database): string {
+  return `SELECT id, ${hasOldLeaseColumns(db) ? oldLeaseValues : 'NULL, 0, NULL'} FROM main.tasks`;
+}
+
 /**
  * Makes `task_leases` for a store made before it, in one transaction: a task keeps the lease and
  * token stored in its row's old columns (then dropped, so a process of the version before fails
@@ -166,29 +177,19 @@ function moveLeases(db: Database.Database): void {
   db.transaction(() => {
     if (tables.get('task_leases')) return;
     db.exec(leaseTable);
-    const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
-    if (oldLeaseColumns.every((column) => columns.includes(column))) {
-      db.exec(`INSERT INTO task_leases (task_id, owner, token, expires_at)
-        SELECT id, ${oldLeaseValues} FROM tasks`);
+    db.exec(`INSERT INTO task_leases (task_id, owner, token, expires_at) ${oldLeases(db)}`);
+    if (hasOldLeaseColumns(db))
       for (const column of oldLeaseColumns) db.exec(`ALTER TABLE tasks DROP COLUMN ${column}`);
-    } else {
-      db.exec('INSERT INTO task_leases (task_id, owner, token) SELECT id, NULL, 0 FROM tasks');
-    }
   }).immediate();
 }
 
 /**
  * A store made before `task_leases`, read only (so not migrated): its tasks' leases as they are
- * at opening (from the old columns, or none), copied under that name into the connection's own
- * temporary schema.
+ * at opening, copied under that name into the connection's own temporary schema.
  */
 function olderLeases(db: Database.Database): string {
-  const columns = (db.pragma('table_info(tasks)') as { name: string }[]).map((c) => c.name);
-  const lease = oldLeaseColumns.every((column) => columns.includes(column))
-    ? oldLeaseValues
-    : 'NULL, 0, NULL';
   return `${leaseTable.replace('CREATE TABLE', 'CREATE TEMP TABLE')};
-    INSERT INTO temp.task_leases SELECT id, ${lease} FROM main.tasks`;
+    INSERT INTO temp.task_leases ${oldLeases(db)}`;
 }
 
 const noneFenced: ReadonlySet<string> = new Set();
