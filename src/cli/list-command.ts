@@ -40,17 +40,23 @@ export function addListCommand(program: Command, io: CliIo): void {
       const globals = program.opts<RuntimeOptions>();
       const runtime = await openRuntime(io, globals, { readOnly: true });
       try {
-        const tasks = await runtime.orchestrator.list({
+        // A row that cannot be read is listed as such, in its place, and the rest as they are.
+        const tasks = await runtime.orchestrator.store.listTasks({
           ...(statuses.length ? { status: statuses } : {}),
           limit,
+          withUnreadable: true,
         });
         const shown = tasks.map((task) => ({
           id: task.id,
           status: task.status,
-          createdAt: new Date(task.createdAt).toISOString(),
-          updatedAt: new Date(task.updatedAt).toISOString(),
-          description: maskKeys(task.input.description),
-          ...(task.input.retryOf ? { retryOf: task.input.retryOf } : {}),
+          createdAt: isoTime(task.createdAt),
+          updatedAt: isoTime(task.updatedAt),
+          ...(task.unreadable === undefined
+            ? {
+                description: maskKeys(task.input.description),
+                ...(task.input.retryOf ? { retryOf: task.input.retryOf } : {}),
+              }
+            : { unreadable: maskKeys(task.unreadable) }),
         }));
         if (options.json) {
           io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
@@ -63,6 +69,12 @@ export function addListCommand(program: Command, io: CliIo): void {
           return;
         }
         for (const task of shown) {
+          if ('unreadable' in task) {
+            io.stdout(
+              `${task.id}  ${'unreadable'.padEnd(11)} ${task.updatedAt}  ${task.unreadable}\n`,
+            );
+            continue;
+          }
           const text = task.description.split('\n')[0]?.slice(0, 80) ?? '';
           io.stdout(
             `${task.id}  ${task.status.padEnd(11)} ${task.updatedAt}  ${text}${task.retryOf ? `  (retry of ${task.retryOf})` : ''}\n`,
@@ -72,4 +84,10 @@ export function addListCommand(program: Command, io: CliIo): void {
         await runtime.close();
       }
     });
+}
+
+/** A stored time as ISO text; `?` for one that is not a time (in a row that cannot be read). */
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? '?' : date.toISOString();
 }

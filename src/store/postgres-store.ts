@@ -15,8 +15,8 @@ import {
   type Store,
   StoreError,
   type TaskCommit,
+  type TaskListFilter,
   type TaskStatus,
-  type TaskSummary,
   taskStatusSchema,
 } from './store.js';
 import { createStoreCounters, type StoreCounters } from './store-counters.js';
@@ -28,6 +28,7 @@ import {
   journalFromRow,
   performanceColumns,
   performanceFromRow,
+  summaryFromRow,
   type TaskRow,
   taskFromRow,
   usageFromRow,
@@ -726,7 +727,8 @@ export function openPostgresStore(url: string): Store {
       const [row] = await query<TaskRow>(sql.selectTask(id));
       return row ? taskFromRow(row) : null;
     },
-    async listTasks(filter = {}) {
+    // One implementation of both overloads: unreadable rows are given only when asked for.
+    listTasks: (async (filter: TaskListFilter = {}) => {
       // A negative limit is no limit, as in SQLite.
       const limit = filter.limit !== undefined && filter.limit >= 0 ? filter.limit : null;
       const rows = await query<TaskRow>(
@@ -737,11 +739,8 @@ export function openPostgresStore(url: string): Store {
           filter.after?.id ?? null,
         ),
       );
-      return rows.map((row): TaskSummary => {
-        const { snapshot: _none, ...summary } = taskFromRow(row);
-        return summary;
-      });
-    },
+      return rows.map((row) => summaryFromRow(row, filter.withUnreadable));
+    }) as Store['listTasks'],
     async unfinishedTasks() {
       return (await query<TaskRow>(sql.selectUnfinished([...finalStatuses]))).map(taskFromRow);
     },

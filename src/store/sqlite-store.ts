@@ -16,8 +16,8 @@ import {
   type Store,
   StoreError,
   type TaskClaim,
+  type TaskListFilter,
   type TaskStatus,
-  type TaskSummary,
   taskStatusSchema,
 } from './store.js';
 import { createStoreCounters } from './store-counters.js';
@@ -29,6 +29,7 @@ import {
   journalFromRow,
   performanceColumns,
   performanceFromRow,
+  summaryFromRow,
   type TaskRow,
   taskFromRow,
   usageFromRow,
@@ -560,7 +561,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       const row = selectTask.get(id) as TaskRow | undefined;
       return row ? taskFromRow(row) : null;
     },
-    async listTasks(filter = {}) {
+    // One implementation of both overloads: unreadable rows are given only when asked for.
+    listTasks: (async (filter: TaskListFilter = {}) => {
       const statuses = filter.status ?? [];
       const { after } = filter;
       const conditions = [
@@ -577,11 +579,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
           ...(after ? [after.createdAt, after.createdAt, after.id] : []),
           filter.limit ?? -1,
         ) as TaskRow[];
-      return rows.map((row): TaskSummary => {
-        const { snapshot: _none, ...summary } = taskFromRow(row);
-        return summary;
-      });
-    },
+      return rows.map((row) => summaryFromRow(row, filter.withUnreadable));
+    }) as Store['listTasks'],
     async unfinishedTasks() {
       return (selectUnfinished.all(...finalStatuses) as TaskRow[]).map(taskFromRow);
     },

@@ -28,6 +28,11 @@ export interface TaskListFilter {
   status?: readonly TaskStatus[];
   limit?: number;
   after?: { createdAt: number; id: string };
+  /**
+   * Gives a row that cannot be read in its place, as an UnreadableTaskSummary, instead of
+   * failing the whole list with a StoreError that names it.
+   */
+  withUnreadable?: boolean;
 }
 
 export const finalStatuses: ReadonlySet<TaskStatus> = new Set(['done', 'blocked', 'cancelled']);
@@ -44,6 +49,26 @@ export const storedTaskSchema = z.object({
 });
 export type StoredTask = z.infer<typeof storedTaskSchema>;
 export type TaskSummary = Omit<StoredTask, 'snapshot'>;
+
+/**
+ * A listed task whose row cannot be read (`listTasks` with `withUnreadable`): its id, status
+ * and times as stored and why, so that one bad row is shown for what it is and the rest of the
+ * list goes on (as `TaskClaim` does for a claim). The row itself is left as it is.
+ */
+export interface UnreadableTaskSummary {
+  id: string;
+  /** The status column as stored (it may be what made the row unreadable). */
+  status: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Why, such as `its stored row cannot be read: stored JSON is unreadable`. */
+  unreadable: string;
+  input?: never;
+  machineVersion?: never;
+}
+
+/** A task in a list that shows the rows it cannot read: its summary, or why not. */
+export type TaskListEntry = (TaskSummary & { unreadable?: never }) | UnreadableTaskSummary;
 
 /**
  * One transition of one task, written in one transaction with the others of its batch: the
@@ -225,6 +250,7 @@ export interface Store extends ReviewedStoreMethods {
    * Tasks newest first (by creation, then id); `after` pages on from the last task of a page
    * (its `createdAt` and `id`).
    */
+  listTasks(filter: TaskListFilter & { withUnreadable: true }): Promise<TaskListEntry[]>;
   listTasks(filter?: TaskListFilter): Promise<TaskSummary[]>;
   /** Tasks whose latest snapshot is not final, oldest first. */
   unfinishedTasks(): Promise<StoredTask[]>;

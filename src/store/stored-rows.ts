@@ -18,6 +18,7 @@ import {
   storedEventSchema,
   storedTaskSchema,
   type TaskClaim,
+  type TaskListEntry,
 } from './store.js';
 
 // Rows as both SQL backends store them (snake_case columns, JSON as text, times as numbers),
@@ -118,10 +119,37 @@ export function claimFromRow(row: TaskRow, lease: Lease): TaskClaim {
   try {
     return { task: taskFromRow(row), lease };
   } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    const why = error.message.replace(`task ${row.id}: `, '');
-    return { task: null, lease, unreadable: `its stored row cannot be read: ${why}` };
+    return { task: null, lease, unreadable: unreadableRow(row, error) };
   }
+}
+
+/**
+ * A listed task row (without its snapshot) as a TaskSummary; with `withUnreadable`, a row that
+ * cannot be read as what of it is known and why, instead of a StoreError.
+ *
+ * @example
+ * rows.map((row) => summaryFromRow(row, true)).filter((task) => task.unreadable);
+ */
+export function summaryFromRow(row: TaskRow, withUnreadable = false): TaskListEntry {
+  try {
+    const { snapshot: _none, ...summary } = taskFromRow(row);
+    return summary;
+  } catch (error) {
+    if (!withUnreadable) throw error;
+    return {
+      id: row.id,
+      status: String(row.status),
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
+      unreadable: unreadableRow(row, error),
+    };
+  }
+}
+
+/** Why a task row cannot be read, from the StoreError it gave (any other error is thrown on). */
+function unreadableRow(row: TaskRow, error: unknown): string {
+  if (!(error instanceof StoreError)) throw error;
+  return `its stored row cannot be read: ${error.message.replace(`task ${row.id}: `, '')}`;
 }
 
 /**

@@ -134,6 +134,48 @@ describe('GET /api/tasks', () => {
     expect((await server.call('/api/tasks?status=cancelled,blocked')).body.tasks).toHaveLength(1);
   });
 
+  it('lists the readable tasks and gives each unreadable one apart, with why', async () => {
+    server = await apiServer();
+    const fine = await server.orchestrator.submit('a fine task');
+    const stored = (taskId: string, input: unknown, snapshot: Record<string, unknown>) => ({
+      taskId,
+      input: input as { description: string },
+      event: null,
+      snapshot,
+      status: 'done' as const,
+      machineVersion: 1,
+      at: server?.clock.now() ?? 0,
+    });
+    // Written by something else: an input without a description, a context that is not one.
+    server.clock.advance(1_000);
+    await server.orchestrator.store.commit({
+      tasks: [
+        stored('no-input', { x: 1 }, {}),
+        stored('no-context', { description: 'odd' }, { context: { attempts: 'many' } }),
+      ],
+    });
+    const all = await server.call('/api/tasks');
+    expect(all.status).toBe(200);
+    expect(all.body.tasks.map((t: { id: string }) => t.id)).toEqual([fine]);
+    expect(all.body.unreadable).toEqual([
+      {
+        id: 'no-context',
+        reason: expect.stringMatching(
+          /^its stored row cannot be read: its stored snapshot is invalid/,
+        ),
+      },
+      {
+        id: 'no-input',
+        reason: expect.stringMatching(/^its stored row cannot be read: .*input\.description/),
+      },
+    ]);
+    const paged = await server.call('/api/tasks?limit=1');
+    expect(paged.body).toMatchObject({ tasks: [], unreadable: [{ id: 'no-context' }] });
+    const rest = await server.call(`/api/tasks?limit=5&after=${paged.body.next}`);
+    expect(rest.body.unreadable.map((t: { id: string }) => t.id)).toEqual(['no-input']);
+    expect(rest.body.tasks.map((t: { id: string }) => t.id)).toEqual([fine]);
+  });
+
   it.each([
     ['limit=0', /limit: /],
     ['limit=abc', /limit: /],

@@ -248,6 +248,32 @@ if (url === null && !underCi) {
       ]);
     });
 
+    it('lists a task whose row cannot be read as unreadable, with why, and the others as they are', async () => {
+      const schema = await freshSchema();
+      const store = opening(inSchema(schema));
+      await store.commit({ tasks: ['fine', 'torn', 'invalid'].map((id) => created(id)) });
+      await admin.query(`UPDATE ${schema}.tasks SET input = '{"descr' WHERE id = 'torn'`);
+      await admin.query(
+        `UPDATE ${schema}.tasks SET input = '{"x":1}', created_at = 2 WHERE id = 'invalid'`,
+      );
+      const rows = `SELECT * FROM ${schema}.tasks ORDER BY id`;
+      const before = (await admin.query(rows)).rows;
+      const listed = await store.listTasks({ withUnreadable: true });
+      expect(listed.map((t) => [t.id, t.input?.description ?? t.unreadable])).toEqual([
+        [
+          'invalid',
+          expect.stringMatching(/^its stored row cannot be read: .* at input\.description/),
+        ],
+        ['fine', 'task fine'],
+        ['torn', 'its stored row cannot be read: stored JSON is unreadable'],
+      ]);
+      expect(listed[0]).toMatchObject({ status: 'classifying', createdAt: 2, updatedAt: 1 });
+      await expect(store.listTasks()).rejects.toThrow(
+        /^task invalid: stored row is invalid at input/,
+      );
+      expect((await admin.query(rows)).rows).toEqual(before);
+    });
+
     it('is what openStore opens for a postgres:// or postgresql:// URL', async () => {
       const at = inSchema(await freshSchema());
       const store = openStore(at, '/nowhere');

@@ -225,6 +225,36 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('lists a task whose row cannot be read as unreadable, with why, and the others as they are', async () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    await store.commit({
+      tasks: ['fine', 'torn', 'invalid', 'lost'].map((taskId, at) => newTask(taskId, at)),
+    });
+    const raw = new Database(path);
+    raw.prepare("UPDATE tasks SET input = '{\"descr' WHERE id = 'torn'").run();
+    raw.prepare("UPDATE tasks SET input = '{\"x\":1}' WHERE id = 'invalid'").run();
+    raw.prepare("UPDATE tasks SET status = 'gone' WHERE id = 'lost'").run();
+    const before = raw.prepare('SELECT * FROM tasks ORDER BY id').all();
+    const listed = await store.listTasks({ withUnreadable: true });
+    expect(listed.map((t) => [t.id, t.status, t.input?.description ?? t.unreadable])).toEqual([
+      ['lost', 'gone', expect.stringMatching(/^its stored row cannot be read: .*at status: /)],
+      ['invalid', 'classifying', expect.stringMatching(/^its stored row .* at input\.description/)],
+      ['torn', 'classifying', 'its stored row cannot be read: stored JSON is unreadable'],
+      ['fine', 'classifying', 'fine'],
+    ]);
+    expect(listed[2]).toMatchObject({ createdAt: 1, updatedAt: 1 });
+    // Paging goes on past an unreadable row; without withUnreadable the list names it and stops.
+    const after = { createdAt: 2, id: 'invalid' };
+    const next = await store.listTasks({ withUnreadable: true, limit: 5, after });
+    expect(next.map((t) => t.id)).toEqual(['torn', 'fine']);
+    await expect(store.listTasks()).rejects.toThrow(/^task lost: stored row is invalid at status/);
+    // Nothing of the bad rows is changed.
+    expect(raw.prepare('SELECT * FROM tasks ORDER BY id').all()).toEqual(before);
+    raw.close();
+    await store.close();
+  });
+
   it('claims through the index by status, never reading finished tasks', () => {
     const path = freshPath();
     const store = openSqliteStore(path);

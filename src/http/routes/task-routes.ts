@@ -2,7 +2,12 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { taskInputSchema } from '../../../machines/task-types.js';
 import { replayTask } from '../../inspect/replay-task.js';
 import { TaskInputError, type TaskView } from '../../runtime/create-orchestrator.js';
-import { finalStatuses, type TaskStatus, taskStatusSchema } from '../../store/store.js';
+import {
+  finalStatuses,
+  type TaskListEntry,
+  type TaskStatus,
+  taskStatusSchema,
+} from '../../store/store.js';
 import type { ApiContext } from '../api-context.js';
 import { ApiError, errorResponses } from '../api-error.js';
 import { maskSecrets } from '../mask-secrets.js';
@@ -72,6 +77,11 @@ const routes = {
       200: json(
         z.object({
           tasks: z.array(taskSummarySchema),
+          /**
+           * The tasks of this page whose stored row cannot be read, newest first, each with why
+           * (they are not in `tasks`; their rows are left as they are).
+           */
+          unreadable: z.array(z.object({ id: z.string(), reason: z.string() })),
           /** Give as `after` for the next page; null on the last. */
           next: z.string().nullable(),
           /** Give as `Last-Event-ID` (or `since`) to /api/stream to hear every change after this list. */
@@ -157,35 +167,63 @@ async function taskOrThrow(context: ApiContext, id: string): Promise<TaskView> {
   return task;
 }
 
-/** A page of summaries: store pages are read until `limit` match the model, or enough is read. */
+/** A listed task's summary (its whole row read), or why its row cannot be read. */
+async function summaryOf(
+  context: ApiContext,
+  stored: TaskListEntry,
+): Promise<TaskSummaryView | { unreadable: string }> {
+  if (stored.unreadable !== undefined) return { unreadable: stored.unreadable };
+  let task: TaskView | null;
+  try {
+    task = await context.orchestrator.get(stored.id);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      unreadable: `its stored row cannot be read: ${message.replace(`task ${stored.id}: `, '')}`,
+    };
+  }
+  return task
+    ? taskSummary(task)
+    : taskSummary({ ...stored, context: { input: stored.input, attempts: [] } } as never);
+}
+
+/**
+ * A page of summaries: store pages are read until `limit` match the model, or enough is read.
+ * A task whose row cannot be read counts in the page and is given in `unreadable`, with why.
+ */
 async function listPage(
   context: ApiContext,
   query: z.infer<typeof listQuery>,
-): Promise<{ tasks: TaskSummaryView[]; next: string | null }> {
+): Promise<{
+  tasks: TaskSummaryView[];
+  unreadable: { id: string; reason: string }[];
+  next: string | null;
+}> {
   const tasks: TaskSummaryView[] = [];
+  const unreadable: { id: string; reason: string }[] = [];
   const [createdAt, id] = query.after ? query.after.split(/\.(.*)/s) : [];
   let after = query.after ? { createdAt: Number(createdAt), id: id ?? '' } : undefined;
   let scanned = 0;
   const pageSize = query.model ? 200 : query.limit;
-  while (tasks.length < query.limit && scanned < maxScanned) {
-    const page = await context.orchestrator.list({
+  const full = () => tasks.length + unreadable.length === query.limit;
+  while (!full() && scanned < maxScanned) {
+    const page = await context.orchestrator.store.listTasks({
       status: query.status,
       limit: pageSize,
       ...(after ? { after } : {}),
+      withUnreadable: true,
     });
     for (const stored of page) {
       scanned += 1;
       after = { createdAt: stored.createdAt, id: stored.id };
-      const task = await context.orchestrator.get(stored.id).catch(() => null);
-      const summary = task
-        ? taskSummary(task)
-        : taskSummary({ ...stored, context: { input: stored.input, attempts: [] } } as never);
-      if (!query.model || summary.model === query.model) tasks.push(summary);
-      if (tasks.length === query.limit) break;
+      const summary = await summaryOf(context, stored);
+      if ('unreadable' in summary) unreadable.push({ id: stored.id, reason: summary.unreadable });
+      else if (!query.model || summary.model === query.model) tasks.push(summary);
+      if (full()) break;
     }
-    if (page.length < pageSize) return { tasks, next: null };
+    if (page.length < pageSize) return { tasks, unreadable, next: null };
   }
-  return { tasks, next: after ? `${after.createdAt}.${after.id}` : null };
+  return { tasks, unreadable, next: after ? `${after.createdAt}.${after.id}` : null };
 }
 
 /**
