@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { countSqlite } from './counted-sqlite.js';
 import { deltaTask, leaseTokens, staleFences } from './lease-fences.js';
 import { addPerformance, type PerformanceRow } from './performance-row.js';
-import { sqliteBudgetCommit } from './sqlite-budget-commit.js';
+import {
+  type BudgetOutcome,
+  sqliteBudgetCommit,
+  sqliteUsageQuery,
+} from './sqlite-budget-commit.js';
 import { reviewedSchema, sqliteReviewedTables } from './sqlite-reviewed-tables.js';
 import { sourceSchema, sqliteSourceTables } from './sqlite-source-tables.js';
 import {
@@ -364,70 +369,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
      max_call_tokens = MAX(max_call_tokens, excluded.max_call_tokens)`,
   );
   const selectPerformance = db.prepare('SELECT * FROM performance ORDER BY model, task_type');
-  // Each scope's row keeps its settled use and the sum of its live reservations, so that a
-  // reservation checks one row however many calls are under way.
-  const addUsage = db.prepare(
-    `INSERT INTO budget_usage (window, scope, tokens, usd, reserved_tokens, reserved_usd)
-     VALUES (@window, @scope, @tokens, @usd, @reservedTokens, @reservedUsd)
-     ON CONFLICT (window, scope) DO UPDATE SET tokens = tokens + excluded.tokens,
-       usd = usd + excluded.usd, reserved_tokens = reserved_tokens + excluded.reserved_tokens,
-       reserved_usd = reserved_usd + excluded.reserved_usd`,
-  );
-  const selectExpired = db.prepare('SELECT * FROM budget_reservations WHERE expires_at <= ?');
-  const deleteReservationRow = db.prepare(
-    'DELETE FROM budget_reservations WHERE id = ? AND scope = ?',
-  );
-  const selectUsage = db.prepare(
-    // Sums of dollars that reservations added and took off again may not return to exactly 0.
-    `SELECT scope, tokens, usd, reserved_tokens AS reservedTokens, MAX(0, reserved_usd) AS reservedUsd
-     FROM budget_usage WHERE window = ? ORDER BY scope`,
-  );
-  // What a reader that may not write sees: the reserved sums less the expired reservations,
-  // which a writer would release first.
-  const selectExpiredByScope = db.prepare(
-    `SELECT scope, SUM(tokens) AS tokens, SUM(usd) AS usd FROM budget_reservations
-     WHERE window = ? AND expires_at <= ? GROUP BY scope`,
-  );
-  function readOnlyUsage(window: string, now: number) {
-    const expired = new Map(
-      (
-        selectExpiredByScope.all(window, now) as { scope: string; tokens: number; usd: number }[]
-      ).map((row) => [row.scope, row] as const),
-    );
-    return (selectUsage.all(window) as Record<string, unknown>[]).map((row) => {
-      const gone = expired.get(String(row.scope));
-      const usage = usageFromRow(row, window);
-      return gone
-        ? {
-            ...usage,
-            reservedTokens: Math.max(0, usage.reservedTokens - gone.tokens),
-            reservedUsd: Math.max(0, usage.reservedUsd - gone.usd),
-          }
-        : usage;
-    });
-  }
-
-  interface ReservationRow {
-    id: string;
-    scope: string;
-    window: string;
-    tokens: number;
-    usd: number;
-  }
-  /** Drops reservation rows and takes them off their scopes' reserved sums. */
-  function release(rows: ReservationRow[]): void {
-    for (const row of rows) {
-      deleteReservationRow.run(row.id, row.scope);
-      addUsage.run({
-        window: row.window,
-        scope: row.scope,
-        tokens: 0,
-        usd: 0,
-        reservedTokens: -row.tokens,
-        reservedUsd: -row.usd,
-      });
-    }
-  }
+  // A scope's use: settled, and the sum of its reservation rows unexpired at `now`.
+  const selectUsage = db.prepare(sqliteUsageQuery);
 
   /** The fenced tasks of a batch, read inside its transaction: see `staleFences`. */
   function fencedTasks(batch: CommitBatch): ReadonlySet<string> {
@@ -435,7 +378,10 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     return staleFences(batch, (taskId) => selectLeaseToken.get(taskId) as number | undefined);
   }
 
-  const commitBudget = sqliteBudgetCommit(db);
+  // This store's live reservations are held in memory and stored as totals under this id.
+  const commitBudget = sqliteBudgetCommit(db, `hold:${randomUUID()}`);
+  /** The budget part of the batch being written, kept once its transaction commits. */
+  let budgetOutcome: BudgetOutcome | null = null;
   const commitAll = db.transaction((batch: CommitBatch): CommitResult => {
     const fenced = fencedTasks(batch);
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
@@ -448,7 +394,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       sums.set(key, sum ? addPerformance(sum, delta) : delta);
     }
     for (const sum of sums.values()) upsertPerformance.run(sum);
-    const overBudget = commitBudget(batch);
+    budgetOutcome = commitBudget(batch);
+    const { overBudget } = budgetOutcome;
     for (const entry of batch.journal ?? []) {
       if (fenced.size > 0 && fenced.has(entry.taskId)) continue;
       insertJournal.run(
@@ -549,13 +496,13 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     `SELECT DISTINCT l.owner FROM task_leases AS l JOIN tasks AS t ON t.id = l.task_id
      WHERE l.expires_at > ? AND t.${unfinished} ORDER BY l.owner`,
   );
-  const releaseExpired = db.transaction((now: number) => {
-    release(selectExpired.all(now) as ReservationRow[]);
-  });
 
   return namedErrors(path, {
     async commit(batch) {
-      return commitAll.immediate(batch);
+      budgetOutcome = null;
+      const result = commitAll.immediate(batch);
+      (budgetOutcome as BudgetOutcome | null)?.committed();
+      return result;
     },
     async getTask(id) {
       const row = selectTask.get(id) as TaskRow | undefined;
@@ -628,9 +575,7 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       return (selectPerformance.all() as Record<string, unknown>[]).map(performanceFromRow);
     },
     async budgetUsage(window, now) {
-      if (readOnly) return readOnlyUsage(window, now);
-      releaseExpired.immediate(now);
-      return (selectUsage.all(window) as Record<string, unknown>[]).map((row) =>
+      return (selectUsage.all({ window, now }) as Record<string, unknown>[]).map((row) =>
         usageFromRow(row, window),
       );
     },

@@ -320,8 +320,8 @@ describe('SQLite store', () => {
       await store.commit(batch);
       return (await store.counts()).statements - before;
     };
-    // Replaced rows deleted in one, the capped scope read once, the rows and the use in one each.
-    expect(await sent({ reservations })).toBe(4);
+    // Replaced rows deleted in one, the capped scope read once, the held totals in one.
+    expect(await sent({ reservations })).toBe(3);
     const settlements = reservations.map((r) => ({
       reservationId: r.id,
       window: r.window,
@@ -353,6 +353,125 @@ describe('SQLite store', () => {
       { scope: 'group:external', reservedTokens: 700 },
     ]);
   });
+  describe("a store's live reservations, held in memory and stored as totals per scope", () => {
+    const limits = [
+      { scope: 'group:external', tokens: 1_000, usd: null },
+      { scope: 'model:deepseek', tokens: null, usd: null },
+    ];
+    const reservation = (id: string, tokens: number, at: number, expiresAt: number) => ({
+      id,
+      window: '2026-11-24',
+      tokens,
+      usd: 0,
+      limits,
+      at,
+      expiresAt,
+    });
+    const settlement = (reservationId: string, tokens: number) => ({
+      reservationId,
+      window: '2026-11-24',
+      scopes: limits.map((l) => l.scope),
+      tokens,
+      usd: 0,
+    });
+    const refused = async (
+      store: ReturnType<typeof openSqliteStore>,
+      r: ReturnType<typeof reservation>,
+    ) => (await store.commit({ reservations: [r] })).overBudget?.[0]?.refusal ?? null;
+    const rows = (path: string) => {
+      const raw = new Database(path, { readonly: true });
+      const all = raw
+        .prepare('SELECT scope, tokens, expires_at FROM budget_reservations ORDER BY scope')
+        .all();
+      raw.close();
+      return all;
+    };
+
+    it('writes one row per scope for all of them, not rows per call made and deleted', async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      const made = Array.from({ length: 20 }, (_, i) => reservation(`r${i}`, 10, 1, 100 + i));
+      await store.commit({ reservations: made });
+      expect(rows(path)).toEqual([
+        { scope: 'group:external', tokens: 200, expires_at: 119 },
+        { scope: 'model:deepseek', tokens: 200, expires_at: 119 },
+      ]);
+      // Half of them settle as the other half reserve again (a retry): still one row per scope.
+      await store.commit({
+        settlements: made.slice(0, 10).map((r) => settlement(r.id, 5)),
+        reservations: made.slice(10).map((r) => ({ ...r, tokens: 20 })),
+      });
+      expect(rows(path)).toEqual([
+        { scope: 'group:external', tokens: 200, expires_at: 119 },
+        { scope: 'model:deepseek', tokens: 200, expires_at: 119 },
+      ]);
+      await store.commit({ settlements: made.slice(10).map((r) => settlement(r.id, 5)) });
+      expect(rows(path)).toEqual([]);
+      expect(await store.budgetUsage('2026-11-24', 2)).toMatchObject([
+        { scope: 'group:external', tokens: 100, reservedTokens: 0 },
+        { scope: 'model:deepseek', tokens: 100, reservedTokens: 0 },
+      ]);
+    });
+
+    it("counts a dead store's reservations in other processes until the last expires, then lets them go", async () => {
+      const path = freshPath();
+      const dead = openSqliteStore(path);
+      await dead.commit({
+        reservations: [reservation('a', 400, 1, 40), reservation('b', 500, 1, 50)],
+      });
+      // The process dies here: never settles, never closes.
+      const other = openSqliteStore(path);
+      expect(await refused(other, reservation('c', 200, 45, 1_000))).toMatchObject({
+        committed: 900,
+      });
+      expect(await other.budgetUsage('2026-11-24', 49)).toMatchObject([
+        { scope: 'group:external', reservedTokens: 900 },
+        { scope: 'model:deepseek', reservedTokens: 900 },
+      ]);
+      expect(await refused(other, reservation('c', 200, 50, 1_000))).toBeNull();
+      expect(await other.budgetUsage('2026-11-24', 50)).toMatchObject([
+        { scope: 'group:external', reservedTokens: 200 },
+        { scope: 'model:deepseek', reservedTokens: 200 },
+      ]);
+      await other.close();
+    });
+
+    it('settles rightly after another store let its expired total go', async () => {
+      const path = freshPath();
+      const late = openSqliteStore(path);
+      const other = openSqliteStore(path);
+      await late.commit({ reservations: [reservation('slow', 900, 1, 50)] });
+      expect(await refused(other, reservation('x', 500, 60, 1_000))).toBeNull();
+      // The slow call ends after all: its use counts, its reservation no longer does.
+      await late.commit({ settlements: [settlement('slow', 100)] });
+      expect(await other.budgetUsage('2026-11-24', 61)).toMatchObject([
+        { scope: 'group:external', tokens: 100, reservedTokens: 500 },
+        { scope: 'model:deepseek', tokens: 100, reservedTokens: 500 },
+      ]);
+      expect(await refused(late, reservation('y', 401, 61, 1_000))).toMatchObject({
+        committed: 600,
+      });
+      expect(await refused(late, reservation('y', 400, 61, 1_000))).toBeNull();
+      await late.close();
+      await other.close();
+    });
+
+    it('keeps nothing of a reservation whose batch was rolled back', async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      const ghost = { ...newTask('ghost', 1), input: undefined };
+      await expect(
+        store.commit({ tasks: [ghost], reservations: [reservation('r1', 900, 1, 100)] }),
+      ).rejects.toThrow('no task ghost to update');
+      expect(await refused(store, reservation('r2', 1_000, 1, 100))).toBeNull();
+      expect(rows(path)).toEqual([
+        { scope: 'group:external', tokens: 1_000, expires_at: 100 },
+        { scope: 'model:deepseek', tokens: 1_000, expires_at: 100 },
+      ]);
+      await store.close();
+    });
+  });
+
   it("sums a batch's history deltas per model and task type: one upsert per row", async () => {
     const store = openSqliteStore(freshPath());
     const delta = (model: string, patch: Partial<PerformanceRow>) => ({
