@@ -3,6 +3,7 @@ import { pendingRequestSchema, usageSchema } from './task-events.js';
 import {
   classificationSchema,
   modelRefSchema,
+  type Route,
   routeSchema,
   taskInputSchema,
 } from './task-types.js';
@@ -41,7 +42,7 @@ export type TaskMachineInput = z.infer<typeof taskMachineInputSchema>;
  * A task's whole state, kept small: large outputs are referenced by hash, feedback is capped,
  * and there are at most `maxAttempts` attempts.
  */
-export const taskContextSchema = taskMachineInputSchema.extend({
+const fullContextSchema = taskMachineInputSchema.extend({
   classification: classificationSchema.nullable(),
   route: routeSchema.nullable(),
   /** What the CTO's classification cost; absent in snapshots stored before it was recorded. */
@@ -56,4 +57,75 @@ export const taskContextSchema = taskMachineInputSchema.extend({
   /** Every decision taken, in words, in order: what `cto status <task>` shows. */
   decisions: z.array(z.string()),
 });
-export type TaskContext = z.infer<typeof taskContextSchema>;
+export type TaskContext = z.infer<typeof fullContextSchema>;
+
+/** The decision that records the route, as `decisions` keeps it. */
+function routeDecision(reason: string): string {
+  return `route: ${reason}`;
+}
+
+/**
+ * A context as it is stored: the route's reason, often the longest text in it (learned
+ * routing's estimates in words), once. The route keeps the index of the decision that says it
+ * (`decision`) instead of the reason, and an attempt whose reason is the route's has none
+ * (`storedContextOf`); the parse (`taskContextSchema`) puts both back. Contexts stored before
+ * this (the reason three times) read as they are.
+ */
+export type StoredTaskContext = Omit<TaskContext, 'route' | 'attempts'> & {
+  route: (Omit<Route, 'reason'> & { decision: number }) | Route | null;
+  attempts: (Omit<Attempt, 'reason'> & { reason?: string })[];
+};
+
+/**
+ * The stored form of `context` (see `StoredTaskContext`); it shares what it does not change
+ * with `context`, which is never changed in place.
+ *
+ * @example
+ * storedContextOf(context).route; // { model, decision: 1, estimates } — its reason is decisions[1]
+ */
+export function storedContextOf(context: TaskContext): StoredTaskContext {
+  const route = context.route;
+  if (route === null) return context;
+  const decision = context.decisions.indexOf(routeDecision(route.reason));
+  if (decision < 0) return context;
+  const { reason, ...rest } = route;
+  return {
+    ...context,
+    route: { ...rest, decision },
+    attempts: context.attempts.map((attempt) => {
+      if (attempt.reason !== reason) return attempt;
+      const { reason: _same, ...withoutReason } = attempt;
+      return withoutReason;
+    }),
+  };
+}
+
+/** A stored context with the route's reason put back where `storedContextOf` left it out. */
+export function expandStoredContext(stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null) return stored;
+  const { route, attempts, decisions } = stored as Record<string, unknown>;
+  if (typeof route !== 'object' || route === null || 'reason' in route) return stored;
+  const { decision, ...rest } = route as { decision?: unknown };
+  const said =
+    Array.isArray(decisions) && typeof decision === 'number' ? decisions[decision] : null;
+  const prefix = routeDecision('');
+  if (typeof said !== 'string' || !said.startsWith(prefix)) return stored;
+  const reason = said.slice(prefix.length);
+  return {
+    ...stored,
+    route: { ...rest, reason },
+    attempts: Array.isArray(attempts)
+      ? attempts.map((attempt: unknown) =>
+          typeof attempt === 'object' && attempt !== null && !('reason' in attempt)
+            ? { ...attempt, reason }
+            : attempt,
+        )
+      : attempts,
+  };
+}
+
+/**
+ * A task's context, stored (`StoredTaskContext`, or the older shape with the route's reason
+ * three times) or live, checked and whole.
+ */
+export const taskContextSchema = z.preprocess(expandStoredContext, fullContextSchema);

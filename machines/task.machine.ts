@@ -1,5 +1,11 @@
 import { and, assign, emit, setup } from 'xstate';
-import type { Attempt, TaskContext, TaskMachineInput } from './task-context.js';
+import {
+  type Attempt,
+  expandStoredContext,
+  storedContextOf,
+  type TaskContext,
+  type TaskMachineInput,
+} from './task-context.js';
 import type { PendingRequest, TaskEmitted, TaskEvent } from './task-events.js';
 import { canRun, type ModelRef, type Route } from './task-types.js';
 
@@ -50,7 +56,7 @@ function isAllowedEscalation(
  * actor.on('request', ({ request }) => deliver(request));
  * actor.start();
  */
-export const taskMachine = setup({
+const machine = setup({
   types: {
     context: {} as TaskContext,
     input: {} as TaskMachineInput,
@@ -333,3 +339,37 @@ export const taskMachine = setup({
     cancelled: { type: 'final' },
   },
 });
+
+function isEmpty(record: object | undefined): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+const persistWhole = machine.getPersistedSnapshot;
+const restoreWhole = machine.restoreSnapshot;
+
+/**
+ * The task machine, whose persisted snapshots hold the route's reason once
+ * (`storedContextOf`): written that way, and put back whole when restored (snapshots stored
+ * before read as they are). The machine has no child actors and no history states, so its
+ * persisted snapshot is built directly, without XState's walk of the context for actor refs.
+ */
+export const taskMachine = machine;
+taskMachine.getPersistedSnapshot = (snapshot, options) => {
+  if (!isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue))
+    return persistWhole(snapshot, options);
+  const { status, output, error, value, context } = snapshot;
+  return {
+    status,
+    output,
+    error,
+    value,
+    historyValue: {},
+    context: storedContextOf(context),
+    children: {},
+  } as unknown as ReturnType<typeof persistWhole>;
+};
+taskMachine.restoreSnapshot = (snapshot, scope) => {
+  const stored = snapshot as { context?: unknown };
+  return restoreWhole({ ...stored, context: expandStoredContext(stored.context) } as never, scope);
+};

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,41 @@ describe('resume', () => {
     expect((await orchestrator.status()).notResumed).toEqual([
       { id: 'old', reason: 'stored with task machine version 0; this is version 1' },
     ]);
+    await orchestrator.stop();
+  });
+
+  it("resumes a task stored with the route's reason three times (the older shape), and stores it once", async () => {
+    const old = JSON.parse(
+      readFileSync(new URL('fixtures/snapshot-reason-three-times.json', import.meta.url), 'utf8'),
+    );
+    const { taskId, route, attempts } = old.context;
+    const store = openSqliteStore(':memory:');
+    await store.commit({
+      tasks: [
+        {
+          taskId,
+          input: old.context.input,
+          event: null,
+          snapshot: old,
+          status: 'reviewing',
+          machineVersion: 1,
+          at: 1,
+        },
+      ],
+      blobs: [[attempts[0].outputRef, 'the output']],
+    });
+    const { orchestrator, ports } = testOrchestrator({ store });
+    const [resumed] = await orchestrator.resume();
+    expect(await resumed?.result).toMatchObject({ status: 'done', output: 'the output' });
+    expect(ports.calls.map((c) => [c.kind, c.requestId])).toEqual([
+      ['review', `${taskId}:review:1`],
+    ]);
+    const stored = await store.getTask(taskId);
+    expect(JSON.stringify(stored?.snapshot).split(route.reason).length - 1).toBe(1);
+    const view = await orchestrator.get(taskId);
+    expect(view?.context.route?.reason).toBe(route.reason);
+    expect(view?.context.attempts[0]?.reason).toBe(route.reason);
+    expect(view?.context.decisions.slice(0, 2)).toEqual(old.context.decisions);
     await orchestrator.stop();
   });
 });
