@@ -1,4 +1,4 @@
-import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { and, emit, enqueueActions, setup } from 'xstate';
 
 export interface CallQueueInput {
   /** The actor's systemId: `cto` or `worker:<model>`. */
@@ -63,14 +63,11 @@ function backoff(context: CallQueueContext, tries: number, retryAfterMs: number 
   return Math.max(retryAfterMs ?? 0, exponential);
 }
 
-/** Removes a call from `active`, in place like the mailbox (see `enqueue`). */
-function without(
-  context: CallQueueContext,
-  requestId: string,
-): Pick<CallQueueContext, 'active' | 'running'> {
-  if (!(requestId in context.active)) return { active: context.active, running: context.running };
+/** Removes a call from `active` (see `actions` on why in place). */
+function dropActive(context: CallQueueContext, requestId: string): void {
+  if (!(requestId in context.active)) return;
   delete context.active[requestId];
-  return { active: context.active, running: context.running - 1 };
+  context.running -= 1;
 }
 
 /**
@@ -101,39 +98,37 @@ export function createCallQueueMachine(id: string) {
       },
       reachesCooldown: ({ context }) => context.consecutiveFailures + 1 >= context.cooldownAfter,
     },
+    // The context is changed in place, by plain actions, never through `assign`: the mailbox
+    // can hold tens of thousands of requests (a resume), and a copy per event made that
+    // quadratic; and every `assign` copies the context and the snapshot, which for two events
+    // per model call was most of what a call through the queue allocated. Queue actors are
+    // never persisted, and nothing keeps their old contexts.
     actions: {
-      // The mailbox and the active calls are changed in place: the mailbox can hold tens of
-      // thousands of requests (a resume), and a copy per event made that quadratic. Queue
-      // actors are never persisted, and nothing keeps their old contexts.
-      enqueue: enqueueActions(({ context, event, enqueue }) => {
-        const { queue, waiting } = context;
-        if (
-          event.type !== 'ENQUEUE' ||
-          event.requestId in context.active ||
-          event.requestId in waiting
-        )
+      enqueue: ({ context, event }) => {
+        const { active, waiting } = context;
+        if (event.type !== 'ENQUEUE' || event.requestId in active || event.requestId in waiting)
           return;
-        queue.push(event.requestId);
+        context.queue.push(event.requestId);
         waiting[event.requestId] = true;
-        enqueue.assign({ queue, waiting });
-      }),
+      },
       startWaiting: enqueueActions(({ context, enqueue }) => {
         const { queue, waiting, active } = context;
-        let { running } = context;
-        if (queue.length === 0 || running >= context.concurrency) return;
-        while (queue.length > 0 && running < context.concurrency) {
+        while (queue.length > 0 && context.running < context.concurrency) {
           const requestId = queue.shift() as string;
           delete waiting[requestId];
           active[requestId] = 1;
-          running += 1;
+          context.running += 1;
           enqueue.emit({ type: 'start', requestId, try: 1 });
         }
-        enqueue.assign({ queue, waiting, active, running });
       }),
-      succeed: enqueueActions(({ context, event, enqueue }) => {
+      succeed: ({ context, event }) => {
         if (event.type !== 'SUCCEEDED') return;
-        enqueue.assign({ ...without(context, event.requestId), consecutiveFailures: 0 });
-        enqueue.emit({ type: 'settled', requestId: event.requestId, ok: true });
+        dropActive(context, event.requestId);
+        context.consecutiveFailures = 0;
+      },
+      emitSucceeded: emit(({ event }) => {
+        if (event.type !== 'SUCCEEDED') throw new Error('emitSucceeded needs SUCCEEDED');
+        return { type: 'settled' as const, requestId: event.requestId, ok: true as const };
       }),
       scheduleRetry: emit(({ context, event }) => {
         if (event.type !== 'FAILED') throw new Error('scheduleRetry needs FAILED');
@@ -145,14 +140,10 @@ export function createCallQueueMachine(id: string) {
           error: event.error,
         };
       }),
-      countRetry: assign({
-        active: ({ context, event }) =>
-          event.type === 'RETRY_DUE'
-            ? Object.assign(context.active, {
-                [event.requestId]: (context.active[event.requestId] ?? 0) + 1,
-              })
-            : context.active,
-      }),
+      countRetry: ({ context, event }) => {
+        if (event.type !== 'RETRY_DUE') return;
+        context.active[event.requestId] = (context.active[event.requestId] ?? 0) + 1;
+      },
       restart: emit(({ context, event }) => {
         if (event.type !== 'RETRY_DUE') throw new Error('restart needs RETRY_DUE');
         return {
@@ -161,39 +152,46 @@ export function createCallQueueMachine(id: string) {
           try: context.active[event.requestId] ?? 1,
         };
       }),
-      fail: enqueueActions(({ context, event, enqueue }) => {
-        if (event.type !== 'FAILED') return;
+      // Emitted before `fail` drops the call: its tries are read here.
+      emitFailed: emit(({ context, event }): CallQueueEmitted => {
+        if (event.type !== 'FAILED') throw new Error('emitFailed needs FAILED');
         const tries = context.active[event.requestId] ?? 1;
-        enqueue.assign({
-          ...without(context, event.requestId),
-          consecutiveFailures: context.consecutiveFailures + 1,
-        });
-        enqueue.emit({
+        return {
           type: 'settled',
           requestId: event.requestId,
           ok: false,
           error: `${event.error}${event.transient ? ` (after ${tries} tries)` : ''}`,
           infrastructure: event.transient || event.infrastructure === true,
-        });
+        };
       }),
-      decline: enqueueActions(({ context, event, enqueue }) => {
-        if (event.type !== 'DECLINED') return;
-        enqueue.assign(without(context, event.requestId));
-        enqueue.emit({
+      fail: ({ context, event }) => {
+        if (event.type !== 'FAILED') return;
+        dropActive(context, event.requestId);
+        context.consecutiveFailures += 1;
+      },
+      decline: ({ context, event }) => {
+        if (event.type === 'DECLINED') dropActive(context, event.requestId);
+      },
+      emitDeclined: emit(({ event }): CallQueueEmitted => {
+        if (event.type !== 'DECLINED') throw new Error('emitDeclined needs DECLINED');
+        return {
           type: 'settled',
           requestId: event.requestId,
           ok: false,
           error: event.error,
           infrastructure: true,
-        });
+        };
       }),
       startCooldown: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'FAILED') return;
         const until = event.now + context.cooldownMs;
-        enqueue.assign({ cooldownUntil: until, queue: [], waiting: {} });
+        const waiting = context.queue;
+        context.cooldownUntil = until;
+        context.queue = [];
+        context.waiting = {};
         enqueue.emit({ type: 'cooldown', until });
         // Waiting requests would only fail one by one: fail them now, so their tasks escalate.
-        for (const requestId of context.queue) {
+        for (const requestId of waiting) {
           enqueue.emit({
             type: 'settled',
             requestId,
@@ -213,24 +211,23 @@ export function createCallQueueMachine(id: string) {
           infrastructure: true,
         };
       }),
-      endCooldown: assign({ cooldownUntil: null, consecutiveFailures: 0 }),
+      endCooldown: ({ context }) => {
+        context.cooldownUntil = null;
+        context.consecutiveFailures = 0;
+      },
       cancel: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'CANCEL') return;
         if (event.requestId in context.active) {
-          enqueue.assign(without(context, event.requestId));
+          dropActive(context, event.requestId);
           enqueue.emit({ type: 'abort', requestId: event.requestId });
         } else if (event.requestId in context.waiting) {
           delete context.waiting[event.requestId];
-          enqueue.assign({
-            queue: context.queue.filter((queued) => queued !== event.requestId),
-            waiting: context.waiting,
-          });
+          context.queue = context.queue.filter((queued) => queued !== event.requestId);
         }
       }),
-      setConcurrency: assign({
-        concurrency: ({ context, event }) =>
-          event.type === 'SET_CONCURRENCY' ? event.concurrency : context.concurrency,
-      }),
+      setConcurrency: ({ context, event }) => {
+        if (event.type === 'SET_CONCURRENCY') context.concurrency = event.concurrency;
+      },
     },
   }).createMachine({
     id,
@@ -245,9 +242,9 @@ export function createCallQueueMachine(id: string) {
     }),
     initial: 'available',
     on: {
-      SUCCEEDED: { guard: 'isActive', actions: ['succeed', 'startWaiting'] },
+      SUCCEEDED: { guard: 'isActive', actions: ['succeed', 'emitSucceeded', 'startWaiting'] },
       RETRY_DUE: { guard: 'isActive', actions: ['countRetry', 'restart'] },
-      DECLINED: { guard: 'isActive', actions: ['decline', 'startWaiting'] },
+      DECLINED: { guard: 'isActive', actions: ['decline', 'emitDeclined', 'startWaiting'] },
       CANCEL: { actions: ['cancel', 'startWaiting'] },
       SET_CONCURRENCY: { actions: ['setConcurrency', 'startWaiting'] },
     },
@@ -260,9 +257,9 @@ export function createCallQueueMachine(id: string) {
             {
               guard: and(['isActive', 'reachesCooldown']),
               target: 'coolingDown',
-              actions: ['fail', 'startCooldown'],
+              actions: ['emitFailed', 'fail', 'startCooldown'],
             },
-            { guard: 'isActive', actions: ['fail', 'startWaiting'] },
+            { guard: 'isActive', actions: ['emitFailed', 'fail', 'startWaiting'] },
           ],
         },
       },
@@ -271,7 +268,7 @@ export function createCallQueueMachine(id: string) {
           ENQUEUE: { actions: 'refuseInCooldown' },
           FAILED: [
             { guard: 'canRetry', actions: 'scheduleRetry' },
-            { guard: 'isActive', actions: 'fail' },
+            { guard: 'isActive', actions: ['emitFailed', 'fail'] },
           ],
           COOLDOWN_OVER: { target: 'available', actions: ['endCooldown', 'startWaiting'] },
         },
