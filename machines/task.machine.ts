@@ -22,8 +22,45 @@ function current(context: TaskContext): Attempt | undefined {
   return context.attempts.at(-1);
 }
 
-function requestId(context: TaskContext, kind: PendingRequest['kind'], attempt: number): string {
-  return `${context.taskId}:${kind}:${attempt}`;
+function requestId(taskId: string, kind: PendingRequest['kind'], attempt: number): string {
+  return `${taskId}:${kind}:${attempt}`;
+}
+
+/** The request for an attempt's execution or review. */
+function requestFor(
+  context: TaskContext,
+  kind: 'execute' | 'review',
+  attempt: Attempt,
+): PendingRequest {
+  return {
+    kind,
+    requestId: requestId(context.taskId, kind, attempt.n),
+    attempt: attempt.n,
+    model: attempt.model,
+  };
+}
+
+/** What a review changes: the attempt's review, the escalation if rejected, the decision. */
+function reviewed(
+  context: TaskContext,
+  event: Extract<TaskEvent, { type: 'REVIEWED' }>,
+): Pick<TaskContext, 'attempts' | 'escalation' | 'pending' | 'decisions'> {
+  return {
+    attempts: patchCurrent(context, {
+      review: {
+        verdict: event.verdict,
+        quality: event.quality,
+        feedback: event.feedback.slice(0, feedbackLimit),
+        usage: event.usage,
+      },
+    }),
+    escalation: event.verdict === 'reject' ? event.escalation : null,
+    pending: null,
+    decisions: [
+      ...context.decisions,
+      `attempt ${current(context)?.n}: review ${event.verdict === 'approve' ? 'approved' : 'rejected'} (quality ${event.quality})`,
+    ],
+  };
 }
 
 /** Replaces the current attempt with `patch` applied. */
@@ -80,26 +117,6 @@ const machine = setup({
       if (!context.pending) throw new Error('no pending request to emit');
       return { type: 'request', request: context.pending };
     }),
-    requestClassification: assign({
-      pending: ({ context }) => ({
-        kind: 'classify' as const,
-        requestId: requestId(context, 'classify', 1),
-        attempt: 1,
-        model: null,
-      }),
-    }),
-    requestForAttempt: assign({
-      pending: ({ context }, params: { kind: 'execute' | 'review' }) => {
-        const attempt = current(context);
-        if (!attempt) throw new Error(`${params.kind} without an attempt`);
-        return {
-          kind: params.kind,
-          requestId: requestId(context, params.kind, attempt.n),
-          attempt: attempt.n,
-          model: attempt.model,
-        };
-      },
-    }),
     recordClassification: assign(({ context, event }) => {
       if (event.type !== 'CLASSIFIED' && event.type !== 'CLASSIFY_FAILED') return {};
       const note =
@@ -127,17 +144,15 @@ const machine = setup({
         review: null,
         error: null,
       };
-      return { attempts: [attempt] };
+      return { attempts: [attempt], pending: requestFor(context, 'execute', attempt) };
     }),
     recordOutput: assign(({ context, event }) => {
-      if (event.type !== 'EXECUTED') return {};
+      const attempt = current(context);
+      if (event.type !== 'EXECUTED' || !attempt) return {};
+      const { outputRef, summary, usage } = event;
       return {
-        attempts: patchCurrent(context, {
-          outputRef: event.outputRef,
-          summary: event.summary,
-          usage: event.usage,
-        }),
-        pending: null,
+        attempts: patchCurrent(context, { outputRef, summary, usage }),
+        pending: requestFor(context, 'review', attempt),
       };
     }),
     recordFailure: assign(({ context, event }) => {
@@ -172,23 +187,17 @@ const machine = setup({
         ],
       };
     }),
-    recordReview: assign(({ context, event }) => {
+    recordReview: assign(({ context, event }) =>
+      event.type === 'REVIEWED' ? reviewed(context, event) : {},
+    ),
+    // The review and the end of the task in one update.
+    recordApproval: assign(({ context, event }) => {
       if (event.type !== 'REVIEWED') return {};
+      const update = reviewed(context, event);
       return {
-        attempts: patchCurrent(context, {
-          review: {
-            verdict: event.verdict,
-            quality: event.quality,
-            feedback: event.feedback.slice(0, feedbackLimit),
-            usage: event.usage,
-          },
-        }),
-        escalation: event.verdict === 'reject' ? event.escalation : null,
-        pending: null,
-        decisions: [
-          ...context.decisions,
-          `attempt ${current(context)?.n}: review ${event.verdict === 'approve' ? 'approved' : 'rejected'} (quality ${event.quality})`,
-        ],
+        ...update,
+        outcome: { status: 'done' as const, reason: `approved on attempt ${current(context)?.n}` },
+        decisions: [...update.decisions, 'done'],
       };
     }),
     startEscalatedAttempt: assign(({ context }) => {
@@ -207,14 +216,11 @@ const machine = setup({
       };
       return {
         attempts: [...context.attempts, attempt],
+        pending: requestFor(context, 'execute', attempt),
         escalation: null,
         decisions: [...context.decisions, `escalated to ${next.model.id}: ${next.reason}`],
       };
     }),
-    finishDone: assign(({ context }) => ({
-      outcome: { status: 'done' as const, reason: `approved on attempt ${current(context)?.n}` },
-      decisions: [...context.decisions, 'done'],
-    })),
     blockAfterFailures: assign(({ context }) => {
       const reason = `blocked after ${failures(context)} failed attempts (max_attempts ${context.maxAttempts})`;
       return {
@@ -265,6 +271,7 @@ const machine = setup({
   },
 }).createMachine({
   id: 'task',
+  // A task starts waiting for its classification (requested on entering `classifying`).
   context: ({ input }) => ({
     ...input,
     classification: null,
@@ -272,7 +279,12 @@ const machine = setup({
     route: null,
     escalation: null,
     attempts: [],
-    pending: null,
+    pending: {
+      kind: 'classify' as const,
+      requestId: requestId(input.taskId, 'classify', 1),
+      attempt: 1,
+      model: null,
+    },
     outcome: null,
     decisions: [],
   }),
@@ -282,7 +294,7 @@ const machine = setup({
   },
   states: {
     classifying: {
-      entry: ['requestClassification', 'emitPending'],
+      entry: 'emitPending',
       on: {
         CLASSIFIED: {
           guard: 'isReplyToPending',
@@ -302,8 +314,10 @@ const machine = setup({
         { target: 'blocked', actions: 'blockNoRoute' },
       ],
     },
+    // The request of each state is set by the transition into it (a new attempt, an output):
+    // one context update per step instead of two.
     executing: {
-      entry: [{ type: 'requestForAttempt', params: { kind: 'execute' } }, 'emitPending'],
+      entry: 'emitPending',
       on: {
         EXECUTED: { guard: 'isReplyToPending', target: 'reviewing', actions: 'recordOutput' },
         EXECUTE_FAILED: {
@@ -314,13 +328,13 @@ const machine = setup({
       },
     },
     reviewing: {
-      entry: [{ type: 'requestForAttempt', params: { kind: 'review' } }, 'emitPending'],
+      entry: 'emitPending',
       on: {
         REVIEWED: [
           {
             guard: and(['isReplyToPending', 'isApproval', 'hasReviewedOutput']),
             target: 'done',
-            actions: ['recordReview', 'finishDone'],
+            actions: 'recordApproval',
           },
           { guard: 'isReplyToPending', target: 'escalated', actions: 'recordReview' },
         ],
