@@ -4,6 +4,7 @@ import type { PendingRequest, Usage } from '../../machines/task-events.js';
 import type { ResolvedModel } from '../config/resolved-model.js';
 import type { RoutingModel } from '../routing/routing-view.js';
 import { blobRef } from '../store/store.js';
+import type { CallAbort } from './call-abort.js';
 import {
   classifyResultSchema,
   executeResultSchema,
@@ -23,7 +24,7 @@ export interface CallModelInput {
   context: TaskContext;
   journal: StepJournal;
   /** Aborted with reason `'timeout'` when the call runs out of time, any other for a cancel. */
-  signal: AbortSignal;
+  abort: CallAbort;
   progress: (note: string) => void;
   timeoutMs: number;
   now: () => number;
@@ -65,7 +66,7 @@ function parsed<T extends z.ZodType>(schema: T, value: unknown, kind: string): z
 export async function callModel(
   input: CallModelInput,
 ): Promise<{ data: FinishedStep; output?: string }> {
-  const { ports, request, model, context, signal } = input;
+  const { ports, request, model, context, abort } = input;
   const started = input.now();
   const usage = (reported: ReportedUsage): Usage => ({
     inputTokens: reported.inputTokens,
@@ -74,38 +75,40 @@ export async function callModel(
     latencyMs: input.now() - started,
   });
   const aborted = new Promise<never>((_, reject) => {
-    signal.addEventListener(
-      'abort',
-      () =>
-        reject(
-          signal.reason === 'timeout'
-            ? new ModelCallError(
-                `${request.kind} on ${model.id} timed out after ${input.timeoutMs} ms`,
-                { transient: true },
-              )
-            : new ModelCallError(`${request.kind} aborted`, { transient: false }),
-        ),
-      { once: true },
+    abort.onAbort((reason) =>
+      reject(
+        reason === 'timeout'
+          ? new ModelCallError(
+              `${request.kind} on ${model.id} timed out after ${input.timeoutMs} ms`,
+              { transient: true },
+            )
+          : new ModelCallError(`${request.kind} aborted`, { transient: false }),
+      ),
     );
   });
   // Raced below; if the call fails before the race, a later abort must not go unhandled.
   aborted.catch(() => {});
-  const base = {
+  // What every port's input has. A spread would read `signal` and so make it: each input is
+  // built by `portInput`, whose literal keeps it a getter (see `CallAbort`).
+  const portInput = <T extends object>(extra: T) => ({
     model,
     taskId: context.taskId,
     requestId: request.requestId,
     attempt: request.attempt,
     task: context.input,
     journal: input.journal,
-    signal,
+    get signal() {
+      return abort.signal;
+    },
     progress: input.progress,
     ...(input.allowance ? { allowance: input.allowance } : {}),
-  };
+    ...extra,
+  });
   const classification = context.classification;
   switch (request.kind) {
     case 'classify': {
       const raw = await Promise.race([
-        ports.classify({ ...base, models: input.models() }),
+        ports.classify(portInput({ models: input.models() })),
         aborted,
       ]);
       const result = parsed(classifyResultSchema, raw, request.kind);
@@ -122,18 +125,19 @@ export async function callModel(
         throw new ModelCallError('executing an unclassified task', { transient: false });
       const previous = context.attempts.at(-2);
       const raw = await Promise.race([
-        ports.execute({
-          ...base,
-          classification,
-          previous: previous
-            ? {
-                model: previous.model.id,
-                output: previous.outputRef ? await input.getBlob(previous.outputRef) : null,
-                feedback: previous.review?.feedback ?? null,
-                error: previous.error,
-              }
-            : null,
-        }),
+        ports.execute(
+          portInput({
+            classification,
+            previous: previous
+              ? {
+                  model: previous.model.id,
+                  output: previous.outputRef ? await input.getBlob(previous.outputRef) : null,
+                  feedback: previous.review?.feedback ?? null,
+                  error: previous.error,
+                }
+              : null,
+          }),
+        ),
         aborted,
       ]);
       const result = parsed(executeResultSchema, raw, request.kind);
@@ -153,12 +157,13 @@ export async function callModel(
         throw new ModelCallError('reviewing without an output', { transient: false });
       }
       const raw = await Promise.race([
-        ports.review({
-          ...base,
-          classification,
-          worker: attempt.model.id,
-          output: (await input.getBlob(attempt.outputRef)) ?? '',
-        }),
+        ports.review(
+          portInput({
+            classification,
+            worker: attempt.model.id,
+            output: (await input.getBlob(attempt.outputRef)) ?? '',
+          }),
+        ),
         aborted,
       ]);
       const result = parsed(reviewResultSchema, raw, request.kind);

@@ -12,6 +12,7 @@ import type { RoutingView } from '../routing/routing-view.js';
 import type { Store } from '../store/store.js';
 import type { CallEnd, TaskTracing } from '../telemetry/task-tracing.js';
 import type { BudgetLedger, CallUsage, Reservation } from './budget-ledger.js';
+import { type CallAbort, callAbort } from './call-abort.js';
 import { callModel, costOf } from './call-model.js';
 import type { Clock } from './clock.js';
 import type { CommitBatcher } from './commit-batcher.js';
@@ -99,7 +100,8 @@ interface LiveCall {
   resumed: boolean;
   request: PendingRequest;
   queue: QueueActor;
-  controller: AbortController | null;
+  /** How the try under way is stopped, once it has started. */
+  abort: CallAbort | null;
   outcome: CallOutcome | null;
   cancelled: boolean;
 }
@@ -147,7 +149,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
       // Settled inside the queue's own transition: reply from a fresh turn.
       queueMicrotask(() => void reply(call, outcome).catch(deps.crash));
     });
-    queue.on('abort', ({ requestId }) => calls.get(requestId)?.controller?.abort('cancelled'));
+    queue.on('abort', ({ requestId }) => calls.get(requestId)?.abort?.abort('cancelled'));
     queue.on('cooldown', ({ until }) => {
       logger?.warn(
         { actor: name, until: new Date(until).toISOString() },
@@ -175,7 +177,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
 
   function cancelCall(call: LiveCall, abortReason?: string): void {
     call.cancelled = true;
-    if (abortReason) call.controller?.abort(abortReason);
+    if (abortReason) call.abort?.abort(abortReason);
     // The queue drops the request, or emits `abort` for the call under way.
     call.queue.send({ type: 'CANCEL', requestId: call.request.requestId });
     calls.delete(call.request.requestId);
@@ -202,7 +204,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
       resumed,
       request,
       queue,
-      controller: null,
+      abort: null,
       outcome: null,
       cancelled: false,
     });
@@ -411,17 +413,17 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
     const { loaded, chosen, reservation, entries } = run;
     const { request, taskId } = call;
     const { requestId } = request;
-    const controller = new AbortController();
-    call.controller = controller;
+    const abort = callAbort();
+    call.abort = abort;
     const timeoutMs = timeoutFor(request.kind);
-    const timer = timers.later(timeoutMs, () => controller.abort('timeout'));
+    const timer = timers.later(timeoutMs, () => abort.abort('timeout'));
     return callModel({
       ports: deps.ports,
       request,
       model: chosen,
       context: task.context(),
       journal: journalFor(taskId, requestId, entries),
-      signal: controller.signal,
+      abort,
       allowance: tokenAllowance(reservation.estimate.tokens, (tokens) =>
         ledger.reserveMore(reservation, tokens),
       ),
@@ -500,7 +502,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
       }
     },
     abortAll() {
-      for (const call of calls.values()) call.controller?.abort('stopped');
+      for (const call of calls.values()) call.abort?.abort('stopped');
     },
     cooldowns() {
       const unavailable: Record<string, string> = {};
