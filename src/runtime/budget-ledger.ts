@@ -77,6 +77,7 @@ export interface BudgetLedger {
 export const budgetRecheckMs = 60_000;
 /** How long budget use read from the store stands before being read again. */
 const budgetMaxAgeMs = 2_000;
+const dayMs = 86_400_000;
 
 function refusalText(refusal: BudgetRefusal): string {
   const amount = (value: number) =>
@@ -108,6 +109,17 @@ export function createBudgetLedger(deps: {
 
   const offsetOf = (loaded: LoadedConfig) => loaded.config.cost_optimization.budget_utc_offset;
 
+  // The window a moment falls in, kept until the next one starts: asked before every
+  // reservation and every reply, it rarely changes (a date string made each time).
+  let known = { offset: '', window: '', from: 0, until: 0 };
+  function windowAt(now: number, offset: string): string {
+    if (offset !== known.offset || now < known.from || now >= known.until) {
+      const until = nextBudgetWindow(now, offset);
+      known = { offset, window: budgetWindow(now, offset), from: until - dayMs, until };
+    }
+    return known.window;
+  }
+
   /** Adds `used` and `reserved` to the scopes of a reservation, without reading the store. */
   function countLocally(reservation: Reservation, used: CallEstimate, reserved: CallEstimate) {
     if (reservation.window !== state.window) return;
@@ -134,7 +146,7 @@ export function createBudgetLedger(deps: {
   // Every call about to reserve asks at once when the view goes stale: one read serves them all.
   const read = sharedRead(async (): Promise<void> => {
     const now = clock.now();
-    const window = budgetWindow(now, offsetOf(config.current()));
+    const window = windowAt(now, offsetOf(config.current()));
     stale = false;
     try {
       state = { window, usage: await store.budgetUsage(window, now), readAt: now };
@@ -149,14 +161,14 @@ export function createBudgetLedger(deps: {
     // A read under way may have begun before what a forced refresh must see: wait, then check.
     for (let underway = read.underway(); underway; underway = read.underway()) await underway;
     const now = clock.now();
-    const window = budgetWindow(now, offsetOf(config.current()));
+    const window = windowAt(now, offsetOf(config.current()));
     if (!stale && state.window === window && now - state.readAt <= budgetMaxAgeMs) return;
     return read();
   }
 
   async function reserve(call: CallToReserve): Promise<Reservation | { refused: string }> {
     const { loaded, model } = call;
-    const window = budgetWindow(clock.now(), offsetOf(loaded));
+    const window = windowAt(clock.now(), offsetOf(loaded));
     const limits = budgetLimits(loaded.config, model);
     const estimate = estimateCall({
       kind: call.kind,

@@ -37,7 +37,7 @@ function ledgerWith(external: number) {
     promptChars: 100,
     timeoutMs: 600_000,
   });
-  return { ledger, store, batcher, clock, call };
+  return { ledger, store, batcher, clock, call, sandbox };
 }
 
 const reservedOf = (usage: { scope: string; reservedTokens: number }[], scope: string) =>
@@ -139,6 +139,22 @@ describe('the budget ledger', () => {
     await ledger.reserve(call('a:execute:1'));
     await ledger.refresh({ force: true });
     expect(reservedOf(ledger.usage(), 'group:external')).toBe(2_000);
+  });
+
+  it('moves to the window of a new budget_utc_offset at once, the moment unchanged', async () => {
+    const { ledger, sandbox } = ledgerWith(10_000);
+    await ledger.refresh();
+    expect(ledger.window()).toBe(day);
+    sandbox.write('orchestrator_config.json', {
+      cto_model: 'sonnet',
+      worker_models: { external: { deepseek: { max_concurrency: 100 } } },
+      cost_optimization: {
+        token_budget_per_day: { claude: 100, external: 100 },
+        budget_utc_offset: '+14:00',
+      },
+    });
+    await ledger.refresh();
+    expect(ledger.window()).toBe('2026-11-25');
   });
 
   it('shares one read among the calls that ask while it is under way; a forced refresh reads after it', async () => {
