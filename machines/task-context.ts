@@ -100,24 +100,36 @@ export function storedContextOf(context: TaskContext): StoredTaskContext {
   };
 }
 
+const routePrefix = routeDecision('');
+
+/** A stored attempt with its reason, built field by field (a shape the parse reads fast). */
+function withReason(attempt: Record<string, unknown>, reason: string): Record<string, unknown> {
+  const { n, model, outputRef, summary, usage, review, error } = attempt;
+  const whole = { n, model, reason, outputRef, summary, usage, review, error };
+  return 'infrastructure' in attempt ? { ...whole, infrastructure: attempt.infrastructure } : whole;
+}
+
 /** A stored context with the route's reason put back where `storedContextOf` left it out. */
 export function expandStoredContext(stored: unknown): unknown {
   if (typeof stored !== 'object' || stored === null) return stored;
-  const { route, attempts, decisions } = stored as Record<string, unknown>;
+  const context = stored as Record<string, unknown>;
+  const route = context.route as Record<string, unknown> | null | undefined;
   if (typeof route !== 'object' || route === null || 'reason' in route) return stored;
-  const { decision, ...rest } = route as { decision?: unknown };
+  const { decisions, attempts } = context;
   const said =
-    Array.isArray(decisions) && typeof decision === 'number' ? decisions[decision] : null;
-  const prefix = routeDecision('');
-  if (typeof said !== 'string' || !said.startsWith(prefix)) return stored;
-  const reason = said.slice(prefix.length);
+    Array.isArray(decisions) && typeof route.decision === 'number'
+      ? decisions[route.decision]
+      : undefined;
+  if (typeof said !== 'string' || !said.startsWith(routePrefix)) return stored;
+  const reason = said.slice(routePrefix.length);
+  const { model, estimates } = route;
   return {
-    ...stored,
-    route: { ...rest, reason },
+    ...context,
+    route: estimates === undefined ? { model, reason } : { model, reason, estimates },
     attempts: Array.isArray(attempts)
       ? attempts.map((attempt: unknown) =>
           typeof attempt === 'object' && attempt !== null && !('reason' in attempt)
-            ? { ...attempt, reason }
+            ? withReason(attempt as Record<string, unknown>, reason)
             : attempt,
         )
       : attempts,

@@ -385,5 +385,9 @@ taskMachine.getPersistedSnapshot = (snapshot, options) => {
 };
 taskMachine.restoreSnapshot = (snapshot, scope) => {
   const stored = snapshot as { context?: unknown };
-  return restoreWhole({ ...stored, context: expandStoredContext(stored.context) } as never, scope);
+  const context = expandStoredContext(stored.context);
+  return restoreWhole(
+    (context === stored.context ? snapshot : { ...stored, context }) as never,
+    scope,
+  );
 };
