@@ -81,6 +81,7 @@ export function bestCascade(
   errorRate: number,
   seeds: number,
   budgetUsd: number,
+  firstSeed = 1,
 ): { models: [string, string]; summary: PolicySummary } {
   const pairs = setup.dataset.models.flatMap((a) =>
     setup.dataset.models.filter((b) => b !== a).map((b): [string, string] => [a, b]),
@@ -90,9 +91,9 @@ export function bestCascade(
       const perSeed = Array.from({ length: seeds }, (_, i) =>
         streamRuns(
           setup,
-          streamOrder(setup.dataset, i + 1),
+          streamOrder(setup.dataset, firstSeed + i),
           () => sequencePolicy(pair),
-          noisyReviewer(errorRate, i + 1),
+          noisyReviewer(errorRate, firstSeed + i),
           true,
         ),
       );

@@ -122,7 +122,12 @@ function labelOf(key: PolicyKey, setup: BenchSetup, result: ErrorRateResult): st
  * @example
  * formatErrorRate(setup, results[1], 5); // 'Reviewer error p = 0.1 (mean over 5 seeds; …)\n<table>\n…'
  */
-export function formatErrorRate(setup: BenchSetup, result: ErrorRateResult, seeds: number): string {
+export function formatErrorRate(
+  setup: BenchSetup,
+  result: ErrorRateResult,
+  seeds: number,
+  firstSeed = 1,
+): string {
   const strongestCost = result.summaries.strongest?.costUsd ?? Number.NaN;
   const rows = policyKeys.flatMap((key) => {
     const s = result.summaries[key];
@@ -151,7 +156,7 @@ export function formatErrorRate(setup: BenchSetup, result: ErrorRateResult, seed
         .join(', ')}`,
   );
   return [
-    `Reviewer error p = ${result.errorRate} (mean over ${seeds} seeds; solved % range over seeds in brackets; margin: solved points over the control, 95% bootstrap CI over items)`,
+    `Reviewer error p = ${result.errorRate} (mean over ${seeds} seeds${firstSeed === 1 ? '' : `, ${firstSeed}–${firstSeed + seeds - 1}`}; solved % range over seeds in brackets; margin: solved points over the control, 95% bootstrap CI over items)`,
     formatTable(
       ['policy', 'solved %', 'total $', '% of strongest $', '$ per solved', 'margin vs control'],
       rows,

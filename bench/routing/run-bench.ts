@@ -26,6 +26,8 @@ export interface ErrorRateResult {
 export interface BenchInput {
   setup: BenchSetup;
   seeds: number;
+  /** The first seed (1 by default): seeds `firstSeed` … `firstSeed + seeds − 1` run. */
+  firstSeed?: number;
   errorRates: readonly number[];
   /** The budget of the hindsight baselines: the target's share of always-strongest's cost. */
   budgetUsd: number;
@@ -33,16 +35,22 @@ export interface BenchInput {
 
 /**
  * The whole benchmark of one dataset: every policy, for every reviewer error rate, over seeds
- * 1..`seeds`, with paired bootstrap margins over items.
+ * `firstSeed`.. (1.. by default, `seeds` of them), with paired bootstrap margins over items.
  *
  * @example
  * runBench({ setup, seeds: 5, errorRates: [0, 0.1, 0.2], budgetUsd: 90 })[1].summaries['ours by type'];
  */
-export function runBench({ setup, seeds, errorRates, budgetUsd }: BenchInput): ErrorRateResult[] {
+export function runBench({
+  setup,
+  seeds,
+  firstSeed = 1,
+  errorRates,
+  budgetUsd,
+}: BenchInput): ErrorRateResult[] {
   return errorRates.map((errorRate) => {
-    const cascade = bestCascade(setup, errorRate, seeds, budgetUsd).models;
+    const cascade = bestCascade(setup, errorRate, seeds, budgetUsd, firstSeed).models;
     const bySeed = Array.from({ length: seeds }, (_, i) =>
-      runPolicies({ setup, seed: i + 1, errorRate, cascade }),
+      runPolicies({ setup, seed: firstSeed + i, errorRate, cascade }),
     );
     const ran = policyKeys.filter((key) => bySeed[0]?.[key] !== undefined);
     const runsOf = (key: PolicyKey) => bySeed.map((runs) => runs[key] as TaskRun[]);

@@ -1,9 +1,10 @@
 // The routing benchmark (`npm run bench:routing`): replays routing policies over the outcome
 // datasets that spec files describe (by default the two in specs/), read in place from
 // ../shared, never copied here.
-//   node --import tsx bench/routing/run-routing-bench.ts [SPEC.json ...] [--seeds N]
+//   node --import tsx bench/routing/run-routing-bench.ts [SPEC.json ...] [--seeds N] [--first-seed S]
+//     [--error-rates 0.1,0.2]
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchOptions } from './bench-options.js';
 import { benchSetup, type SetupLoad } from './bench-setup.js';
 import {
   formatDatasetHeader,
@@ -21,22 +22,13 @@ import { textSignal } from './text-signal.js';
 const shippedSpecs = ['swebench-verified-bash-only.jsonc', 'routerbench-arc-mbpp.jsonc'].map(
   (name) => fileURLToPath(new URL(`specs/${name}`, import.meta.url)),
 );
-const errorRates = [0, 0.1, 0.2];
-
-function options(): { specs: string[]; seeds: number } {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { seeds: { type: 'string', default: '5' } },
-  });
-  const seeds = Number(values.seeds);
-  if (!Number.isInteger(seeds) || seeds < 1) {
-    console.error(`--seeds expects a positive whole number, got "${values.seeds}"`);
-    process.exit(1);
-  }
-  return { specs: positionals.length > 0 ? positionals : shippedSpecs, seeds };
+const parsed = benchOptions(process.argv.slice(2));
+if (!parsed.ok) {
+  console.error(parsed.message);
+  process.exit(1);
 }
-
-const { specs, seeds } = options();
+const { seeds, firstSeed, errorRates } = parsed.options;
+const specs = parsed.options.specs.length > 0 ? parsed.options.specs : shippedSpecs;
 // Every spec and dataset is checked before any replay: a bad one stops the bench at once.
 const loads: SetupLoad[] = specs.map(benchSetup);
 const failures = loads.flatMap((load) => (load.ok ? [] : [load.message]));
@@ -48,7 +40,7 @@ for (const load of loads) {
   if (!load.ok) continue;
   const { setup, models, budgetUsd } = load;
   const started = performance.now();
-  const results = runBench({ setup, seeds, errorRates, budgetUsd });
+  const results = runBench({ setup, seeds, firstSeed, errorRates, budgetUsd });
   console.log(formatDatasetHeader(setup, models));
   console.log('');
   console.log(formatLadders(setup.loaded));
@@ -64,7 +56,7 @@ for (const load of loads) {
   );
   for (const result of results) {
     console.log('');
-    console.log(formatErrorRate(setup, result, seeds));
+    console.log(formatErrorRate(setup, result, seeds, firstSeed));
     const attempts = Math.max(setup.loaded.config.max_attempts, 1);
     const ladders = setup.loaded.config.fallback_chain;
     const hull = sequenceHull(setup.dataset, ladders, attempts, result.errorRate, budgetUsd);
