@@ -8,7 +8,9 @@ type Part = Omit<CommitBatch, 'tasks' | 'fences' | 'reservations'> & {
   fence?: { taskId: string; token: number };
 };
 
-interface Staged extends Part {
+/** A part as staged: kept as given (not copied), with how its stager learns the outcome. */
+interface Staged {
+  part: Part;
   reservation?: BudgetReservation;
   /** Called once the batch is written, with the reservations it refused by id. */
   resolve: (overBudget: ReadonlyMap<string, BudgetRefusal>) => void;
@@ -16,6 +18,8 @@ interface Staged extends Part {
 }
 
 const noneOverBudget: ReadonlyMap<string, BudgetRefusal> = new Map();
+const none: ReadonlySet<string> = new Set();
+const noPart: Part = {};
 
 /** A write refused because another process has claimed the task since: drop the task. */
 export class LeaseLostError extends Error {
@@ -76,7 +80,7 @@ export class CommitBatcher {
   stage(part: Part): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
-      this.#staged.push({ ...part, resolve: () => resolve(), reject });
+      this.#staged.push({ part, resolve: () => resolve(), reject });
       this.#schedule();
     });
   }
@@ -89,6 +93,7 @@ export class CommitBatcher {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#staged.push({
+        part: noPart,
         reservation,
         resolve: (overBudget) => resolve(overBudget.get(reservation.id) ?? null),
         reject,
@@ -134,7 +139,7 @@ export class CommitBatcher {
       fences: [],
     };
     const fenced = new Set<string>();
-    for (const part of parts) {
+    for (const { part, reservation } of parts) {
       if (part.task) batch.tasks.push(part.task);
       if (part.journal) batch.journal.push(...part.journal);
       if (part.blobs) batch.blobs.push(...part.blobs);
@@ -144,7 +149,7 @@ export class CommitBatcher {
           batch.performance.push(taskId ? { ...delta, taskId } : delta);
       }
       if (part.settlements) batch.settlements.push(...part.settlements);
-      if (part.reservation) batch.reservations.push(part.reservation);
+      if (reservation) batch.reservations.push(reservation);
       if (part.fence && !fenced.has(part.fence.taskId)) {
         fenced.add(part.fence.taskId);
         batch.fences.push(part.fence);
@@ -163,8 +168,8 @@ export class CommitBatcher {
     let overBudget = noneOverBudget;
     try {
       const result = await this.#store.commit(CommitBatcher.#batchOf(parts));
-      refused = new Set(result.fenced);
-      duplicates = new Set(result.duplicates);
+      refused = result.fenced.length > 0 ? new Set(result.fenced) : none;
+      duplicates = result.duplicates.length > 0 ? new Set(result.duplicates) : none;
       if (result.overBudget)
         overBudget = new Map(result.overBudget.map((over) => [over.id, over.refusal]));
     } catch (error) {
@@ -172,12 +177,12 @@ export class CommitBatcher {
       for (const part of parts) part.reject(error);
       return;
     }
-    for (const part of parts) {
-      if (part.fence && refused.has(part.fence.taskId))
-        part.reject(new LeaseLostError(part.fence.taskId));
-      else if (part.task && duplicates.has(part.task.taskId))
-        part.reject(new SourceKeyTakenError(part.task.taskId));
-      else part.resolve(overBudget);
+    for (const staged of parts) {
+      const { fence, task } = staged.part;
+      if (fence && refused.has(fence.taskId)) staged.reject(new LeaseLostError(fence.taskId));
+      else if (task && duplicates.has(task.taskId))
+        staged.reject(new SourceKeyTakenError(task.taskId));
+      else staged.resolve(overBudget);
     }
   }
 }
