@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expandStoredContext } from '../../machines/task-context.js';
 import { replayTask } from '../../src/inspect/replay-task.js';
 import type { Script } from '../helpers/scripted-ports.js';
 import { testOrchestrator } from '../helpers/test-orchestrator.js';
@@ -36,6 +37,21 @@ describe('replaying a stored task', () => {
     expect(result).toEqual({ steps: events.length - 1, matches: true });
     expect(inspected).toContain('@xstate.snapshot');
     expect(JSON.parse(replayed.at(-1) ?? '{}').value).toBe('done');
+  });
+
+  it("ends where a task stored in the older shape (the route's reason three times) stands, and not where another does", async () => {
+    const { stored, events } = await liveRun();
+    const snapshot = stored.snapshot as { context: { route: object }; value: string };
+    const older = { ...snapshot, context: expandStoredContext(snapshot.context) };
+    expect(older.context).toHaveProperty('route.reason');
+    expect(JSON.stringify(older)).not.toBe(JSON.stringify(snapshot));
+    expect(await replayTask({ ...stored, snapshot: older }, events)).toMatchObject({
+      matches: true,
+    });
+    const elsewhere = { ...older, value: 'reviewing' };
+    expect(await replayTask({ ...stored, snapshot: elsewhere }, events)).toMatchObject({
+      matches: false,
+    });
   });
 
   it('paces the events as asked', async () => {
