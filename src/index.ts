@@ -166,9 +166,11 @@ export type {
   StoredEvent,
   StoredTask,
   TaskCommit,
+  TaskListEntry,
   TaskListFilter,
   TaskStatus,
   TaskSummary,
+  UnreadableTaskSummary,
 } from './store/store.js';
 export { blobRef, StoreError } from './store/store.js';
 export { startTracing } from './telemetry/start-tracing.js';

@@ -41,7 +41,7 @@ export function addListCommand(program: Command, io: CliIo): void {
       const runtime = await openRuntime(io, globals, { readOnly: true });
       try {
         // A row that cannot be read is listed as such, in its place, and the rest as they are.
-        const tasks = await runtime.orchestrator.store.listTasks({
+        const tasks = await runtime.orchestrator.list({
           ...(statuses.length ? { status: statuses } : {}),
           limit,
           withUnreadable: true,

@@ -16,6 +16,7 @@ import {
   finalStatuses,
   type Store,
   type StoredTask,
+  type TaskListEntry,
   type TaskListFilter,
   type TaskStatus,
   type TaskSummary,
@@ -121,6 +122,11 @@ export interface Orchestrator {
   get(id: string): Promise<TaskView | null>;
   /** Runs a blocked, cancelled (or done) task's input again as a new task linked to it. */
   retry(id: string): Promise<TaskHandle>;
+  /**
+   * Tasks newest first. With `withUnreadable`, a stored row that cannot be read is listed in
+   * its place (an UnreadableTaskSummary, with why) instead of failing the whole list.
+   */
+  list(filter: TaskListFilter & { withUnreadable: true }): Promise<TaskListEntry[]>;
   list(filter?: TaskListFilter): Promise<TaskSummary[]>;
   status(): Promise<OrchestratorStatus>;
   /**
@@ -501,7 +507,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     replaceQueued,
     get,
     retry: retryTask,
-    list: (filter) => store.listTasks(filter),
+    list: ((filter?: TaskListFilter) => store.listTasks(filter)) as Orchestrator['list'],
     status,
     resume,
     cancel,

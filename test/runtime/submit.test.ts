@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { testOrchestrator } from '../helpers/test-orchestrator.js';
@@ -28,6 +29,26 @@ describe('submit', () => {
       'task description: expected a non-empty task description',
     );
     expect(await orchestrator.list()).toEqual([]);
+    await orchestrator.stop();
+  });
+
+  it('lists a task whose stored row cannot be read as unreadable, with why, when asked', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cto-submit-')), 'state.db');
+    const { orchestrator } = testOrchestrator({ store: openSqliteStore(file) });
+    const fine = await orchestrator.submit({ description: 'fine job', type: 'coding' });
+    const torn = await orchestrator.submit({ description: 'torn job', type: 'coding' });
+    const raw = new Database(file);
+    raw.prepare("UPDATE tasks SET input = '{\"descr' WHERE id = ?").run(torn);
+    raw.close();
+    const listed = await orchestrator.list({ withUnreadable: true });
+    // Both were made in the same millisecond here, so their order is their ids'.
+    expect(new Map(listed.map((t) => [t.id, t.input?.description ?? t.unreadable]))).toEqual(
+      new Map([
+        [torn, 'its stored row cannot be read: stored JSON is unreadable'],
+        [fine, 'fine job'],
+      ]),
+    );
+    await expect(orchestrator.list()).rejects.toThrow(`task ${torn}: stored JSON is unreadable`);
     await orchestrator.stop();
   });
 });

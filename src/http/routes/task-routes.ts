@@ -207,7 +207,7 @@ async function listPage(
   const pageSize = query.model ? 200 : query.limit;
   const full = () => tasks.length + unreadable.length === query.limit;
   while (!full() && scanned < maxScanned) {
-    const page = await context.orchestrator.store.listTasks({
+    const page = await context.orchestrator.list({
       status: query.status,
       limit: pageSize,
       ...(after ? { after } : {}),
