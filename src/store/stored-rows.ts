@@ -149,7 +149,19 @@ export function summaryFromRow(row: TaskRow, withUnreadable = false): TaskListEn
 /** Why a task row cannot be read, from the StoreError it gave (any other error is thrown on). */
 function unreadableRow(row: TaskRow, error: unknown): string {
   if (!(error instanceof StoreError)) throw error;
-  return `its stored row cannot be read: ${error.message.replace(`task ${row.id}: `, '')}`;
+  return unreadableReason(row.id, error.message);
+}
+
+/**
+ * Why a task's stored row cannot be read, in the words a list shows, from the error that
+ * reading it gave (which names the task).
+ *
+ * @example
+ * unreadableReason('t1', 'task t1: stored JSON is unreadable');
+ * // 'its stored row cannot be read: stored JSON is unreadable'
+ */
+export function unreadableReason(taskId: string, message: string): string {
+  return `its stored row cannot be read: ${message.replace(`task ${taskId}: `, '')}`;
 }
 
 /**

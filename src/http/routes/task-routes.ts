@@ -8,6 +8,7 @@ import {
   type TaskStatus,
   taskStatusSchema,
 } from '../../store/store.js';
+import { unreadableReason } from '../../store/stored-rows.js';
 import type { ApiContext } from '../api-context.js';
 import { ApiError, errorResponses } from '../api-error.js';
 import { maskSecrets } from '../mask-secrets.js';
@@ -178,9 +179,7 @@ async function summaryOf(
     task = await context.orchestrator.get(stored.id);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      unreadable: `its stored row cannot be read: ${message.replace(`task ${stored.id}: `, '')}`,
-    };
+    return { unreadable: unreadableReason(stored.id, message) };
   }
   return task
     ? taskSummary(task)
