@@ -4,8 +4,6 @@ import type { Clock } from './clock.js';
 import { deadLocalOwner } from './lease-owner.js';
 import type { TimerSet } from './timer-set.js';
 
-export type { TaskClaim };
-
 /**
  * The leases this process holds on tasks (several processes may share one store): it claims
  * tasks, fences their writes with the lease's token, renews the leases in bulk while the tasks

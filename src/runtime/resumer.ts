@@ -2,9 +2,10 @@ import { type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import { taskContextSchema } from '../../machines/task-context.js';
 import type { Logger } from '../log/logger.js';
+import type { TaskClaim } from '../store/store.js';
 import type { TaskTracing } from '../telemetry/task-tracing.js';
 import type { CallRunner } from './call-runner.js';
-import type { LeaseKeeper, TaskClaim } from './lease-keeper.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import type { LiveTask, TaskHandle, TaskRegistry } from './task-registry.js';
 
 /**

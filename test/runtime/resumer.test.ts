@@ -3,10 +3,10 @@ import { createActor } from 'xstate';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import type { TaskEmitted } from '../../machines/task-events.js';
 import type { Logger } from '../../src/log/logger.js';
-import type { TaskClaim } from '../../src/runtime/lease-keeper.js';
 import { createOutputCache } from '../../src/runtime/output-cache.js';
 import { createResumer } from '../../src/runtime/resumer.js';
 import { createTaskRegistry } from '../../src/runtime/task-registry.js';
+import type { TaskClaim } from '../../src/store/store.js';
 import { capturedLogger } from '../helpers/captured-logger.js';
 
 /** A stored task waiting for its classification, claimed with lease token `token`. */
