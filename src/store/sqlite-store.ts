@@ -383,9 +383,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
 
   // This store's live reservations are held in memory and stored as totals under this id.
   const commitBudget = sqliteBudgetCommit(db, `hold:${randomUUID()}`);
-  /** The budget part of the batch being written, kept once its transaction commits. */
-  let budgetOutcome: BudgetOutcome | null = null;
-  const commitAll = db.transaction((batch: CommitBatch): CommitResult => {
+  // Gives the budget part too: what it keeps in memory is kept once the transaction commits.
+  const commitAll = db.transaction((batch: CommitBatch): [CommitResult, BudgetOutcome] => {
     const fenced = fencedTasks(batch);
     for (const [ref, content] of batch.blobs ?? []) insertBlob.run(ref, content);
     // The batch's deltas summed per model and task type first: one upsert per row they touch.
@@ -397,8 +396,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
       sums.set(key, sum ? addPerformance(sum, delta) : delta);
     }
     for (const sum of sums.values()) upsertPerformance.run(sum);
-    budgetOutcome = commitBudget(batch);
-    const { overBudget } = budgetOutcome;
+    const budget = commitBudget(batch);
+    const { overBudget } = budget;
     for (const entry of batch.journal ?? []) {
       if (fenced.size > 0 && fenced.has(entry.taskId)) continue;
       insertJournal.run(
@@ -456,7 +455,7 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     }
     const result: CommitResult = { fenced: [...fenced], duplicates: [...duplicates] };
     if (overBudget.length > 0) result.overBudget = overBudget;
-    return result;
+    return [result, budget];
   });
 
   // Immediate transactions: they take the write lock before their first read, so the rows a
@@ -502,9 +501,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
 
   return namedErrors(path, {
     async commit(batch) {
-      budgetOutcome = null;
-      const result = commitAll.immediate(batch);
-      (budgetOutcome as BudgetOutcome | null)?.committed();
+      const [result, budget] = commitAll.immediate(batch);
+      budget.committed();
       return result;
     },
     async getTask(id) {
