@@ -11,6 +11,13 @@ import type { ModelPorts } from '../src/runtime/model-ports.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 
+const sources = { createOrchestrator, loadConfig, openSqliteStore, staticConfigSource };
+/**
+ * What a bench runtime is built from: these sources (run through tsx), or the same exports of
+ * the built package (`dist/`, as users install it; see bench/peers/ours.ts).
+ */
+export type RuntimeLibrary = typeof sources;
+
 const usage = { inputTokens: 100, outputTokens: 50 };
 
 /** Classify, execute and review, answered at once. */
@@ -27,7 +34,10 @@ export const instantPorts: ModelPorts = {
  * A configuration with every model able to take 1,000 calls at once and budgets that never
  * bind (they are still reserved and settled), in a fresh directory.
  */
-export function benchConfig(): { source: ConfigSource; dir: string } {
+export function benchConfig(library: RuntimeLibrary = sources): {
+  source: ConfigSource;
+  dir: string;
+} {
   const root = mkdtempSync(join(tmpdir(), 'cto-bench-'));
   mkdirSync(join(root, 'home'));
   const concurrency = { max_concurrency: 1000 };
@@ -43,19 +53,22 @@ export function benchConfig(): { source: ConfigSource; dir: string } {
       },
     }),
   );
-  const result = loadConfig({ env: {}, cwd: root, homeDir: join(root, 'home') });
+  const result = library.loadConfig({ env: {}, cwd: root, homeDir: join(root, 'home') });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return { source: staticConfigSource(result.loaded), dir: root };
+  return { source: library.staticConfigSource(result.loaded), dir: root };
 }
 
 /**
  * The runtime as the lifecycle benchmarks measure it: instant ports, the durable SQLite store
  * in a fresh directory, budgets reserved and settled, history and leases on.
  */
-export function openBenchRuntime(): { orchestrator: Orchestrator; store: Store } {
-  const { source, dir } = benchConfig();
-  const store = openSqliteStore(join(dir, 'state.db'));
-  const orchestrator = createOrchestrator({
+export function openBenchRuntime(library: RuntimeLibrary = sources): {
+  orchestrator: Orchestrator;
+  store: Store;
+} {
+  const { source, dir } = benchConfig(library);
+  const store = library.openSqliteStore(join(dir, 'state.db'));
+  const orchestrator = library.createOrchestrator({
     ports: instantPorts,
     config: source,
     store,

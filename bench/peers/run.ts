@@ -28,6 +28,13 @@ function ensurePeersInstalled(): void {
   writeFileSync(installedMark, wanted);
 }
 
+/** Builds the package ours runs from (dist/), so it measures the sources as they are now. */
+function buildOurs(): void {
+  console.log('building ours (npm run build)…');
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed: ours cannot be measured');
+}
+
 const files: Record<Contestant, string> = {
   ours: join(here, 'ours.ts'),
   'bare-xstate': join(here, 'bare-xstate.ts'),
@@ -65,6 +72,7 @@ function setting(name: string, fallback: number): number {
 }
 
 ensurePeersInstalled();
+buildOurs();
 const rounds = setting('BENCH_PEER_ROUNDS', 5);
 const timeoutMs = setting('BENCH_PEER_TIMEOUT_MS', 600_000);
 const order = Object.keys(contestants) as Contestant[];
