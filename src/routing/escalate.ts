@@ -6,6 +6,7 @@ import {
   type RouteEstimate,
 } from '../../machines/task-types.js';
 import { executionOverBudget } from './budget-check.js';
+import { type DecisionMemo, decisionMemo, memoKey, remembered } from './decision-memo.js';
 import {
   describeEstimate,
   explorationOptimism,
@@ -57,6 +58,10 @@ export interface EscalateInput {
 /** Learned escalation looks this many attempts ahead at most: enough, and bounded. */
 const lookahead = 3;
 
+type Settings = Required<Omit<EscalateInput, 'failure' | 'taskId' | 'cause'>> & {
+  taskId: string | undefined;
+};
+
 /**
  * Under learned routing, the ladder's order is a preference: of the models on it that can
  * take the task, the one with the lowest expected cost to an approved result after a failure
@@ -64,10 +69,9 @@ const lookahead = 3;
  */
 function learnedEscalation(
   eligible: readonly RoutingModel[],
-  input: Required<Omit<EscalateInput, 'failure' | 'taskId' | 'cause'>> & {
-    taskId: string | undefined;
-  },
-): { model: RoutingModel; note: string; estimates: RouteEstimate[] } | null {
+  input: Settings,
+  memo: DecisionMemo,
+): { model: RoutingModel; exploring: boolean; estimates: RouteEstimate[] } | null {
   const { view, classification, tried, attemptsLeft, taskId } = input;
   const learning =
     view.strategy === 'cost_aware' &&
@@ -79,16 +83,87 @@ function learnedEscalation(
     tried,
     attemptsLeft: Math.min(attemptsLeft, lookahead),
     optimism: exploring ? explorationOptimism : 0,
+    memo,
   });
-  const score = (e: RouteEstimate) => e.costToApprovalUsd ?? Number.POSITIVE_INFINITY;
   let best = 0;
   estimates.forEach((estimate, index) => {
     if (score(estimate) < score(estimates[best] as RouteEstimate)) best = index;
   });
-  const model = eligible[best] as RoutingModel;
-  const ranked = [...estimates].sort((a, b) => score(a) - score(b)).map(describeEstimate);
-  const how = exploring ? 'learned, exploring after a failure' : 'learned, after a failure';
-  return { model, note: `${how}: ${ranked.join('; ')}`, estimates };
+  return { model: eligible[best] as RoutingModel, exploring, estimates };
+}
+
+const score = (e: RouteEstimate) => e.costToApprovalUsd ?? Number.POSITIVE_INFINITY;
+
+/** Learned escalation's estimates in words, the lowest cost first. */
+function learnedNote(learned: { exploring: boolean; estimates: readonly RouteEstimate[] }) {
+  const ranked = [...learned.estimates].sort((a, b) => score(a) - score(b)).map(describeEstimate);
+  const how = learned.exploring ? 'learned, exploring after a failure' : 'learned, after a failure';
+  return `${how}: ${ranked.join('; ')}`;
+}
+
+/** The models up the ladder from `from` that can take the task, and why the others cannot. */
+function ladderModels(from: ModelRef, input: Settings) {
+  const { view, classification, tried } = input;
+  const ladder = escalationLadder(from.id, view);
+  const skipped: string[] = [];
+  const eligible: RoutingModel[] = [];
+  // The first model short only of budget: where the task waits, under `when_over_budget: wait`.
+  let waitFor: RoutingModel | null = null;
+  for (const id of ladder) {
+    const model = view.models.find((m) => m.id === id);
+    const unfit = !model
+      ? 'not configured'
+      : tried.includes(id)
+        ? 'already tried'
+        : !model.enabled
+          ? 'disabled'
+          : model.unavailable
+            ? model.unavailable
+            : model.tier < from.tier
+              ? 'weaker'
+              : !canRun(modelRef(model), classification)
+                ? 'text-only'
+                : null;
+    const why = unfit ?? (model ? executionOverBudget(view, model, classification.type) : null);
+    if (model && unfit === null && why !== null) waitFor ??= model;
+    if (model && why === null) eligible.push(model);
+    else if (eligible.length === 0) skipped.push(`${id}: ${why}`);
+  }
+  return { ladder, skipped, eligible, waitFor };
+}
+
+/** The failed model again, when it can take the task: where a rejected task ends up last. */
+function sameAgain(from: ModelRef, view: RoutingView, taskType: string): RoutingModel | null {
+  const self = view.models.find((m) => m.id === from.id);
+  return self?.enabled &&
+    self.unavailable === null &&
+    executionOverBudget(view, self, taskType) === null
+    ? self
+    : null;
+}
+
+/**
+ * Where a rejection on `model` leads, as {@link escalate} decides it (for no task in
+ * particular, so without exploring), without its reason: the step an escalation chain's
+ * estimate follows. Null when the task would be blocked.
+ */
+export function nextAfterRejection(
+  model: RoutingModel,
+  classification: Classification,
+  view: RoutingView,
+  tried: readonly string[],
+  attemptsLeft: number,
+  memo: DecisionMemo,
+): RoutingModel | null {
+  return remembered(memo.next, memoKey(model.id, attemptsLeft, ...tried), () => {
+    const from = modelRef(model);
+    const input = { classification, from, view, tried, attemptsLeft, taskId: undefined };
+    const { eligible, waitFor } = ladderModels(from, input);
+    const first = eligible[0];
+    if (first) return learnedEscalation(eligible, input, memo)?.model ?? first;
+    if (waitFor && view.costOptimization.whenOverBudget === 'wait') return waitFor;
+    return sameAgain(from, view, classification.type);
+  });
 }
 
 /**
@@ -116,50 +191,20 @@ export function escalate({
   taskId,
   cause,
 }: EscalateInput): Route {
-  const ladder = escalationLadder(from.id, view);
+  const input = { classification, from, view, tried, attemptsLeft, taskId };
+  const { ladder, skipped, eligible, waitFor } = ladderModels(from, input);
   const what = cause
     ? `${from.id} ${failure === 'failed' ? 'could not run it' : 'was not approved'} (${cause})`
     : `${from.id} ${failure}`;
-  const skipped: string[] = [];
-  const eligible: RoutingModel[] = [];
-  // The first model short only of budget: where the task waits, under `when_over_budget: wait`.
-  let waitFor: RoutingModel | null = null;
-  for (const id of ladder) {
-    const model = view.models.find((m) => m.id === id);
-    const unfit = !model
-      ? 'not configured'
-      : tried.includes(id)
-        ? 'already tried'
-        : !model.enabled
-          ? 'disabled'
-          : model.unavailable
-            ? model.unavailable
-            : model.tier < from.tier
-              ? 'weaker'
-              : !canRun(modelRef(model), classification)
-                ? 'text-only'
-                : null;
-    const why = unfit ?? (model ? executionOverBudget(view, model, classification.type) : null);
-    if (model && unfit === null && why !== null) waitFor ??= model;
-    if (model && why === null) eligible.push(model);
-    else if (eligible.length === 0) skipped.push(`${id}: ${why}`);
-  }
   const first = eligible[0];
   if (first) {
     const note = skipped.length > 0 ? ` (skipped ${skipped.join(', ')})` : '';
     const steps = ladder.join(' → ') || 'empty';
-    const learned = learnedEscalation(eligible, {
-      classification,
-      from,
-      view,
-      tried,
-      attemptsLeft,
-      taskId,
-    });
+    const learned = learnedEscalation(eligible, input, decisionMemo());
     if (learned) {
       return {
         model: modelRef(learned.model),
-        reason: `${what}; from its ladder (${steps}): ${learned.model.id}${note} (${learned.note})`,
+        reason: `${what}; from its ladder (${steps}): ${learned.model.id}${note} (${learnedNote(learned)})`,
         estimates: learned.estimates,
       };
     }
@@ -174,13 +219,8 @@ export function escalate({
       reason: `${what}; no model on its ladder has budget left (${skipped.join('; ')}); ${waitFor.id} waits for its budget (when_over_budget: wait)`,
     };
   }
-  const self = view.models.find((m) => m.id === from.id);
-  if (
-    failure === 'rejected' &&
-    self?.enabled &&
-    self.unavailable === null &&
-    executionOverBudget(view, self, classification.type) === null
-  ) {
+  const self = failure === 'rejected' ? sameAgain(from, view, classification.type) : null;
+  if (self) {
     return {
       model: modelRef(self),
       reason: `${what} and no stronger model is available${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}; trying ${from.id} again${cause ? '' : " with the reviewer's feedback"}`,

@@ -1,5 +1,12 @@
 import { type Classification, canRun, type RouteEstimate } from '../../machines/task-types.js';
-import { escalate } from './escalate.js';
+import {
+  type Chain,
+  type DecisionMemo,
+  decisionMemo,
+  memoKey,
+  remembered,
+} from './decision-memo.js';
+import { nextAfterRejection } from './escalate.js';
 import { estimateCall } from './estimate-call.js';
 import { modelRef, stableFraction } from './model-choice.js';
 import { historyOf } from './model-history.js';
@@ -99,20 +106,14 @@ export function attemptCost(model: RoutingModel, taskType: string, view: Routing
   return ((priced ? prior : 0) + seen.costUsd) / ((priced ? 1 : 0) + seen.attempts);
 }
 
-export interface Chain {
-  cost: number;
-  /** The chance the task ends approved. */
-  chance: number;
-  /** The chance it ends approved but wrong: a failure the reviewer let through, shipped. */
-  wronglyApproved: number;
-  path: string[];
-}
+export type { Chain } from './decision-memo.js';
 
 /**
  * Starting on `model` (after the models `tried`, which failed), what reaching an approved
  * result is expected to cost, counting the escalations a rejection leads to (the real ladder,
  * up to the attempts left), the chance the task ends approved at all, and the chance it ends
  * approved wrongly (the reviewer errs with `view.costOptimization.reviewerErrorRate`).
+ * `memo` carries what the decision it is part of worked out already.
  *
  * @example
  * chainFrom(deepseek, classification, view, 3);
@@ -125,37 +126,57 @@ export function chainFrom(
   attemptsLeft: number,
   tried: readonly string[] = [],
   optimism = 0,
+  memo: DecisionMemo = decisionMemo(),
 ): Chain {
-  const p = approvalChance(model, classification, view.history, {
-    afterFailure: tried.length > 0,
-    optimism,
-    similar: view.similar,
+  const key = memoKey(model.id, attemptsLeft, optimism, ...tried);
+  return remembered(memo.chains, key, () => {
+    const p = memoApproval(model, classification, view, tried.length > 0, optimism, memo);
+    const cost = memoCost(model, classification, view, memo);
+    const path = [...tried, model.id];
+    const next =
+      attemptsLeft > 1
+        ? nextAfterRejection(model, classification, view, path, attemptsLeft - 1, memo)
+        : null;
+    const rest = next
+      ? chainFrom(next, classification, view, attemptsLeft - 1, path, 0, memo)
+      : { cost: 0, chance: 0, wronglyApproved: 0, path: [] };
+    const errorRate = view.costOptimization.reviewerErrorRate;
+    const wrong = (1 - successChance(p, errorRate)) * errorRate;
+    return {
+      cost: cost + (1 - p) * rest.cost,
+      chance: p + (1 - p) * rest.chance,
+      wronglyApproved: wrong + (1 - p) * rest.wronglyApproved,
+      path: [model.id, ...rest.path],
+    };
   });
-  const cost = attemptCost(model, classification.type, view);
-  const path = [...tried, model.id];
-  const next =
-    attemptsLeft > 1
-      ? escalate({
-          classification,
-          from: modelRef(model),
-          failure: 'rejected',
-          view,
-          tried: path,
-          attemptsLeft: attemptsLeft - 1,
-        }).model
-      : null;
-  const nextModel = next ? view.models.find((m) => m.id === next.id) : undefined;
-  const rest = nextModel
-    ? chainFrom(nextModel, classification, view, attemptsLeft - 1, path)
-    : { cost: 0, chance: 0, wronglyApproved: 0, path: [] };
-  const errorRate = view.costOptimization.reviewerErrorRate;
-  const wrong = (1 - successChance(p, errorRate)) * errorRate;
-  return {
-    cost: cost + (1 - p) * rest.cost,
-    chance: p + (1 - p) * rest.chance,
-    wronglyApproved: wrong + (1 - p) * rest.wronglyApproved,
-    path: [model.id, ...rest.path],
-  };
+}
+
+/** {@link approvalChance} with the view's similar tasks, once per decision. */
+function memoApproval(
+  model: RoutingModel,
+  classification: Classification,
+  view: RoutingView,
+  afterFailure: boolean,
+  optimism: number,
+  memo: DecisionMemo,
+): number {
+  return remembered(memo.approvals, memoKey(model.id, afterFailure, optimism), () =>
+    approvalChance(model, classification, view.history, {
+      afterFailure,
+      optimism,
+      similar: view.similar,
+    }),
+  );
+}
+
+/** {@link attemptCost} of the decision's task type, once per decision. */
+function memoCost(
+  model: RoutingModel,
+  classification: Classification,
+  view: RoutingView,
+  memo: DecisionMemo,
+): number {
+  return remembered(memo.costs, model.id, () => attemptCost(model, classification.type, view));
 }
 
 /**
@@ -167,26 +188,28 @@ export function chainFrom(
  * @example
  * finishCost(classification, view); // 1.9 (opus: $0.95 a try, approved half the time after a failure)
  */
-export function finishCost(classification: Classification, view: RoutingView): number {
-  const strongest = strongestFor(classification, view);
+export function finishCost(
+  classification: Classification,
+  view: RoutingView,
+  memo: DecisionMemo = decisionMemo(),
+): number {
+  const strongest = strongestFor(classification, view, memo);
   if (!strongest) return Number.POSITIVE_INFINITY;
-  const approval = approvalChance(strongest, classification, view.history, {
-    afterFailure: true,
-    similar: view.similar,
-  });
+  const approval = memoApproval(strongest, classification, view, true, 0, memo);
   const chance = successChance(approval, view.costOptimization.reviewerErrorRate);
-  return attemptCost(strongest, classification.type, view) / chance;
+  return memoCost(strongest, classification, view, memo) / chance;
 }
 
 /** The strongest model that can take the task, the cheapest a try among equals. */
-function strongestFor(classification: Classification, view: RoutingView): RoutingModel | undefined {
+function strongestFor(
+  classification: Classification,
+  view: RoutingView,
+  memo: DecisionMemo,
+): RoutingModel | undefined {
+  const cost = (model: RoutingModel) => memoCost(model, classification, view, memo);
   return view.models
     .filter((m) => m.enabled && m.unavailable === null && canRun(modelRef(m), classification))
-    .sort(
-      (a, b) =>
-        b.tier - a.tier ||
-        attemptCost(a, classification.type, view) - attemptCost(b, classification.type, view),
-    )[0];
+    .sort((a, b) => b.tier - a.tier || cost(a) - cost(b))[0];
 }
 
 /**
@@ -198,14 +221,23 @@ function strongestFor(classification: Classification, view: RoutingView): Routin
  * @example
  * failurePrice(classification, view); // 0.019: $0.0019 to finish, weight 10, spend within share
  */
-export function failurePrice(classification: Classification, view: RoutingView): number {
-  const finish = finishCost(classification, view);
+export function failurePrice(
+  classification: Classification,
+  view: RoutingView,
+  memo: DecisionMemo = decisionMemo(),
+): number {
+  memo.failurePrice ??= unsolvedPrice(classification, view, memo);
+  return memo.failurePrice;
+}
+
+function unsolvedPrice(classification: Classification, view: RoutingView, memo: DecisionMemo) {
+  const finish = finishCost(classification, view, memo);
   const { failureWeight, qualitySpendShare } = view.costOptimization;
   if (failureWeight === 1) return finish;
   const spent = spendPerTask(view.history, classification.type);
-  const strongest = strongestFor(classification, view);
+  const strongest = strongestFor(classification, view, memo);
   if (spent === null || !strongest) return finish * failureWeight;
-  const allowance = qualitySpendShare * attemptCost(strongest, classification.type, view);
+  const allowance = qualitySpendShare * memoCost(strongest, classification, view, memo);
   return spent < allowance ? finish * failureWeight : finish;
 }
 
@@ -216,7 +248,8 @@ export function failurePrice(classification: Classification, view: RoutingView):
  * the {@link failurePrice} of a task the chain leaves unapproved or ends on a wrong approval (a
  * shipped failure still has to be done, so a cheap model seldom right starts fewer tasks). For an escalation, `tried`
  * names the models that failed and `attemptsLeft` what remains; with `optimism`, each
- * candidate's own chance is taken that many standard deviations high (exploration).
+ * candidate's own chance is taken that many standard deviations high (exploration). `memo`
+ * carries what the decision it is part of worked out already.
  *
  * @example
  * routeEstimates([deepseek, minimax], classification, view)[0];
@@ -230,21 +263,23 @@ export function routeEstimates(
     tried = [],
     attemptsLeft = view.maxAttempts,
     optimism = 0,
-  }: { tried?: readonly string[]; attemptsLeft?: number; optimism?: number } = {},
+    memo = decisionMemo(),
+  }: {
+    tried?: readonly string[];
+    attemptsLeft?: number;
+    optimism?: number;
+    memo?: DecisionMemo;
+  } = {},
 ): RouteEstimate[] {
   const finite = (value: number) => (Number.isFinite(value) ? value : null);
-  const finish = failurePrice(classification, view);
+  const finish = failurePrice(classification, view, memo);
   return candidates.map((model) => {
-    const chain = chainFrom(model, classification, view, attemptsLeft, tried, optimism);
+    const chain = chainFrom(model, classification, view, attemptsLeft, tried, optimism, memo);
     const unfinished = 1 - chain.chance + chain.wronglyApproved;
     return {
       model: model.id,
-      approval: approvalChance(model, classification, view.history, {
-        afterFailure: tried.length > 0,
-        optimism,
-        similar: view.similar,
-      }),
-      attemptCostUsd: finite(attemptCost(model, classification.type, view)),
+      approval: memoApproval(model, classification, view, tried.length > 0, optimism, memo),
+      attemptCostUsd: finite(memoCost(model, classification, view, memo)),
       expectedCostUsd: finite(chain.cost),
       approvedChance: chain.chance,
       costToApprovalUsd: finite(chain.cost + (unfinished > 0 ? unfinished * finish : 0)),
