@@ -64,6 +64,20 @@ describe('the index of reviewed tasks', () => {
     expect(index.nearest(features, { k: 1 })[0]?.similarity).toBe(found[0]?.similarity);
   });
 
+  it('among tasks that all have the query words, keeps the k most similar, earlier first among equals', () => {
+    const index = createReviewedIndex();
+    for (let i = 0; i < 40; i++) index.add(reviewed(`t${i}`, `bench task ${i}`));
+    index.add(reviewed('closer', 'bench bench task'));
+    const found = index.nearest(textFeatures('bench bench task'), { k: 4, exclude: 't1' });
+    expect(found.map((n) => n.taskId)).toEqual(['closer', 't0', 't2', 't3']);
+    expect(found[1]?.similarity).toBe(found[3]?.similarity);
+    expect(found[0]?.similarity).toBeGreaterThan(found[1]?.similarity ?? 1);
+    // A task without one of the words is scored term by term: the same figures come out.
+    index.add(reviewed('apart', 'bench'));
+    const again = index.nearest(textFeatures('bench bench task'), { k: 4, exclude: 't1' });
+    expect(again.map((n) => n.taskId)).toEqual(['closer', 't0', 't2', 't3']);
+  });
+
   it('weights rare words above common ones', () => {
     const index = createReviewedIndex();
     for (let i = 0; i < 20; i++)
