@@ -375,7 +375,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
       // again on resume, reserving again under the same id).
       const output = step.data.kind === 'execute' ? step.output : undefined;
       if (step.data.kind === 'execute' && output !== undefined)
-        deps.outputs.put(step.data.outputRef, output);
+        deps.outputs.put(taskId, step.data.outputRef, output);
       deps.batcher
         .stage({
           blobs:

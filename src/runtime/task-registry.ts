@@ -208,7 +208,7 @@ export function createTaskRegistry(deps: TaskRegistryDeps): TaskRegistry {
     leases.release(id);
     const approved = context.outcome?.status === 'done' ? context.attempts.at(-1)?.outputRef : null;
     const text = approved ? await outputs.get(approved) : null;
-    outputs.forget(context.attempts.flatMap((attempt) => attempt.outputRef ?? []));
+    outputs.forget(id);
     const outcome = outcomeOf(context, text);
     tracing?.taskEnded(id, outcome);
     live.settle(outcome);
@@ -250,6 +250,7 @@ export function createTaskRegistry(deps: TaskRegistryDeps): TaskRegistry {
 
   function drop(id: string): void {
     leases.forget(id);
+    outputs.forget(id);
     const live = tasks.get(id);
     if (!live) return;
     logger?.warn(
@@ -279,6 +280,7 @@ export function createTaskRegistry(deps: TaskRegistryDeps): TaskRegistry {
       const live = tasks.get(id);
       if (!live) return;
       tasks.delete(id);
+      outputs.forget(id);
       live.actor.stop();
       live.fail(error);
     },
