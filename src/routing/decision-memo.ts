@@ -22,6 +22,8 @@ export interface DecisionMemo {
   chains: Map<string, Chain>;
   /** Where a rejection on a model leads, by model, attempts left and the models tried. */
   next: Map<string, RoutingModel | null>;
+  /** Why an execution on a model would not fit its budgets (or null), by model. */
+  overBudget: Map<string, string | null>;
   /** A try's cost, by model. */
   costs: Map<string, number>;
   /** The approval chance, by model, position (first or after a failure) and optimism. */
@@ -31,18 +33,24 @@ export interface DecisionMemo {
 }
 
 export function decisionMemo(): DecisionMemo {
-  return { chains: new Map(), next: new Map(), costs: new Map(), approvals: new Map() };
+  return {
+    chains: new Map(),
+    next: new Map(),
+    overBudget: new Map(),
+    costs: new Map(),
+    approvals: new Map(),
+  };
 }
 
-/** The value stored under `key`, computed and stored the first time. */
-export function remembered<T>(values: Map<string, T>, key: string, compute: () => T): T {
-  if (values.has(key)) return values.get(key) as T;
-  const value = compute();
-  values.set(key, value);
-  return value;
-}
-
-/** A memo key from its parts (model ids never hold a NUL). */
-export function memoKey(...parts: readonly (string | number | boolean)[]): string {
-  return parts.join('\u0000');
+/**
+ * The key of a step of a chain: the model, the attempts left, the optimism and the models
+ * tried before it (model ids never hold a NUL).
+ */
+export function stepKey(
+  model: string,
+  attemptsLeft: number,
+  tried: readonly string[],
+  optimism = 0,
+): string {
+  return `${model}\u0000${attemptsLeft}\u0000${optimism}\u0000${tried.join('\u0000')}`;
 }

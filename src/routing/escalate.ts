@@ -6,7 +6,7 @@ import {
   type RouteEstimate,
 } from '../../machines/task-types.js';
 import { executionOverBudget } from './budget-check.js';
-import { type DecisionMemo, decisionMemo, memoKey, remembered } from './decision-memo.js';
+import { type DecisionMemo, decisionMemo, stepKey } from './decision-memo.js';
 import {
   describeEstimate,
   explorationOptimism,
@@ -101,8 +101,17 @@ function learnedNote(learned: { exploring: boolean; estimates: readonly RouteEst
   return `${how}: ${ranked.join('; ')}`;
 }
 
+/** {@link executionOverBudget} of the decision's task type, once per decision. */
+function budgetShort(view: RoutingView, model: RoutingModel, taskType: string, memo: DecisionMemo) {
+  const known = memo.overBudget.get(model.id);
+  if (known !== undefined) return known;
+  const short = executionOverBudget(view, model, taskType);
+  memo.overBudget.set(model.id, short);
+  return short;
+}
+
 /** The models up the ladder from `from` that can take the task, and why the others cannot. */
-function ladderModels(from: ModelRef, input: Settings) {
+function ladderModels(from: ModelRef, input: Settings, memo: DecisionMemo) {
   const { view, classification, tried } = input;
   const ladder = escalationLadder(from.id, view);
   const skipped: string[] = [];
@@ -124,7 +133,7 @@ function ladderModels(from: ModelRef, input: Settings) {
               : !canRun(modelRef(model), classification)
                 ? 'text-only'
                 : null;
-    const why = unfit ?? (model ? executionOverBudget(view, model, classification.type) : null);
+    const why = unfit ?? (model ? budgetShort(view, model, classification.type, memo) : null);
     if (model && unfit === null && why !== null) waitFor ??= model;
     if (model && why === null) eligible.push(model);
     else if (eligible.length === 0) skipped.push(`${id}: ${why}`);
@@ -133,11 +142,16 @@ function ladderModels(from: ModelRef, input: Settings) {
 }
 
 /** The failed model again, when it can take the task: where a rejected task ends up last. */
-function sameAgain(from: ModelRef, view: RoutingView, taskType: string): RoutingModel | null {
+function sameAgain(
+  from: ModelRef,
+  view: RoutingView,
+  taskType: string,
+  memo: DecisionMemo,
+): RoutingModel | null {
   const self = view.models.find((m) => m.id === from.id);
   return self?.enabled &&
     self.unavailable === null &&
-    executionOverBudget(view, self, taskType) === null
+    budgetShort(view, self, taskType, memo) === null
     ? self
     : null;
 }
@@ -155,15 +169,20 @@ export function nextAfterRejection(
   attemptsLeft: number,
   memo: DecisionMemo,
 ): RoutingModel | null {
-  return remembered(memo.next, memoKey(model.id, attemptsLeft, ...tried), () => {
-    const from = modelRef(model);
-    const input = { classification, from, view, tried, attemptsLeft, taskId: undefined };
-    const { eligible, waitFor } = ladderModels(from, input);
-    const first = eligible[0];
-    if (first) return learnedEscalation(eligible, input, memo)?.model ?? first;
-    if (waitFor && view.costOptimization.whenOverBudget === 'wait') return waitFor;
-    return sameAgain(from, view, classification.type);
-  });
+  const key = stepKey(model.id, attemptsLeft, tried);
+  const known = memo.next.get(key);
+  if (known !== undefined) return known;
+  const from = modelRef(model);
+  const input = { classification, from, view, tried, attemptsLeft, taskId: undefined };
+  const { eligible, waitFor } = ladderModels(from, input, memo);
+  const first = eligible[0];
+  const next = first
+    ? (learnedEscalation(eligible, input, memo)?.model ?? first)
+    : waitFor && view.costOptimization.whenOverBudget === 'wait'
+      ? waitFor
+      : sameAgain(from, view, classification.type, memo);
+  memo.next.set(key, next);
+  return next;
 }
 
 /**
@@ -192,7 +211,8 @@ export function escalate({
   cause,
 }: EscalateInput): Route {
   const input = { classification, from, view, tried, attemptsLeft, taskId };
-  const { ladder, skipped, eligible, waitFor } = ladderModels(from, input);
+  const memo = decisionMemo();
+  const { ladder, skipped, eligible, waitFor } = ladderModels(from, input, memo);
   const what = cause
     ? `${from.id} ${failure === 'failed' ? 'could not run it' : 'was not approved'} (${cause})`
     : `${from.id} ${failure}`;
@@ -200,7 +220,7 @@ export function escalate({
   if (first) {
     const note = skipped.length > 0 ? ` (skipped ${skipped.join(', ')})` : '';
     const steps = ladder.join(' → ') || 'empty';
-    const learned = learnedEscalation(eligible, input, decisionMemo());
+    const learned = learnedEscalation(eligible, input, memo);
     if (learned) {
       return {
         model: modelRef(learned.model),
@@ -219,7 +239,7 @@ export function escalate({
       reason: `${what}; no model on its ladder has budget left (${skipped.join('; ')}); ${waitFor.id} waits for its budget (when_over_budget: wait)`,
     };
   }
-  const self = failure === 'rejected' ? sameAgain(from, view, classification.type) : null;
+  const self = failure === 'rejected' ? sameAgain(from, view, classification.type, memo) : null;
   if (self) {
     return {
       model: modelRef(self),

@@ -1,11 +1,5 @@
 import { type Classification, canRun, type RouteEstimate } from '../../machines/task-types.js';
-import {
-  type Chain,
-  type DecisionMemo,
-  decisionMemo,
-  memoKey,
-  remembered,
-} from './decision-memo.js';
+import { type Chain, type DecisionMemo, decisionMemo, stepKey } from './decision-memo.js';
 import { nextAfterRejection } from './escalate.js';
 import { estimateCall } from './estimate-call.js';
 import { modelRef, stableFraction } from './model-choice.js';
@@ -128,27 +122,29 @@ export function chainFrom(
   optimism = 0,
   memo: DecisionMemo = decisionMemo(),
 ): Chain {
-  const key = memoKey(model.id, attemptsLeft, optimism, ...tried);
-  return remembered(memo.chains, key, () => {
-    const p = memoApproval(model, classification, view, tried.length > 0, optimism, memo);
-    const cost = memoCost(model, classification, view, memo);
-    const path = [...tried, model.id];
-    const next =
-      attemptsLeft > 1
-        ? nextAfterRejection(model, classification, view, path, attemptsLeft - 1, memo)
-        : null;
-    const rest = next
-      ? chainFrom(next, classification, view, attemptsLeft - 1, path, 0, memo)
-      : { cost: 0, chance: 0, wronglyApproved: 0, path: [] };
-    const errorRate = view.costOptimization.reviewerErrorRate;
-    const wrong = (1 - successChance(p, errorRate)) * errorRate;
-    return {
-      cost: cost + (1 - p) * rest.cost,
-      chance: p + (1 - p) * rest.chance,
-      wronglyApproved: wrong + (1 - p) * rest.wronglyApproved,
-      path: [model.id, ...rest.path],
-    };
-  });
+  const key = stepKey(model.id, attemptsLeft, tried, optimism);
+  const known = memo.chains.get(key);
+  if (known) return known;
+  const p = memoApproval(model, classification, view, tried.length > 0, optimism, memo);
+  const cost = memoCost(model, classification, view, memo);
+  const path = [...tried, model.id];
+  const next =
+    attemptsLeft > 1
+      ? nextAfterRejection(model, classification, view, path, attemptsLeft - 1, memo)
+      : null;
+  const rest = next
+    ? chainFrom(next, classification, view, attemptsLeft - 1, path, 0, memo)
+    : { cost: 0, chance: 0, wronglyApproved: 0, path: [] };
+  const errorRate = view.costOptimization.reviewerErrorRate;
+  const wrong = (1 - successChance(p, errorRate)) * errorRate;
+  const chain = {
+    cost: cost + (1 - p) * rest.cost,
+    chance: p + (1 - p) * rest.chance,
+    wronglyApproved: wrong + (1 - p) * rest.wronglyApproved,
+    path: [model.id, ...rest.path],
+  };
+  memo.chains.set(key, chain);
+  return chain;
 }
 
 /** {@link approvalChance} with the view's similar tasks, once per decision. */
@@ -160,13 +156,16 @@ function memoApproval(
   optimism: number,
   memo: DecisionMemo,
 ): number {
-  return remembered(memo.approvals, memoKey(model.id, afterFailure, optimism), () =>
-    approvalChance(model, classification, view.history, {
-      afterFailure,
-      optimism,
-      similar: view.similar,
-    }),
-  );
+  const key = `${model.id}\u0000${afterFailure}\u0000${optimism}`;
+  const known = memo.approvals.get(key);
+  if (known !== undefined) return known;
+  const chance = approvalChance(model, classification, view.history, {
+    afterFailure,
+    optimism,
+    similar: view.similar,
+  });
+  memo.approvals.set(key, chance);
+  return chance;
 }
 
 /** {@link attemptCost} of the decision's task type, once per decision. */
@@ -176,7 +175,11 @@ function memoCost(
   view: RoutingView,
   memo: DecisionMemo,
 ): number {
-  return remembered(memo.costs, model.id, () => attemptCost(model, classification.type, view));
+  const known = memo.costs.get(model.id);
+  if (known !== undefined) return known;
+  const cost = attemptCost(model, classification.type, view);
+  memo.costs.set(model.id, cost);
+  return cost;
 }
 
 /**
