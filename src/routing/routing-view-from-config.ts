@@ -24,9 +24,11 @@ export interface RuntimeState {
 export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}): RoutingView {
   const { config } = loaded;
   const costs = config.cost_optimization;
-  const used = (scope: string) => state.usage?.find((u) => u.scope === scope);
+  // Each scope's first record, looked up once per budget rather than searched for each figure.
+  const byScope = new Map<string, BudgetUsage>();
+  for (const use of state.usage ?? []) if (!byScope.has(use.scope)) byScope.set(use.scope, use);
   const usedTokens = (scope: string) => {
-    const use = used(scope);
+    const use = byScope.get(scope);
     return use ? use.tokens + use.reservedTokens : 0;
   };
   return {
@@ -50,13 +52,16 @@ export function routingViewFrom(loaded: LoadedConfig, state: RuntimeState = {}):
       tier: model.tier,
       enabled: model.enabled,
       unavailable: model.unusable_reason ?? state.unavailable?.[model.id] ?? null,
-      budgets: budgetLimits(config, model).map((limit) => ({
-        scope: limit.scope,
-        limitTokens: limit.tokens,
-        limitUsd: limit.usd,
-        usedTokens: usedTokens(limit.scope),
-        usedUsd: (used(limit.scope)?.usd ?? 0) + (used(limit.scope)?.reservedUsd ?? 0),
-      })),
+      budgets: budgetLimits(config, model).map((limit) => {
+        const use = byScope.get(limit.scope);
+        return {
+          scope: limit.scope,
+          limitTokens: limit.tokens,
+          limitUsd: limit.usd,
+          usedTokens: use ? use.tokens + use.reservedTokens : 0,
+          usedUsd: (use?.usd ?? 0) + (use?.reservedUsd ?? 0),
+        };
+      }),
       inputPrice: model.input_price_per_mtok,
       outputPrice: model.output_price_per_mtok,
     })),
