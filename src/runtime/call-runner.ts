@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import type { ResolvedModel } from '../config/resolved-model.js';
 import type { Logger } from '../log/logger.js';
 import type { RoutingView } from '../routing/routing-view.js';
-import type { Store } from '../store/store.js';
+import type { JournalEntry, Store } from '../store/store.js';
 import type { CallEnd, TaskTracing } from '../telemetry/task-tracing.js';
 import type { BudgetLedger, CallUsage, Reservation } from './budget-ledger.js';
 import { type CallAbort, callAbort } from './call-abort.js';
@@ -78,8 +78,11 @@ export interface CallRunnerDeps {
  * cooled down by the queue, and its reply goes back to its task as an event.
  */
 export interface CallRunner {
-  /** Sends a request to its queue (`resumed`: re-sent by resume), or cancels one. */
-  dispatch(taskId: string, effect: TaskEmitted, resumed?: boolean): void;
+  /**
+   * Sends a request to its queue, or cancels one. A request re-sent by resume (`resumed`) may
+   * have run before: it comes with what it journaled then, or 'unread' to read that itself.
+   */
+  dispatch(taskId: string, effect: TaskEmitted, resumed?: ResumedJournal): void;
   /** Cancels every call of a task that another process holds now. */
   dropTask(taskId: string): void;
   /** Aborts every call under way (the runtime stops). */
@@ -94,10 +97,13 @@ export interface CallRunner {
   stopQueues(): void;
 }
 
+/** What a request re-sent by resume journaled before, or 'unread': its first try reads it. */
+export type ResumedJournal = readonly JournalEntry[] | 'unread';
+
 interface LiveCall {
   taskId: string;
-  /** Re-sent by `resume`: it may have run before, and left entries in its journal. */
-  resumed: boolean;
+  /** Re-sent by `resume`: what it journaled when it ran before; null for a new request. */
+  resumed: ResumedJournal | null;
   request: PendingRequest;
   queue: QueueActor;
   /** How the try under way is stopped, once it has started. */
@@ -183,7 +189,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
     calls.delete(call.request.requestId);
   }
 
-  function dispatch(taskId: string, effect: TaskEmitted, resumed = false): void {
+  function dispatch(taskId: string, effect: TaskEmitted, resumed?: ResumedJournal): void {
     if (effect.type === 'cancel') {
       const call = calls.get(effect.requestId);
       if (call) cancelCall(call);
@@ -201,7 +207,7 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
         : queueFor('cto', deps.ctoConcurrency ?? 8);
     calls.set(request.requestId, {
       taskId,
-      resumed,
+      resumed: resumed ?? null,
       request,
       queue,
       abort: null,
@@ -334,9 +340,12 @@ export function createCallRunner(deps: CallRunnerDeps): CallRunner {
     try {
       // A retry, or a request re-sent by resume, may have run before; a first try of a new
       // request has no journal yet. The transport continues from what it journaled inside
-      // the step (turns, tool calls).
+      // the step (turns, tool calls). A resumed request's journal usually came with its claim
+      // (since then only this process, which holds the lease, may write to it).
       const entries =
-        call.resumed || attemptTry > 1 ? await deps.store.journal(taskId, requestId) : [];
+        attemptTry > 1 || call.resumed === 'unread'
+          ? await deps.store.journal(taskId, requestId)
+          : (call.resumed ?? []);
       if (gone()) return;
       const loaded = config.current();
       const chosen = modelFor(loaded, request);

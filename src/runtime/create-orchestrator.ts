@@ -289,6 +289,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     tasks,
     leases,
     calls,
+    store,
     inspect: options.inspect,
     tracing,
     logger,

@@ -2,9 +2,9 @@ import { type ActorOptions, type AnyActorLogic, createActor } from 'xstate';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import { taskContextSchema } from '../../machines/task-context.js';
 import type { Logger } from '../log/logger.js';
-import type { TaskClaim } from '../store/store.js';
+import type { JournalEntry, Store, TaskClaim } from '../store/store.js';
 import type { TaskTracing } from '../telemetry/task-tracing.js';
-import type { CallRunner } from './call-runner.js';
+import type { CallRunner, ResumedJournal } from './call-runner.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { LiveTask, TaskHandle, TaskRegistry } from './task-registry.js';
 
@@ -32,6 +32,7 @@ export interface ResumerDeps {
   tasks: Pick<TaskRegistry, 'register' | 'forget' | 'size'>;
   leases: Pick<LeaseKeeper, 'hold' | 'claim' | 'takeOverDeadOwners'>;
   calls: Pick<CallRunner, 'dispatch'>;
+  store: Pick<Store, 'journals'>;
   inspect?: ActorOptions<AnyActorLogic>['inspect'] | undefined;
   tracing: TaskTracing | null;
   logger?: Logger | undefined;
@@ -97,16 +98,21 @@ export function createResumer(deps: ResumerDeps): Resumer {
     // A process of this host that died (killed, crashed) left leases nobody need wait out.
     await leases.takeOverDeadOwners();
     const claimed = await leases.claim({ limit });
+    const restored: { id: string; live: LiveTask }[] = [];
     for (const claim of claimed) {
+      const id = claim.lease.taskId;
       const live = restore(claim);
-      if (!live) {
-        const id = claim.lease.taskId;
-        logger?.warn({ taskId: id, reason: notResumed.get(id) }, 'task not resumed');
-        continue;
-      }
+      if (live) restored.push({ id, live });
+      else logger?.warn({ taskId: id, reason: notResumed.get(id) }, 'task not resumed');
+    }
+    const journals = await journalsOf(restored);
+    for (const { id, live } of restored) {
+      // Read now: a cancel may have come while the journals were read.
       const pending = live.actor.getSnapshot().context.pending;
-      if (pending)
-        deps.calls.dispatch(claim.lease.taskId, { type: 'request', request: pending }, true);
+      if (pending && !deps.isStopping()) {
+        const journal = journals?.get(pending.requestId) ?? (journals ? [] : 'unread');
+        deps.calls.dispatch(id, { type: 'request', request: pending }, journal);
+      }
       handles.push(live.handle);
     }
     // `cto serve` calls this at every poll: only a poll that took work on is worth a line.
@@ -117,6 +123,34 @@ export function createResumer(deps: ResumerDeps): Resumer {
       );
     }
     return handles;
+  }
+
+  /**
+   * What the requests the restored tasks wait for journaled when they ran before, in one read
+   * (a round trip for all of them on PostgreSQL); null if it failed: each call reads its own.
+   */
+  async function journalsOf(
+    restored: readonly { id: string; live: LiveTask }[],
+  ): Promise<Map<string, ResumedJournal> | null> {
+    const requests = restored.flatMap(({ id, live }) => {
+      const pending = live.actor.getSnapshot().context.pending;
+      return pending ? [{ taskId: id, requestId: pending.requestId }] : [];
+    });
+    const byRequest = new Map<string, JournalEntry[]>();
+    try {
+      for (const entry of await deps.store.journals(requests)) {
+        const entries = byRequest.get(entry.requestId);
+        if (entries) entries.push(entry);
+        else byRequest.set(entry.requestId, [entry]);
+      }
+    } catch (error) {
+      logger?.warn(
+        { error: String(error) },
+        'journals not read with the claim; each call reads its own',
+      );
+      return null;
+    }
+    return byRequest;
   }
 
   return {

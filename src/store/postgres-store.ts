@@ -319,6 +319,13 @@ const sql = {
     'select_journal_for_request',
     `SELECT ${journalColumns} FROM journal WHERE task_id = $1 AND request_id = $2 ORDER BY seq`,
   ),
+  selectJournals: statement(
+    'select_journals',
+    `SELECT j.task_id, j.request_id, j.seq, j.kind, j.data, j.at
+     FROM unnest($1::text[], $2::text[]) AS r(t, q)
+     JOIN journal AS j ON j.task_id = r.t AND j.request_id = r.q
+     ORDER BY j.task_id, j.request_id, j.seq`,
+  ),
   selectBlob: statement('select_blob', 'SELECT content FROM blobs WHERE hash = $1'),
   selectPerformance: statement(
     'select_performance',
@@ -790,6 +797,16 @@ export function openPostgresStore(url: string): Store {
         requestId === undefined
           ? sql.selectJournal(taskId)
           : sql.selectJournalForRequest(taskId, requestId),
+      );
+      return rows.map(journalFromRow);
+    },
+    async journals(requests) {
+      if (requests.length === 0) return [];
+      const rows = await query<JournalRow>(
+        sql.selectJournals(
+          requests.map((r) => r.taskId),
+          requests.map((r) => r.requestId),
+        ),
       );
       return rows.map(journalFromRow);
     },

@@ -362,6 +362,11 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   const selectJournalForRequest = db.prepare(
     'SELECT * FROM journal WHERE task_id = ? AND request_id = ? ORDER BY seq',
   );
+  const selectJournals = db.prepare(
+    `SELECT j.* FROM json_each(?) AS r JOIN journal AS j
+       ON j.task_id = r.value ->> 0 AND j.request_id = r.value ->> 1
+     ORDER BY j.task_id, j.request_id, j.seq`,
+  );
   const insertBlob = db.prepare('INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)');
   const selectBlob = db.prepare('SELECT content FROM blobs WHERE hash = ?');
   const upsertPerformance = db.prepare(
@@ -562,6 +567,11 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
           ? selectJournal.all(taskId)
           : selectJournalForRequest.all(taskId, requestId);
       return (rows as JournalRow[]).map(journalFromRow);
+    },
+    async journals(requests) {
+      if (requests.length === 0) return [];
+      const pairs = JSON.stringify(requests.map((r) => [r.taskId, r.requestId]));
+      return (selectJournals.all(pairs) as JournalRow[]).map(journalFromRow);
     },
     async putBlob(content) {
       const ref = blobRef(content);

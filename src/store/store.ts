@@ -150,6 +150,8 @@ export const journalEntrySchema = z.object({
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
+/** One request's journal, as `journals` reads it. */
+export type JournalRequest = Pick<JournalEntry, 'taskId' | 'requestId'>;
 
 /**
  * What one transaction writes: task transitions, journal entries and blobs together, so that
@@ -292,6 +294,11 @@ export interface Store extends ReviewedStoreMethods {
   countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
   events(taskId: string): Promise<StoredEvent[]>;
   journal(taskId: string, requestId?: string): Promise<JournalEntry[]>;
+  /**
+   * The journal entries of each of these requests, in one read (the requests a claim re-sends):
+   * by task, request and seq.
+   */
+  journals(requests: readonly JournalRequest[]): Promise<JournalEntry[]>;
   /** Stores a text once, whatever how often it is put; returns its sha256. */
   putBlob(content: string): Promise<string>;
   getBlob(ref: string): Promise<string | null>;

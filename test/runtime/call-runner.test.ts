@@ -5,7 +5,7 @@ import type { TaskEvent } from '../../machines/task-events.js';
 import { createConfigSource } from '../../src/config/config-source.js';
 import { routingViewFrom } from '../../src/routing/routing-view-from-config.js';
 import { createBudgetLedger } from '../../src/runtime/budget-ledger.js';
-import { createCallRunner } from '../../src/runtime/call-runner.js';
+import { createCallRunner, type ResumedJournal } from '../../src/runtime/call-runner.js';
 import { CommitBatcher } from '../../src/runtime/commit-batcher.js';
 import { createHistoryCache } from '../../src/runtime/history-cache.js';
 import { ModelCallError } from '../../src/runtime/model-ports.js';
@@ -82,7 +82,9 @@ function runnerWith(script: Script, claudeTokens = 100_000_000) {
   const request = task.getSnapshot().context.pending;
   if (!request) throw new Error('the task waits for nothing');
   const send = () => runner.dispatch('t1', { type: 'request', request });
-  return { runner, store, batcher, clock, delivered, request, ports, send };
+  const resend = (resumed: ResumedJournal) =>
+    runner.dispatch('t1', { type: 'request', request }, resumed);
+  return { runner, store, batcher, clock, delivered, request, ports, send, resend };
 }
 
 const claudeUse = async (store: ReturnType<typeof openSqliteStore>) =>
@@ -101,6 +103,50 @@ describe('the call runner', () => {
     ]);
     await batcher.drain();
     expect(await claudeUse(store)).toMatchObject({ tokens: 150, reservedTokens: 0 });
+  });
+
+  it('gives a request re-sent by resume the journal its claim read, without reading it again', async () => {
+    const seen: unknown[] = [];
+    const { store, delivered, request, resend } = runnerWith({
+      classify: (call) => {
+        seen.push(call.journal.entries.map((e) => e.data));
+        return {
+          classification: { complexity: 'simple', type: 'coding', model: 'sonnet', reason: 'ok' },
+          usage: { inputTokens: 100, outputTokens: 50 },
+        };
+      },
+    });
+    const reads: string[] = [];
+    const journal = store.journal.bind(store);
+    store.journal = async (taskId, requestId) => {
+      reads.push(`${taskId} ${requestId}`);
+      return journal(taskId, requestId);
+    };
+    const before = { taskId: 't1', requestId: request.requestId, kind: 'turn', at: 1 };
+    resend([{ ...before, seq: 1, data: 'read with the claim' }]);
+    await eventually(() => delivered.length === 1);
+    expect(seen).toEqual([['read with the claim']]);
+    expect(reads).toEqual([]);
+  });
+
+  it('has a re-sent request whose journal was not read with its claim read it first', async () => {
+    const seen: unknown[] = [];
+    const { store, batcher, delivered, request, resend } = runnerWith({
+      classify: (call) => {
+        seen.push(call.journal.entries.map((e) => e.data));
+        return {
+          classification: { complexity: 'simple', type: 'coding', model: 'sonnet', reason: 'ok' },
+          usage: { inputTokens: 100, outputTokens: 50 },
+        };
+      },
+    });
+    batcher.stage({
+      journal: [{ taskId: 't1', requestId: request.requestId, kind: 'turn', data: 'stored', at: 1 }],
+    });
+    await batcher.drain();
+    resend('unread');
+    await eventually(() => delivered.length === 1);
+    expect(seen).toEqual([['stored']]);
   });
 
   it('journals a transient failure and retries once the delay is over, reading that journal', async () => {

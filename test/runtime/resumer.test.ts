@@ -3,10 +3,11 @@ import { createActor } from 'xstate';
 import { taskMachine, taskMachineVersion } from '../../machines/task.machine.js';
 import type { TaskEmitted } from '../../machines/task-events.js';
 import type { Logger } from '../../src/log/logger.js';
+import type { ResumedJournal } from '../../src/runtime/call-runner.js';
 import { createOutputCache } from '../../src/runtime/output-cache.js';
 import { createResumer } from '../../src/runtime/resumer.js';
-import { createTaskRegistry } from '../../src/runtime/task-registry.js';
-import type { TaskClaim } from '../../src/store/store.js';
+import { createTaskRegistry, type TaskRegistry } from '../../src/runtime/task-registry.js';
+import type { JournalEntry, JournalRequest, TaskClaim } from '../../src/store/store.js';
 import { capturedLogger } from '../helpers/captured-logger.js';
 
 /** A stored task waiting for its classification, claimed with lease token `token`. */
@@ -31,14 +32,29 @@ function claimOf(id: string, token = 2, changes: Partial<TaskClaim['task']> = {}
   };
 }
 
-/** A resumer over a registry, with a store that offers `stored` to claim. */
-function resumerWith(stored: TaskClaim[], stopping = false, logger?: Logger) {
+/** A journal entry of `requestId`. */
+function entryOf(taskId: string, requestId: string, seq: number): JournalEntry {
+  return { taskId, requestId, seq, kind: 'turn', data: seq, at: seq };
+}
+
+/**
+ * A resumer over a registry, with a store that offers `stored` to claim and whose journals
+ * hold `journal` (or fail to read, when it is an Error).
+ */
+function resumerWith(
+  stored: TaskClaim[],
+  stopping = false,
+  logger?: Logger,
+  journal: JournalEntry[] | Error = [],
+  whileReading: () => void = () => {},
+) {
   const held: [string, number][] = [];
-  const sent: { effect: TaskEmitted; resumed: boolean | undefined }[] = [];
+  const sent: { id: string; effect: TaskEmitted; resumed: ResumedJournal | undefined }[] = [];
   const asked: number[] = [];
+  const journalReads: JournalRequest[][] = [];
   const calls = {
-    dispatch: (_id: string, effect: TaskEmitted, resumed?: boolean) =>
-      void sent.push({ effect, resumed }),
+    dispatch: (id: string, effect: TaskEmitted, resumed?: ResumedJournal) =>
+      void sent.push({ id, effect, resumed }),
     dropTask: () => {},
   };
   const tasks = createTaskRegistry({
@@ -69,11 +85,21 @@ function resumerWith(stored: TaskClaim[], stopping = false, logger?: Logger) {
       takeOverDeadOwners: async () => {},
     },
     calls,
+    store: {
+      journals: async (requests) => {
+        journalReads.push([...requests]);
+        whileReading();
+        if (journal instanceof Error) throw journal;
+        return journal.filter((e) =>
+          requests.some((r) => r.taskId === e.taskId && r.requestId === e.requestId),
+        );
+      },
+    },
     tracing: null,
     logger,
     isStopping: () => stopping,
   });
-  return { resumer, tasks, held, sent, asked };
+  return { resumer, tasks, held, sent, asked, journalReads };
 }
 
 describe('the resumer', () => {
@@ -86,10 +112,68 @@ describe('the resumer', () => {
       ['b', 5],
     ]);
     expect(sent).toMatchObject([
-      { effect: { type: 'request', request: { kind: 'classify' } }, resumed: true },
-      { effect: { type: 'request', request: { kind: 'classify' } }, resumed: true },
+      { effect: { type: 'request', request: { kind: 'classify' } }, resumed: [] },
+      { effect: { type: 'request', request: { kind: 'classify' } }, resumed: [] },
     ]);
     expect(tasks.size()).toBe(2);
+  });
+
+  it('reads what every re-sent request journaled before in one read, and hands each its own', async () => {
+    const journal = [entryOf('b', 'b:classify:1', 1), entryOf('b', 'b:classify:1', 2)];
+    const { resumer, sent, journalReads } = resumerWith(
+      [claimOf('a'), claimOf('b'), claimOf('c')],
+      false,
+      undefined,
+      journal,
+    );
+    await resumer.resume(10);
+    expect(journalReads).toEqual([
+      [
+        { taskId: 'a', requestId: 'a:classify:1' },
+        { taskId: 'b', requestId: 'b:classify:1' },
+        { taskId: 'c', requestId: 'c:classify:1' },
+      ],
+    ]);
+    expect(sent.map((s) => [s.id, s.resumed])).toEqual([
+      ['a', []],
+      ['b', journal],
+      ['c', []],
+    ]);
+  });
+
+  it('leaves each call to read its own journal when the one read fails, and says so', async () => {
+    const { lines, logger } = capturedLogger();
+    const { resumer, sent } = resumerWith(
+      [claimOf('a'), claimOf('b')],
+      false,
+      logger,
+      new Error('connection reset'),
+    );
+    expect((await resumer.resume(10)).map((h) => h.id)).toEqual(['a', 'b']);
+    expect(sent.map((s) => [s.id, s.resumed])).toEqual([
+      ['a', 'unread'],
+      ['b', 'unread'],
+    ]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 40, error: 'Error: connection reset' }),
+    );
+  });
+
+  it('sends nothing for a task cancelled while the journals were read', async () => {
+    const live: { tasks?: TaskRegistry } = {};
+    const cancelA = () =>
+      live.tasks?.get('a')?.actor.send({ type: 'CANCEL', reason: 'changed my mind' });
+    const { resumer, sent, tasks } = resumerWith(
+      [claimOf('a'), claimOf('b')],
+      false,
+      undefined,
+      [],
+      cancelA,
+    );
+    live.tasks = tasks;
+    await resumer.resume(10);
+    expect(tasks.get('a')?.actor.getSnapshot().value).toBe('cancelled');
+    expect(sent.filter((s) => s.effect.type === 'request').map((s) => s.id)).toEqual(['b']);
   });
 
   it('counts the tasks already under way against maxTasks', async () => {

@@ -408,6 +408,32 @@ export function describeStoreContract(backend: string, open: () => Promise<Store
       expect(await store.journal('b')).toEqual([]);
     });
 
+    it('reads the journals of several requests in one call, only theirs, in order', async () => {
+      const { store } = await open();
+      await store.commit({
+        journal: [
+          { taskId: 'b', requestId: 'b:classify:1', kind: 'started', data: 1, at: 1 },
+          { taskId: 'a', requestId: 'a:execute:1', kind: 'started', data: 2, at: 2 },
+          { taskId: 'a', requestId: 'a:classify:1', kind: 'finished', data: 3, at: 3 },
+          { taskId: 'a', requestId: 'a:execute:1', kind: 'turn', data: 4, at: 4 },
+          { taskId: 'c', requestId: 'c:classify:1', kind: 'started', data: 5, at: 5 },
+        ],
+      });
+      const entries = await store.journals([
+        { taskId: 'b', requestId: 'b:classify:1' },
+        { taskId: 'a', requestId: 'a:execute:1' },
+        { taskId: 'd', requestId: 'd:classify:1' },
+        // A request id of another task reads nothing: a request is its task's.
+        { taskId: 'b', requestId: 'c:classify:1' },
+      ]);
+      expect(entries.map((e) => [e.taskId, e.requestId, e.seq, e.kind, e.data])).toEqual([
+        ['a', 'a:execute:1', 1, 'started', 2],
+        ['a', 'a:execute:1', 2, 'turn', 4],
+        ['b', 'b:classify:1', 1, 'started', 1],
+      ]);
+      expect(await store.journals([])).toEqual([]);
+    });
+
     it('writes a task transition, its journal entries and its blobs in one transaction', async () => {
       const { store } = await open();
       await store.commit({ tasks: [created('a')] });
