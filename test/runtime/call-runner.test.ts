@@ -131,7 +131,7 @@ describe('the call runner', () => {
 
   it('has a re-sent request whose journal was not read with its claim read it first', async () => {
     const seen: unknown[] = [];
-    const { store, batcher, delivered, request, resend } = runnerWith({
+    const { batcher, delivered, request, resend } = runnerWith({
       classify: (call) => {
         seen.push(call.journal.entries.map((e) => e.data));
         return {
@@ -141,7 +141,9 @@ describe('the call runner', () => {
       },
     });
     batcher.stage({
-      journal: [{ taskId: 't1', requestId: request.requestId, kind: 'turn', data: 'stored', at: 1 }],
+      journal: [
+        { taskId: 't1', requestId: request.requestId, kind: 'turn', data: 'stored', at: 1 },
+      ],
     });
     await batcher.drain();
     resend('unread');
