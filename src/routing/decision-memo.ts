@@ -18,7 +18,7 @@ export interface Chain {
  * keeps it, so a view that changes later is never answered from it.
  */
 export interface DecisionMemo {
-  /** By model, attempts left, optimism and the models tried before. */
+  /** By model, attempts left, optimism and the models tried before (see `stepKey`). */
   chains: Map<string, Chain>;
   /** Where a rejection on a model leads, by model, attempts left and the models tried. */
   next: Map<string, RoutingModel | null>;
@@ -28,6 +28,8 @@ export interface DecisionMemo {
   costs: Map<string, number>;
   /** The approval chance, by model, position (first or after a failure) and optimism. */
   approvals: Map<string, number>;
+  /** Every model some ladder names (see `stepKey`). */
+  onLadders?: ReadonlySet<string>;
   /** The price of leaving the task unsolved. */
   failurePrice?: number;
 }
@@ -40,17 +42,4 @@ export function decisionMemo(): DecisionMemo {
     costs: new Map(),
     approvals: new Map(),
   };
-}
-
-/**
- * The key of a step of a chain: the model, the attempts left, the optimism and the models
- * tried before it (model ids never hold a NUL).
- */
-export function stepKey(
-  model: string,
-  attemptsLeft: number,
-  tried: readonly string[],
-  optimism = 0,
-): string {
-  return `${model}\u0000${attemptsLeft}\u0000${optimism}\u0000${tried.join('\u0000')}`;
 }

@@ -6,7 +6,7 @@ import {
   type RouteEstimate,
 } from '../../machines/task-types.js';
 import { executionOverBudget } from './budget-check.js';
-import { type DecisionMemo, decisionMemo, stepKey } from './decision-memo.js';
+import { type DecisionMemo, decisionMemo } from './decision-memo.js';
 import {
   describeEstimate,
   explorationOptimism,
@@ -33,6 +33,28 @@ const externalLadder = ['sonnet', 'opus'];
  */
 export function escalationLadder(modelId: string, view: RoutingView): readonly string[] {
   return view.fallbackChain[modelId] ?? defaultLadders[modelId] ?? externalLadder;
+}
+
+/**
+ * The memo key of a chain's step on `model` after the models `tried`. A step depends on those
+ * only through whether there are any (an attempt after a failure is estimated apart) and which
+ * of them some ladder names (those are skipped as already tried), and the same holds for the
+ * steps after it; so the chains of candidates that no ladder names share their later steps.
+ */
+export function stepKey(
+  memo: DecisionMemo,
+  view: RoutingView,
+  model: string,
+  attemptsLeft: number,
+  tried: readonly string[],
+  optimism = 0,
+): string {
+  memo.onLadders ??= new Set(
+    [externalLadder, ...Object.values(defaultLadders), ...Object.values(view.fallbackChain)].flat(),
+  );
+  const onLadders = memo.onLadders;
+  const ruledOut = [...new Set(tried.filter((id) => onLadders.has(id)))].sort();
+  return `${model}\u0000${attemptsLeft}\u0000${optimism}\u0000${tried.length > 0}\u0000${ruledOut.join('\u0000')}`;
 }
 
 export interface EscalateInput {
@@ -169,7 +191,7 @@ export function nextAfterRejection(
   attemptsLeft: number,
   memo: DecisionMemo,
 ): RoutingModel | null {
-  const key = stepKey(model.id, attemptsLeft, tried);
+  const key = stepKey(memo, view, model.id, attemptsLeft, tried);
   const known = memo.next.get(key);
   if (known !== undefined) return known;
   const from = modelRef(model);

@@ -1,6 +1,6 @@
 import { type Classification, canRun, type RouteEstimate } from '../../machines/task-types.js';
-import { type Chain, type DecisionMemo, decisionMemo, stepKey } from './decision-memo.js';
-import { nextAfterRejection } from './escalate.js';
+import { type Chain, type DecisionMemo, decisionMemo } from './decision-memo.js';
+import { nextAfterRejection, stepKey } from './escalate.js';
 import { estimateCall } from './estimate-call.js';
 import { modelRef, stableFraction } from './model-choice.js';
 import { historyOf } from './model-history.js';
@@ -122,7 +122,7 @@ export function chainFrom(
   optimism = 0,
   memo: DecisionMemo = decisionMemo(),
 ): Chain {
-  const key = stepKey(model.id, attemptsLeft, tried, optimism);
+  const key = stepKey(memo, view, model.id, attemptsLeft, tried, optimism);
   const known = memo.chains.get(key);
   if (known) return known;
   const p = memoApproval(model, classification, view, tried.length > 0, optimism, memo);

@@ -109,6 +109,30 @@ describe('learned routing: a reviewer that errs', () => {
     expect(successChance(1, 0.1)).toBe(0.99);
   });
 
+  it('estimates each candidate as it would alone, the steps their chains share worked out once', () => {
+    // After minimax, deepseek: unless deepseek failed first.
+    const view = catalogView({
+      fallbackChain: {
+        haiku: ['minimax', 'sonnet'],
+        deepseek: ['minimax', 'sonnet'],
+        minimax: ['deepseek', 'sonnet'],
+      },
+      history: [
+        record('haiku', 20, 2, 0.05),
+        record('deepseek', 20, 18, 0.1),
+        record('minimax', 20, 19, 0.2),
+        record('sonnet', 20, 2, 1),
+      ],
+    });
+    const candidates = ['deepseek', 'haiku'].map((id) => model(view, id));
+    const alone = candidates.map((m) => routeEstimates([m], coding, view)[0]);
+    expect(routeEstimates(candidates, coding, view)).toEqual(alone);
+    expect(alone.map((e) => e?.path)).toEqual([
+      ['deepseek', 'minimax', 'sonnet'],
+      ['haiku', 'minimax', 'deepseek'],
+    ]);
+  });
+
   it('prices the failures a wrong approval ships as tasks still to finish', () => {
     const view = catalogView({ costOptimization: costOptions({ reviewerErrorRate: 0.1 }) });
     const [estimate] = routeEstimates([model(view, 'deepseek')], coding, view);
